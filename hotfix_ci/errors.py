@@ -1,0 +1,100 @@
+"""The error hierarchy: each class carries the exit code the CLI returns for it.
+
+Messages say what happened, why, and how to fix it; ``hint`` holds the "how to fix" part
+so reporters can place it on its own line.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class ExitCode(enum.IntEnum):
+    OK = 0
+    POLICY_FAILED = 1
+    USAGE = 2
+    INTERNAL = 3
+    GITHUB_API = 4
+    ROLLED_BACK = 5
+    ROLLBACK_FAILED = 6
+    INTERRUPTED = 130
+
+
+class HotfixError(Exception):
+    """Base of every error the CLI turns into a message and an exit code."""
+
+    exit_code: ExitCode = ExitCode.INTERNAL
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        if self.hint:
+            return f"{self.message}\n  hint: {self.hint}"
+        return self.message
+
+
+class UsageError(HotfixError):
+    """Wrong flags, missing environment, or an unreadable input file."""
+
+    exit_code = ExitCode.USAGE
+
+
+class ConfigError(UsageError):
+    """The hotfix config is malformed; the message names the key path and line."""
+
+
+class PayloadError(UsageError):
+    """The GitHub event payload is missing, unreadable, or of the wrong event."""
+
+
+class GitHubAPIError(HotfixError):
+    """GitHub answered with an error after the bounded retries."""
+
+    exit_code = ExitCode.GITHUB_API
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        hint: str | None = None,
+        status: int | None = None,
+        operation: str | None = None,
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.status = status
+        self.operation = operation
+
+
+class ProcessError(HotfixError):
+    """A subprocess could not be started, timed out, or exited non-zero."""
+
+    exit_code = ExitCode.INTERNAL
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        hint: str | None = None,
+        returncode: int | None = None,
+        stdout: str = "",
+        stderr: str = "",
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.returncode = returncode
+        self.stdout = stdout
+        self.stderr = stderr
+
+
+class DeployRolledBack(HotfixError):
+    """A deploy failed its gates and was rolled back; the rollback point is live."""
+
+    exit_code = ExitCode.ROLLED_BACK
+
+
+class RollbackFailed(HotfixError):
+    """A rollback failed: a human must act now."""
+
+    exit_code = ExitCode.ROLLBACK_FAILED
