@@ -79,6 +79,7 @@ class PullRequest:
     changed_files: int = 0
     additions: int = 0
     deletions: int = 0
+    comments: int = 0  # issue comments on the PR; 0 lets the sticky comment skip a lookup
 
 
 @dataclass(frozen=True, kw_only=True)

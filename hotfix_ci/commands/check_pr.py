@@ -1,0 +1,112 @@
+"""``hotfix-ci check-pr``: gate a hotfix pull request on its live state."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from hotfix_ci.commands.context import RunContext, resolve_context
+from hotfix_ci.config import load_config
+from hotfix_ci.errors import ExitCode, UsageError
+from hotfix_ci.events import pull_number_from_event, read_event
+from hotfix_ci.policy.pr_gate import evaluate
+from hotfix_ci.reports.pr_gate import (
+    CHECK_NAME,
+    COMMENT_MARKER,
+    GateReport,
+    check_run_output,
+    render_json,
+    render_markdown,
+    render_text,
+)
+
+if TYPE_CHECKING:
+    from hotfix_ci.github_api import GitHubClient
+
+
+@dataclass(frozen=True, kw_only=True)
+class CheckPrArgs:
+    pr: int | None = None
+    repo: str | None = None
+    config: Path | None = None
+    format: str | None = None
+    report: bool = True
+    token: str | None = None
+    workdir: Path = Path()
+
+
+def _pull_number(args: CheckPrArgs, env: Mapping[str, str]) -> int:
+    if args.pr is not None:
+        if args.pr <= 0:
+            raise UsageError(f"--pr {args.pr} is not a pull request number")
+        return args.pr
+    if not env.get("GITHUB_EVENT_PATH"):
+        raise UsageError(
+            "no pull request given",
+            hint="pass --pr N (inside Actions the number comes from the pull_request event)",
+        )
+    number = pull_number_from_event(read_event(env))
+    if number is None:
+        raise UsageError(
+            f"the {env.get('GITHUB_EVENT_NAME') or 'current'} event carries no pull request",
+            hint="run check-pr on pull_request, pull_request_target or pull_request_review "
+            "events, or pass --pr N",
+        )
+    return number
+
+
+def publish(ctx: RunContext, client: GitHubClient, report: GateReport) -> None:
+    """Check run, sticky comment and job summary; each exactly once per head commit."""
+    pull = report.pull
+    if report.verdict.hotfix and not report.verdict.note:
+        existing = client.find_check_run(pull.head_sha, CHECK_NAME)
+        client.write_check_run(
+            existing=existing,
+            name=CHECK_NAME,
+            head_sha=pull.head_sha,
+            details_url=ctx.run_url(),
+            **check_run_output(report),
+        )
+        body = render_markdown(report)
+        # A PR with no comments cannot hold our sticky one: skip the lookup request.
+        comment = client.find_comment(pull.number, COMMENT_MARKER) if pull.comments else None
+        if comment is None:
+            client.create_comment(pull.number, body)
+        elif comment.body.strip() != body.strip():
+            client.update_comment(comment.id, body)
+    ctx.io.write_summary(render_markdown(report).replace(COMMENT_MARKER + "\n", ""))
+
+
+def execute(args: CheckPrArgs, env: Mapping[str, str], out: TextIO) -> int:
+    ctx = resolve_context(env, repo=args.repo, token=args.token, fmt=args.format, out=out)
+    cfg = load_config(args.config, workdir=args.workdir)
+    number = _pull_number(args, env)
+
+    from hotfix_ci.commands.pr_evidence import gather
+    from hotfix_ci.github_api import Connection, GitHubClient
+
+    client = GitHubClient(Connection(api_url=ctx.api_url, token=ctx.token), ctx.repo)
+    evidence = gather(client, number, cfg, args.workdir)
+    verdict = evaluate(evidence, cfg)
+    report = GateReport(verdict=verdict, pull=evidence.pull, api_requests=client.requests_made)
+    if args.report:
+        publish(ctx, client, report)
+        report = GateReport(verdict=verdict, pull=evidence.pull, api_requests=client.requests_made)
+    ctx.io.set_outputs(
+        {
+            "hotfix": str(verdict.hotfix).lower(),
+            "passed": str(verdict.passed).lower(),
+            "severity": verdict.severity or "",
+            "review-after-deploy": str(verdict.review_after_deploy).lower(),
+        }
+    )
+    if ctx.format == "json":
+        out.write(render_json(report) + "\n")
+    else:
+        if ctx.format == "github":
+            for f in verdict.findings:
+                ctx.io.annotation(f.level, f.message, title=f"hotfix-ci: {f.rule}", path=f.path)
+        out.write(render_text(report) + "\n")
+    return int(ExitCode.OK if verdict.passed else ExitCode.POLICY_FAILED)

@@ -1,0 +1,69 @@
+"""What every GitHub-facing command resolves first: token, repository, API URL, format."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TextIO
+
+from hotfix_ci.actions_io import ActionsIO
+from hotfix_ci.errors import UsageError
+
+DEFAULT_API_URL = "https://api.github.com"
+FORMATS = ("text", "json", "github")
+_REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunContext:
+    repo: str
+    token: str
+    api_url: str
+    format: str
+    io: ActionsIO
+
+    def run_url(self) -> str | None:
+        env = self.io.env
+        run_id = env.get("GITHUB_RUN_ID")
+        if not run_id:
+            return None
+        server = env.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
+        return f"{server}/{self.repo}/actions/runs/{run_id}"
+
+
+def resolve_context(
+    env: Mapping[str, str],
+    *,
+    repo: str | None,
+    token: str | None,
+    fmt: str | None,
+    out: TextIO,
+) -> RunContext:
+    io = ActionsIO(env, out)
+    secret = token or env.get("GITHUB_TOKEN") or ""
+    # Mask before the first line is printed, so not even an error can echo it.
+    io.mask(secret)
+    if fmt is not None and fmt not in FORMATS:
+        raise UsageError(f"unknown --format {fmt!r}", hint=f"use one of {', '.join(FORMATS)}")
+    chosen = fmt or ("github" if io.in_actions else "text")
+    name = repo or env.get("GITHUB_REPOSITORY") or ""
+    if not name:
+        raise UsageError(
+            "no repository given",
+            hint="pass --repo OWNER/NAME (GITHUB_REPOSITORY is set inside Actions)",
+        )
+    if not _REPO.match(name):
+        raise UsageError(f"repository {name!r} is not of the form OWNER/NAME")
+    if not secret:
+        raise UsageError(
+            "no GitHub token",
+            hint="set GITHUB_TOKEN or pass --token; in a workflow pass "
+            "`github-token: ${{ secrets.GITHUB_TOKEN }}` to the action",
+        )
+    if any(ch.isspace() for ch in secret):
+        raise UsageError("the GitHub token contains whitespace", hint="check how it is passed")
+    api_url = (env.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/")
+    if not api_url.startswith(("http://", "https://")):
+        raise UsageError(f"GITHUB_API_URL {api_url!r} is not an http(s) URL")
+    return RunContext(repo=name, token=secret, api_url=api_url, format=chosen, io=io)

@@ -1,0 +1,216 @@
+"""The GitHub adapter: the only code that talks PyGithub. Returns frozen model objects."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from github import UnknownObjectException
+from github.Repository import Repository
+
+from hotfix_ci.errors import GitHubAPIError
+from hotfix_ci.github_api.connect import Connection, RequestCounter, open_github
+from hotfix_ci.github_api.errors import api_call
+from hotfix_ci.model import FileChange, LabelEvent, PullRequest, Review
+
+PR_FILES_CAP = 3000  # GitHub's pulls/list-files returns at most 3,000 files
+
+
+@dataclass(frozen=True, kw_only=True)
+class Comment:
+    id: int
+    body: str
+    author: str | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CheckRunRef:
+    id: int
+    html_url: str | None
+
+
+class GitHubClient:
+    """One repository, reached through PyGithub with bounded retries."""
+
+    def __init__(self, conn: Connection, repo: str) -> None:
+        self.conn = conn
+        self.repo_name = repo
+        self.counter = RequestCounter()
+        self.gh = open_github(conn, self.counter)
+        self._repo: Repository = self.gh.get_repo(repo, lazy=True)
+
+    @property
+    def requests_made(self) -> int:
+        return self.counter.count
+
+    def _call(self, operation: str, permission: str) -> Any:
+        return api_call(operation, permission, self.conn.api_url)
+
+    # -- pull requests -------------------------------------------------------------------
+    def pull(self, number: int) -> PullRequest:
+        with self._call(f"reading pull request #{number}", "pull-requests: read"):
+            pr = self._repo.get_pull(number)
+            raw = pr.raw_data
+        return pull_from_raw(raw)
+
+    def pull_files(self, number: int) -> tuple[tuple[FileChange, ...], bool]:
+        """The PR's files, and whether GitHub's 3,000-file cap may have cut the list."""
+        files: list[FileChange] = []
+        with self._call(f"listing the files of pull request #{number}", "pull-requests: read"):
+            pr = self._repo.get_pull(number)
+            for entry in pr.get_files():
+                raw = entry.raw_data
+                files.append(
+                    FileChange(
+                        path=str(raw["filename"]),
+                        additions=int(raw.get("additions") or 0),
+                        deletions=int(raw.get("deletions") or 0),
+                        status=str(raw.get("status") or "modified"),
+                        previous_path=raw.get("previous_filename"),
+                    )
+                )
+        return tuple(files), len(files) >= PR_FILES_CAP
+
+    def reviews(self, number: int) -> tuple[Review, ...]:
+        with self._call(f"listing the reviews of pull request #{number}", "pull-requests: read"):
+            pr = self._repo.get_pull(number)
+            return tuple(
+                Review(
+                    reviewer=str((r.raw_data.get("user") or {}).get("login") or ""),
+                    state=str(r.raw_data.get("state") or ""),
+                    commit_id=r.raw_data.get("commit_id"),
+                    submitted_at=r.raw_data.get("submitted_at"),
+                )
+                for r in pr.get_reviews()
+            )
+
+    def label_events(self, number: int) -> tuple[LabelEvent, ...]:
+        with self._call(f"listing the label events of #{number}", "issues: read"):
+            issue = self._repo.get_issue(number)
+            events = []
+            for ev in issue.get_events():
+                raw = ev.raw_data
+                if raw.get("event") not in ("labeled", "unlabeled"):
+                    continue
+                events.append(
+                    LabelEvent(
+                        event=str(raw["event"]),
+                        label=str((raw.get("label") or {}).get("name") or ""),
+                        actor=(raw.get("actor") or {}).get("login"),
+                        created_at=raw.get("created_at"),
+                    )
+                )
+        return tuple(events)
+
+    def permission(self, login: str) -> str:
+        """A collaborator's permission; "none" for a user who is not one."""
+        with self._call(f"reading {login}'s permission on {self.repo_name}", "metadata: read"):
+            try:
+                return str(self._repo.get_collaborator_permission(login))
+            except UnknownObjectException:
+                return "none"
+
+    def team_has_member(self, org: str, slug: str, login: str) -> bool | None:
+        """True/False, or None when the token may not read the team (needs members: read)."""
+        url = f"/orgs/{org}/teams/{slug}/memberships/{login}"
+        try:
+            with self._call(f"reading @{org}/{slug} membership of {login}", "members: read"):
+                try:
+                    _, data = self.gh.requester.requestJsonAndCheck("GET", url)
+                except UnknownObjectException:
+                    return False
+        except GitHubAPIError as exc:
+            if exc.status in (401, 403):
+                return None
+            raise
+        return bool(data) and data.get("state") == "active"
+
+    # -- sticky comment --------------------------------------------------------------------
+    def find_comment(self, number: int, marker: str) -> Comment | None:
+        with self._call(f"listing the comments of #{number}", "issues: read"):
+            issue = self._repo.get_issue(number)
+            for c in issue.get_comments():
+                body = c.raw_data.get("body") or ""
+                if marker in body:
+                    user = c.raw_data.get("user") or {}
+                    return Comment(id=c.id, body=body, author=user.get("login"))
+        return None
+
+    def create_comment(self, number: int, body: str) -> Comment:
+        with self._call(f"commenting on #{number}", "pull-requests: write"):
+            c = self._repo.get_issue(number).create_comment(body)
+            return Comment(id=c.id, body=body, author=None)
+
+    def update_comment(self, comment_id: int, body: str) -> None:
+        with self._call(f"updating comment {comment_id}", "pull-requests: write"):
+            self.gh.requester.requestJsonAndCheck(
+                "PATCH", f"/repos/{self.repo_name}/issues/comments/{comment_id}", input={"body": body}
+            )
+
+    # -- check runs ------------------------------------------------------------------------
+    def find_check_run(self, head_sha: str, name: str) -> CheckRunRef | None:
+        url = f"/repos/{self.repo_name}/commits/{head_sha}/check-runs"
+        with self._call(f"looking up check run {name!r}", "checks: read"):
+            _, data = self.gh.requester.requestJsonAndCheck(
+                "GET", url, parameters={"check_name": name, "filter": "latest", "per_page": 1}
+            )
+        runs = data.get("check_runs") or []
+        if not runs:
+            return None
+        return CheckRunRef(id=int(runs[0]["id"]), html_url=runs[0].get("html_url"))
+
+    def write_check_run(
+        self,
+        *,
+        existing: CheckRunRef | None,
+        name: str,
+        head_sha: str,
+        conclusion: str,
+        title: str,
+        summary: str,
+        text: str,
+        annotations: Sequence[dict[str, Any]],
+        details_url: str | None = None,
+    ) -> CheckRunRef:
+        """Create (or complete again) the check run, 50 annotations per request."""
+        batches = [list(annotations[i : i + 50]) for i in range(0, len(annotations), 50)] or [[]]
+        output: dict[str, Any] = {"title": title, "summary": summary[:65535], "text": text[:65535]}
+        fields: dict[str, Any] = {"status": "completed", "conclusion": conclusion}
+        if details_url:
+            fields["details_url"] = details_url
+        with self._call(f"writing check run {name!r}", "checks: write"):
+            first = {**output, "annotations": batches[0]}
+            if existing is None:
+                run = self._repo.create_check_run(name=name, head_sha=head_sha, output=first, **fields)
+            else:
+                run = self._repo.get_check_run(existing.id)  # lazy: no request until edit
+                run.edit(output=first, **fields)
+            for batch in batches[1:]:
+                run.edit(output={**output, "annotations": batch})
+            return CheckRunRef(id=run.id, html_url=run.raw_data.get("html_url"))
+
+
+def pull_from_raw(raw: dict[str, Any]) -> PullRequest:
+    head = raw.get("head") or {}
+    base = raw.get("base") or {}
+    return PullRequest(
+        number=int(raw["number"]),
+        title=str(raw.get("title") or ""),
+        author=str((raw.get("user") or {}).get("login") or ""),
+        head_ref=str(head.get("ref") or ""),
+        head_sha=str(head.get("sha") or ""),
+        base_ref=str(base.get("ref") or ""),
+        base_sha=str(base.get("sha") or ""),
+        labels=tuple(str(lb.get("name")) for lb in raw.get("labels") or []),
+        body=str(raw.get("body") or ""),
+        state=str(raw.get("state") or "open"),
+        merged=bool(raw.get("merged")),
+        merge_commit_sha=raw.get("merge_commit_sha"),
+        html_url=str(raw.get("html_url") or ""),
+        changed_files=int(raw.get("changed_files") or 0),
+        additions=int(raw.get("additions") or 0),
+        deletions=int(raw.get("deletions") or 0),
+        comments=int(raw.get("comments") or 0),
+    )
+

@@ -1,0 +1,95 @@
+"""Build a PyGithub client with explicit, bounded retries and no client-side throttling."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from github import Auth, Github, GithubRetry
+from github.GithubException import RateLimitExceededExceedsMaxWait
+from urllib3.util.retry import Retry
+
+DEFAULT_API_URL = "https://api.github.com"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Connection:
+    """How to reach GitHub. ``token`` is a secret: never log it."""
+
+    api_url: str = DEFAULT_API_URL
+    token: str
+    timeout: float = 15.0
+    retries: int = 3
+    backoff: float = 0.5
+    max_wait: float = 60.0  # the longest we sleep for a rate-limit reset or Retry-After
+
+    def __repr__(self) -> str:
+        return f"Connection(api_url={self.api_url!r}, token=***)"
+
+
+class BoundedRetry(GithubRetry):
+    """GithubRetry that never sleeps longer than ``max_wait`` for a Retry-After header.
+
+    GithubRetry already caps the primary rate-limit wait (``max_rate_limit_wait``), but a
+    ``Retry-After`` on a 429 or secondary limit goes to urllib3, which sleeps whatever the
+    server says: at 3 a.m. we would rather fail with a clear message than hang.
+    """
+
+    def sleep_for_retry(self, response: Any = None) -> bool:
+        retry_after = self.get_retry_after(response) if response is not None else None
+        cap = self.max_rate_limit_wait
+        if retry_after is not None and cap is not None and retry_after > cap:
+            raise RateLimitExceededExceedsMaxWait(
+                response.status,
+                {"message": f"Retry-After {retry_after:g}s exceeds the {cap:g}s cap"},
+                dict(response.headers),
+                wait=retry_after,
+            )
+        return bool(super().sleep_for_retry(response))
+
+
+def make_retry(conn: Connection) -> Retry:
+    return BoundedRetry(
+        total=conn.retries,
+        backoff_factor=conn.backoff,
+        backoff_max=conn.max_wait,
+        secondary_rate_wait=min(60.0, conn.max_wait),
+        max_rate_limit_wait=conn.max_wait,
+        raise_on_status=False,
+        allowed_methods=Retry.DEFAULT_ALLOWED_METHODS.union({"GET", "POST", "PATCH"}),
+    )
+
+
+class RequestCounter:
+    """Counts HTTP exchanges PyGithub makes (retries included are counted by urllib3, not here)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def wrap(self, raw: Callable[..., Any]) -> Callable[..., Any]:
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            self.count += 1
+            return raw(*args, **kwargs)
+
+        return counted
+
+
+def open_github(conn: Connection, counter: RequestCounter | None = None) -> Github:
+    gh = Github(
+        base_url=conn.api_url.rstrip("/"),
+        auth=Auth.Token(conn.token),
+        timeout=int(max(1, conn.timeout)),
+        retry=make_retry(conn),
+        per_page=100,
+        lazy=True,
+        seconds_between_requests=None,
+        seconds_between_writes=None,
+        user_agent="hotfix-ci",
+    )
+    if counter is not None:
+        requester = gh.requester
+        # PyGithub has no request hook; every HTTP exchange goes through this private method.
+        raw = requester._Requester__requestRaw  # type: ignore[attr-defined]
+        requester._Requester__requestRaw = counter.wrap(raw)  # type: ignore[attr-defined]
+    return gh

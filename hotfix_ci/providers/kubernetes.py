@@ -1,0 +1,221 @@
+"""Kubernetes provider: one container of one Deployment, driven through ``kubectl``.
+
+The rollback point is the container's image as the Deployment spec holds it; rollback sets
+that exact image again and waits for the rollout (never a blind ``kubectl rollout undo``,
+which would restore whatever revision happens to be previous).
+
+Commands, as documented:
+- ``kubectl get deployment NAME -n NS -o json``
+  https://kubernetes.io/docs/reference/kubectl/generated/kubectl_get/
+- ``kubectl set image deployment/NAME CONTAINER=IMAGE -n NS``
+  https://kubernetes.io/docs/reference/kubectl/generated/kubectl_set/kubectl_set_image
+- ``kubectl rollout status deployment/NAME -n NS --timeout=300s``
+  https://kubernetes.io/docs/reference/kubectl/generated/kubectl_rollout/kubectl_rollout_status
+- ``--context`` / ``--kubeconfig`` and the ``KUBECONFIG`` variable:
+  https://kubernetes.io/docs/concepts/configuration/organize-cluster-access-kubeconfig/
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from hotfix_ci import proc
+from hotfix_ci.errors import ConfigError, ProcessError
+from hotfix_ci.providers.base import (
+    DeployResult,
+    Provider,
+    ProviderContext,
+    ProviderError,
+    Release,
+    RollbackPoint,
+)
+
+POINT_TYPE = "kubernetes-image"
+DEFAULT_TIMEOUT = 300
+# `kubectl rollout status` enforces its own --timeout; the process gets this much longer
+# so kubectl's clear message wins over our kill.
+ROLLOUT_GRACE = 30
+
+SETTINGS_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "kubernetes provider settings",
+    "description": "Set one container's image in a Deployment with kubectl and wait for it.",
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["deployment", "container", "image"],
+    "properties": {
+        "namespace": {
+            "type": "string",
+            "default": "default",
+            "description": "Namespace of the Deployment.",
+        },
+        "deployment": {"type": "string", "description": "Name of the Deployment."},
+        "container": {"type": "string", "description": "Container whose image is set."},
+        "image": {
+            "type": "string",
+            "description": "Image to deploy; {tag}, {version}, {sha}, {environment} are "
+            "replaced, e.g. ghcr.io/acme/api:{tag}.",
+        },
+        "context": {"type": "string", "description": "kubeconfig context (--context)."},
+        "kubeconfig": {
+            "type": "string",
+            "description": "Path of a kubeconfig file (--kubeconfig); by default KUBECONFIG "
+            "or ~/.kube/config.",
+        },
+        "timeout": {
+            "type": "integer",
+            "minimum": 1,
+            "default": DEFAULT_TIMEOUT,
+            "description": "Seconds to wait for a rollout (and for each kubectl call).",
+        },
+    },
+}
+
+
+def create(context: ProviderContext) -> Provider:
+    return KubernetesProvider(context)
+
+
+def _required(settings: Any, key: str) -> str:
+    value = settings.get(key)
+    if not isinstance(value, str) or not value:
+        raise ConfigError(
+            f"kubernetes provider {key!r} is missing or not a string",
+            hint=f"set `{key}:` under the provider's `with:` block",
+        )
+    return value
+
+
+def substitute(template: str, release: Release) -> str:
+    """Replace the release placeholders left in ``template`` (no str.format: braces in
+    image references or JSON must survive)."""
+    for key in ("tag", "version", "sha", "environment"):
+        template = template.replace("{" + key + "}", getattr(release, key))
+    return template
+
+
+class KubernetesProvider:
+    def __init__(self, context: ProviderContext) -> None:
+        settings = context.settings
+        self.name = context.name
+        self._ctx = context
+        self.namespace = str(settings.get("namespace") or "default")
+        self.deployment = _required(settings, "deployment")
+        self.container = _required(settings, "container")
+        self.image_template = _required(settings, "image")
+        self.timeout = int(settings.get("timeout") or DEFAULT_TIMEOUT)
+        self._kube_flags: list[str] = []
+        if settings.get("context"):
+            self._kube_flags += ["--context", str(settings["context"])]
+        if settings.get("kubeconfig"):
+            self._kube_flags += ["--kubeconfig", str(settings["kubeconfig"])]
+
+    # -- Provider -------------------------------------------------------------------------
+    def current(self) -> RollbackPoint | None:
+        raw = self._kubectl(
+            "read the Deployment",
+            ["get", "deployment", self.deployment, "-n", self.namespace, "-o", "json"],
+        )
+        image = self._container_image(raw)
+        return RollbackPoint(
+            provider=self.name,
+            type=POINT_TYPE,
+            ref=image,
+            description=f"{self.namespace}/{self.deployment} container {self.container}: "
+            f"{image}",
+            data={
+                "namespace": self.namespace,
+                "deployment": self.deployment,
+                "container": self.container,
+            },
+        )
+
+    def deploy(self, release: Release) -> DeployResult:
+        return self._roll_to(substitute(self.image_template, release))
+
+    def rollback(self, point: RollbackPoint) -> DeployResult:
+        if point.type != POINT_TYPE:
+            raise ProviderError(
+                f"kubernetes provider {self.name!r} cannot restore a {point.type!r} point",
+                hint="roll back with the provider that recorded this point",
+            )
+        return self._roll_to(point.ref)
+
+    # -- steps ----------------------------------------------------------------------------
+    def _roll_to(self, image: str) -> DeployResult:
+        target = f"deployment/{self.deployment}"
+        self._ctx.log(f"kubectl set image {target} {self.container}={image} -n {self.namespace}")
+        self._kubectl(
+            "set the image",
+            ["set", "image", target, f"{self.container}={image}", "-n", self.namespace],
+        )
+        self._kubectl(
+            "wait for the rollout",
+            ["rollout", "status", target, "-n", self.namespace, f"--timeout={self.timeout}s"],
+            timeout=self.timeout + ROLLOUT_GRACE,
+            hint=f"inspect it with `kubectl rollout status {target} -n {self.namespace}` "
+            f"and `kubectl describe {target} -n {self.namespace}`",
+        )
+        return DeployResult(
+            ref=image,
+            description=f"{self.namespace}/{self.deployment} container {self.container} "
+            f"runs {image}",
+        )
+
+    def _container_image(self, raw: str) -> str:
+        try:
+            spec = json.loads(raw)
+            containers = spec["spec"]["template"]["spec"]["containers"]
+            images = {c["name"]: c["image"] for c in containers}
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ProviderError(
+                f"`kubectl get deployment {self.deployment}` did not return a Deployment "
+                "as JSON",
+                hint="check that `kubectl` on PATH is the real kubectl and the cluster answers",
+            ) from exc
+        if self.container not in images:
+            raise ProviderError(
+                f"Deployment {self.namespace}/{self.deployment} has no container "
+                f"{self.container!r} (it has: {', '.join(sorted(images)) or 'none'})",
+                hint="fix `container:` in the provider's `with:` block",
+            )
+        return str(images[self.container])
+
+    def _check_credentials(self) -> None:
+        if "--kubeconfig" in self._kube_flags or self._ctx.env.get("KUBECONFIG"):
+            return
+        home = self._ctx.env.get("HOME")
+        if home and (Path(home) / ".kube" / "config").is_file():
+            return
+        raise ProviderError(
+            "no cluster credentials: KUBECONFIG is not set and ~/.kube/config does not exist",
+            hint="store the kubeconfig as a repository secret, write it to a file in the "
+            "workflow and export KUBECONFIG (via `env:`), or set `kubeconfig:` in the "
+            "provider's `with:` block",
+        )
+
+    def _kubectl(
+        self, what: str, args: list[str], *, timeout: float | None = None, hint: str = ""
+    ) -> str:
+        self._check_credentials()
+        try:
+            done = proc.run(
+                ["kubectl", *args, *self._kube_flags],
+                env=self._ctx.env,
+                cwd=self._ctx.workdir,
+                timeout=timeout or self.timeout,
+            )
+        except ProcessError as exc:
+            detail = (exc.stderr or exc.stdout).strip().splitlines()
+            answer = detail[-1] if detail else exc.message
+            if exc.returncode is None and exc.hint:  # kubectl could not even start
+                hint = exc.hint
+            raise ProviderError(
+                f"kubectl could not {what} for {self.namespace}/{self.deployment}: {answer}",
+                hint=hint
+                or "check the namespace, deployment name and kubeconfig context; run the "
+                "same kubectl command by hand to see the full error",
+            ) from exc
+        return done.stdout

@@ -1,0 +1,392 @@
+"""Version arithmetic for hotfix releases: which release is current, and what comes next.
+
+Pure: no I/O, no clock (``now`` is passed in). Schemes (``release.scheme``):
+
+- ``patch``: 1.4.2 -> 1.4.3
+- ``prerelease``: 1.4.2 -> 1.4.2-hotfix.1 -> 1.4.2-hotfix.2 (``hotfix`` is ``release.token``)
+- ``suffix``: 0.14.0 -> 0.14.0q1 -> 0.14.0q2 (a team convention, see :mod:`suffix_version`)
+- ``date``: version ``20251022-1430`` (UTC ``%Y%m%d-%H%M`` of ``now``), tag
+  ``hotfix-20251022-1430``; ``-2``, ``-3`` are appended to the date on collision.
+
+Ordering. Semver ranks 1.4.2-hotfix.1 *below* 1.4.2, but the prerelease scheme makes
+1.4.2-hotfix.1 *from* 1.4.2: it is a hotfix of 1.4.2, released after it. So releases sort by
+base ``MAJOR.MINOR.PATCH`` first; within one base, other prereleases (1.5.0-rc.1, by semver
+precedence) < the release (1.5.0) < its hotfixes ``<token>.1`` < ``<token>.2`` < ... This
+holds in every scheme, so a team that switches scheme keeps a correct history. Build
+metadata is ignored for ordering and dropped from the next version.
+
+Next version, from the base B of the current release (its prerelease and build dropped):
+
+- ``patch``: B with patch + 1. Patch after 1.4.2-hotfix.2 is therefore 1.4.3: finalising to
+  1.4.2 would re-release a version that already shipped. After 1.5.0-rc.1 it is 1.5.1
+  (semver's ``bump_patch``), so a hotfix never takes the number the pending 1.5.0 will use.
+- ``prerelease`` / ``suffix``: B with counter n + 1, n the highest hotfix counter of B among
+  the current version and the existing tags.
+- A version some tag already carries, or a tag name that exists, is skipped (next patch, next
+  counter). That happens when ``version_from`` reads a file nobody bumped after a hotfix.
+
+No release yet (no current version, no release tag): 0.1.0 stands for the current release,
+so the first hotfix is 0.1.1, 0.1.0-hotfix.1 or 0.1.0q1. Tags that count: those matching
+``release.tag``, and bare semver behind the prefixes ``""``, ``v``, ``release-``,
+``release-v``; others (``api-v9.0.0``, ``nightly``) are ignored.
+
+References: https://semver.org/#spec-item-11 (precedence) and the ref-name rules of
+https://www.kernel.org/doc/man-pages/online/pages/man1/git-check-ref-format.1.html
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import string
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from functools import cmp_to_key
+
+from semver import Version
+
+from hotfix_ci import suffix_version
+from hotfix_ci.config.model import ReleaseConfig
+from hotfix_ci.errors import ConfigError
+
+SCHEMES = ("patch", "prerelease", "suffix", "date")
+CONVENTIONAL_PREFIXES = ("", "v", "release-", "release-v")
+BASELINE = (0, 1, 0)
+DATE_FORMAT = "%Y%m%d-%H%M"
+_IDENTIFIER = re.compile(r"[0-9A-Za-z-]+")
+_DATE_VALUE = re.compile(r"([0-9]{8})-([0-9]{4})(?:-([1-9][0-9]*))?")
+_FIELD_PATTERNS = {"version": r"[0-9A-Za-z.+-]+", "date": _DATE_VALUE.pattern}
+_REF_FORBIDDEN = frozenset(" ~^:?*[\\")
+
+
+def tag_name_problem(name: str) -> str | None:
+    """Why git would refuse ``refs/tags/<name>`` (git check-ref-format rules), or None."""
+    if not name:
+        return "it is empty"
+    if name.startswith("-"):
+        return 'it starts with "-", which git would read as an option'
+    if name == "@" or "@{" in name:
+        return 'it is "@" or contains "@{"'
+    if any(ord(c) < 0x20 or ord(c) == 0x7F or c in _REF_FORBIDDEN for c in name):
+        return "it contains a space, a control character, or one of ~ ^ : ? * [ \\"
+    if ".." in name:
+        return 'it contains ".."'
+    if name.startswith("/") or name.endswith("/") or "//" in name:
+        return 'it starts or ends with "/" or contains "//"'
+    if name.endswith("."):
+        return 'it ends with "."'
+    if any(part.startswith(".") or part.endswith(".lock") for part in name.split("/")):
+        return 'a "/"-separated part starts with "." or ends with ".lock"'
+    return None
+
+
+def check_tag_name(name: str) -> str:
+    """Return ``name`` if git accepts it as a tag, else raise :class:`ConfigError`."""
+    problem = tag_name_problem(name)
+    if problem is not None:
+        raise ConfigError(
+            f"the release tag {name!r} is not a valid git tag name: {problem}",
+            hint="change release.tag so that, with {version} and {date} filled in, it is a "
+            'valid ref name, e.g. tag: "hotfix-v{version}"',
+        )
+    return name
+
+
+class TagTemplate:
+    """``release.tag``: a tag name with ``{version}`` and/or ``{date}`` placeholders."""
+
+    def __init__(self, template: str, *, scheme: str) -> None:
+        self.template = template
+        self._parts: list[tuple[str, str | None]] = []
+        try:
+            parsed = list(string.Formatter().parse(template))
+        except ValueError as exc:
+            raise self._error(f"its braces do not balance ({exc})") from exc
+        for literal, name, spec, conversion in parsed:
+            if name is not None and (name not in _FIELD_PATTERNS or spec or conversion):
+                raise self._error(f"{{{name}}} is not a placeholder it knows")
+            self._parts.append((literal, name))
+        self.fields = frozenset(name for _, name in self._parts if name)
+        needed = {"date", "version"} if scheme == "date" else {"version"}
+        if not self.fields & needed:
+            raise self._error(
+                "it has no {version} placeholder, so every hotfix would get the same tag"
+            )
+        pattern, seen = "", set()
+        for literal, name in self._parts:
+            pattern += re.escape(literal)
+            if name is not None:
+                body = _FIELD_PATTERNS["date" if scheme == "date" else name]
+                pattern += f"(?P={name})" if name in seen else f"(?P<{name}>{body})"
+                seen.add(name)
+        self._regex = re.compile(pattern)
+
+    def _error(self, problem: str) -> ConfigError:
+        return ConfigError(
+            f"release.tag {self.template!r} cannot be used: {problem}",
+            hint='use {version} and/or {date} only, e.g. tag: "hotfix-v{version}"',
+        )
+
+    def render(self, version: str, date: str) -> str:
+        values = {"version": version, "date": date}
+        return "".join(literal + (values[name] if name else "") for literal, name in self._parts)
+
+    def match(self, tag: str) -> dict[str, str] | None:
+        found = self._regex.fullmatch(tag)
+        return found.groupdict() if found is not None else None
+
+
+@dataclass(frozen=True, kw_only=True)
+class NextVersion:
+    version: str
+    tag: str
+    previous_version: str | None
+    previous_tag: str | None
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {
+            "version": self.version,
+            "tag": self.tag,
+            "previous_version": self.previous_version,
+            "previous_tag": self.previous_tag,
+        }
+
+
+@dataclass(frozen=True, kw_only=True)
+class Release:
+    """A released version, as a tag (or the version file) names it."""
+
+    version: str  # as written, build metadata included
+    tag: str | None
+    base: tuple[int, int, int]  # date scheme: (yyyymmdd, hhmm, collision number)
+    rank: int  # 0 another prerelease of base, 1 the release itself, 2 a hotfix of base
+    counter: int = 0  # the hotfix number when rank == 2
+    semver: Version | None = None
+    from_template: bool = False
+
+
+def parse_tag(tag: str, prefixes: Sequence[str]) -> Version | None:
+    """The semver version behind one of ``prefixes`` (longest first); None if not semver."""
+    for prefix in sorted(set(prefixes), key=len, reverse=True):
+        if tag.startswith(prefix):
+            try:
+                return Version.parse(tag[len(prefix) :])
+            except ValueError:
+                continue
+    return None
+
+
+def check_scheme(scheme: str) -> str:
+    if scheme in SCHEMES:
+        return scheme
+    close = difflib.get_close_matches(scheme, SCHEMES, n=1)
+    raise ConfigError(
+        f"release.scheme {scheme!r} is not a known versioning scheme",
+        hint=(f"did you mean {close[0]!r}? " if close else "")
+        + f"use one of: {', '.join(SCHEMES)}",
+    )
+
+
+def check_token(cfg: ReleaseConfig) -> str:
+    """The hotfix token, checked for the scheme that will put it into versions."""
+    if cfg.scheme == "suffix":
+        return suffix_version.check_token(cfg.token)
+    if not _IDENTIFIER.fullmatch(cfg.token) or cfg.token.isdigit():
+        raise ConfigError(
+            f"release.token {cfg.token!r} is not a valid semver prerelease identifier",
+            hint='use letters, digits and "-" with at least one letter, e.g. token: "hotfix"',
+        )
+    return cfg.token
+
+
+def release_from_version(text: str, cfg: ReleaseConfig, tag: str | None = None) -> Release | None:
+    """Classify a version string (``1.4.2``, ``1.4.2-hotfix.1``, ``0.14.0q1``); None if neither."""
+    try:
+        version = Version.parse(text)
+    except ValueError:
+        version = None
+    if version is not None:
+        base = (version.major, version.minor, version.patch)
+        pre = version.prerelease
+        hotfix = re.fullmatch(rf"{re.escape(cfg.token)}\.([1-9][0-9]*)", pre or "")
+        if pre is None:
+            return Release(version=text, tag=tag, base=base, rank=1, semver=version)
+        if hotfix:
+            counter = int(hotfix.group(1))
+            return Release(
+                version=text, tag=tag, base=base, rank=2, counter=counter, semver=version
+            )
+        return Release(version=text, tag=tag, base=base, rank=0, semver=version)
+    if cfg.scheme == "suffix":
+        parsed = suffix_version.parse(text, cfg.token)
+        if parsed is not None:
+            rank = 2 if parsed.counter else 1
+            return Release(
+                version=text, tag=tag, base=parsed.base, rank=rank, counter=parsed.counter
+            )
+    return None
+
+
+def _release_from_date(value: str, tag: str) -> Release | None:
+    match = _DATE_VALUE.fullmatch(value)
+    if match is None:
+        return None
+    day, time, collision = match.groups()
+    base = (int(day), int(time), int(collision or 1))
+    return Release(version=value, tag=tag, base=base, rank=1, from_template=True)
+
+
+def release_from_tag(tag: str, cfg: ReleaseConfig, template: TagTemplate) -> Release | None:
+    """The release a tag names under ``cfg``, or None for tags that are not releases."""
+    fields = template.match(tag)
+    if cfg.scheme == "date":
+        value = fields.get("date", fields.get("version")) if fields is not None else None
+        return _release_from_date(value, tag) if value is not None else None
+    if fields is not None and "version" in fields:
+        found = release_from_version(fields["version"], cfg, tag)
+        if found is not None:
+            return replace(found, from_template=True)
+    for prefix in sorted(CONVENTIONAL_PREFIXES, key=len, reverse=True):
+        if tag.startswith(prefix):
+            found = release_from_version(tag[len(prefix) :], cfg, tag)
+            if found is not None:
+                return found
+    return None
+
+
+def _compare(a: Release, b: Release) -> int:
+    if a.base != b.base:
+        return -1 if a.base < b.base else 1
+    if a.rank != b.rank:
+        return -1 if a.rank < b.rank else 1
+    if a.rank == 0 and a.semver is not None and b.semver is not None:
+        return int(a.semver.compare(b.semver))  # semver precedence ignores build metadata
+    return (a.counter > b.counter) - (a.counter < b.counter)
+
+
+def latest(releases: Iterable[Release]) -> Release | None:
+    """The highest release; among equals, the tag from the template, without build metadata."""
+    candidates = list(releases)
+    if not candidates:
+        return None
+    best = max(candidates, key=cmp_to_key(_compare))
+    equal = [r for r in candidates if _compare(r, best) == 0]
+    return min(equal, key=lambda r: (not r.from_template, "+" in r.version, r.tag or ""))
+
+
+def releases_in(tags: Iterable[str], cfg: ReleaseConfig) -> list[Release]:
+    template = TagTemplate(cfg.tag_template, scheme=check_scheme(cfg.scheme))
+    found = (release_from_tag(tag, cfg, template) for tag in tags)
+    return [release for release in found if release is not None]
+
+
+def latest_release(tags: Iterable[str], cfg: ReleaseConfig) -> Release | None:
+    """The current release among ``tags`` in ``cfg``'s scheme (suffix and date included)."""
+    return latest(releases_in(tags, cfg))
+
+
+def latest_version(tags: Iterable[str], cfg: ReleaseConfig) -> Version | None:
+    """The highest semver release among ``tags`` (hotfix-aware ordering, see module doc)."""
+    found = latest(r for r in releases_in(tags, cfg) if r.semver is not None)
+    return found.semver if found is not None else None
+
+
+def date_stamp(now: datetime) -> str:
+    """``now`` in UTC as ``%Y%m%d-%H%M``; a naive ``now`` is taken to be UTC already."""
+    aware = now if now.tzinfo is not None else now.replace(tzinfo=timezone.utc)
+    return aware.astimezone(timezone.utc).strftime(DATE_FORMAT)
+
+
+def next_version(
+    current: str | None,
+    cfg: ReleaseConfig,
+    *,
+    now: datetime,
+    existing_tags: Collection[str],
+) -> NextVersion:
+    """The version and tag of the next hotfix (rules in the module docstring).
+
+    ``current`` is the version the caller read (version file or latest tag); None means
+    "take the latest release among ``existing_tags``, else the 0.1.0 baseline".
+    """
+    scheme = check_scheme(cfg.scheme)
+    token = check_token(cfg)
+    template = TagTemplate(cfg.tag_template, scheme=scheme)
+    releases = releases_in(existing_tags, cfg)
+    stamp = date_stamp(now)
+    if scheme == "date":
+        return _next_date(template, releases, stamp, existing_tags, current)
+    previous = _current_release(current, cfg, releases)
+    base = previous.base if previous is not None else BASELINE
+    taken = {(r.base, r.rank, r.counter) for r in releases}
+
+    def free(key: tuple[tuple[int, int, int], int, int], version: str) -> bool:
+        return key not in taken and template.render(version, stamp) not in existing_tags
+
+    if scheme == "patch":
+        candidate = Version(*base).bump_patch()
+        while not free(((candidate.major, candidate.minor, candidate.patch), 1, 0), str(candidate)):
+            candidate = candidate.bump_patch()
+        version = str(candidate)
+    else:
+        counters = [
+            r.counter for r in [*releases, previous] if r and r.base == base and r.rank == 2
+        ]
+        counter = max(counters, default=0) + 1
+        while not free((base, 2, counter), _hotfix_version(scheme, base, token, counter)):
+            counter += 1
+        version = _hotfix_version(scheme, base, token, counter)
+    return NextVersion(
+        version=version,
+        tag=check_tag_name(template.render(version, stamp)),
+        previous_version=previous.version if previous is not None else None,
+        previous_tag=previous.tag if previous is not None else None,
+    )
+
+
+def _hotfix_version(scheme: str, base: tuple[int, int, int], token: str, counter: int) -> str:
+    if scheme == "suffix":
+        return suffix_version.SuffixVersion(*base, counter=counter, token=token).format()
+    return str(Version(*base, prerelease=f"{token}.{counter}"))
+
+
+def _current_release(
+    current: str | None, cfg: ReleaseConfig, releases: list[Release]
+) -> Release | None:
+    if current is None:
+        return latest(releases)
+    text = current.strip()
+    text = text[1:] if text.startswith("v") else text
+    parsed = release_from_version(text, cfg)
+    if parsed is None:
+        expected = "0.14.0 or 0.14.0q1" if cfg.scheme == "suffix" else "MAJOR.MINOR.PATCH"
+        raise ConfigError(
+            f"the current version {current!r} is not a version hotfix-ci can bump "
+            f"(expected {expected})",
+            hint="fix the version in the file release.version_from names, "
+            "or set release.version_from: tags",
+        )
+    tagged = latest(r for r in releases if _compare(r, parsed) == 0)
+    return replace(parsed, tag=tagged.tag) if tagged is not None else parsed
+
+
+def _next_date(
+    template: TagTemplate,
+    releases: list[Release],
+    stamp: str,
+    existing_tags: Collection[str],
+    current: str | None,
+) -> NextVersion:
+    taken = {r.version for r in releases}
+    value, collision = stamp, 1
+    while value in taken or template.render(value, value) in existing_tags:
+        collision += 1
+        value = f"{stamp}-{collision}"
+    previous = latest(releases)
+    return NextVersion(
+        version=value,
+        tag=check_tag_name(template.render(value, value)),
+        previous_version=previous.version if previous is not None else current,
+        previous_tag=previous.tag if previous is not None else None,
+    )

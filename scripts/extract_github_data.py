@@ -1,0 +1,253 @@
+"""Extract the slice of GitHub's REST description and webhook examples the emulator needs.
+
+Reads two npm packages (neither is needed at test time) and writes small committed files:
+
+- ``hotfix_ci/testing/data/github-openapi-subset.json``: the response schemas of the
+  operations the toolkit calls, converted from OpenAPI 3.0.3 to JSON Schema 2020-12 and
+  sharing one ``$defs`` table.
+- ``hotfix_ci/testing/data/webhook-examples.json``: real event payloads.
+
+Sources:
+- @octokit/openapi (GitHub's official description): https://github.com/octokit/openapi
+- @octokit/webhooks-examples: https://github.com/octokit/webhooks
+- OpenAPI 3.0 ``nullable`` vs JSON Schema: https://spec.openapis.org/oas/v3.0.3#fixed-fields-19
+  and https://www.openapis.org/blog/2021/02/16/migrating-from-openapi-3-0-to-3-1-0
+
+Usage: ``python scripts/extract_github_data.py [--node-modules DIR] [--output-dir DIR]``.
+Output is deterministic: sorted keys, a fixed selection, no timestamps.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_OUTPUT = REPO_ROOT / "hotfix_ci" / "testing" / "data"
+OPENAPI_PACKAGE = "@octokit/openapi"
+OPENAPI_FILE = "generated/api.github.com.json"
+WEBHOOKS_PACKAGE = "@octokit/webhooks-examples"
+WEBHOOKS_FILE = "api.github.com/index.json"
+
+OPERATION_IDS = (
+    "repos/get pulls/get pulls/list pulls/create pulls/update pulls/list-files "
+    "pulls/list-reviews pulls/list-commits issues/get issues/create issues/update "
+    "issues/list-labels-on-issue issues/add-labels issues/list-events issues/list-comments "
+    "issues/create-comment issues/update-comment repos/get-collaborator-permission-level "
+    "teams/get-membership-for-user-in-org checks/create checks/update checks/list-for-ref "
+    "checks/list-annotations repos/get-commit repos/list-pull-requests-associated-with-commit "
+    "repos/list-tags git/get-ref git/list-matching-refs git/create-ref git/update-ref "
+    "git/delete-ref git/create-tag git/get-tag git/get-commit repos/list-releases "
+    "repos/create-release repos/get-release-by-tag repos/update-release "
+    "repos/create-deployment repos/list-deployments repos/get-deployment "
+    "repos/create-deployment-status repos/list-deployment-statuses repos/get-content "
+    "repos/create-or-update-file-contents repos/get-branch users/get-authenticated "
+    "rate-limit/get"
+).split()
+# Error bodies are validated even where an operation does not reference these.
+ERROR_SCHEMAS = ("basic-error", "validation-error", "validation-error-simple")
+HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
+
+# (event, action or None, prefix of payload["ref"], how many); the first matching ones in
+# source order are kept. Push gets one branch push and one tag push: the toolkit sees both.
+WEBHOOK_SELECTION: tuple[tuple[str, str | None, str, int], ...] = (
+    ("pull_request", "opened", "", 1),
+    ("pull_request", "labeled", "", 1),
+    ("pull_request", "synchronize", "", 1),
+    ("pull_request", "closed", "", 1),
+    ("pull_request", "edited", "", 1),
+    ("pull_request", "reopened", "", 1),
+    ("pull_request_review", "submitted", "", 1),
+    ("push", None, "refs/heads/", 1),
+    ("push", None, "refs/tags/", 1),
+    ("workflow_dispatch", None, "", 1),
+    ("workflow_run", "completed", "", 2),
+)
+
+# Annotations and OpenAPI-only keywords: they never change whether a body is valid.
+DROPPED_KEYWORDS = frozenset(
+    {"example", "examples", "discriminator", "xml", "externalDocs", "description", "title",
+     "default", "deprecated", "readOnly", "writeOnly"}
+)  # fmt: skip
+KEPT_KEYWORDS = frozenset(
+    {"type", "properties", "required", "items", "enum", "allOf", "anyOf", "oneOf", "not",
+     "additionalProperties", "minimum", "maximum", "minLength", "maxLength", "pattern",
+     "minItems", "maxItems", "uniqueItems", "minProperties", "maxProperties", "multipleOf",
+     "format"}
+)  # fmt: skip
+COMBINATORS = ("$ref", "allOf", "anyOf", "oneOf", "not")
+
+
+class SchemaConverter:
+    """Converts OpenAPI 3.0 schemas, collecting every referenced component into ``defs``."""
+
+    def __init__(self, document: dict[str, Any]) -> None:
+        self.document = document
+        self.defs: dict[str, Any] = {}
+
+    def resolve(self, ref: str) -> Any:
+        node: Any = self.document
+        for part in ref.removeprefix("#/").split("/"):
+            node = node[part]
+        return node
+
+    def define(self, name: str) -> str:
+        if name not in self.defs:
+            self.defs[name] = {}  # placeholder first: components refer to themselves
+            self.defs[name] = self.convert(self.document["components"]["schemas"][name])
+        return f"#/$defs/{name}"
+
+    def convert(self, schema: dict[str, Any]) -> dict[str, Any]:
+        nullable = schema.get("nullable") is True
+        if "$ref" in schema:
+            # OpenAPI 3.0 ignores siblings of $ref; only ``nullable`` is honoured by tools.
+            name = schema["$ref"].removeprefix("#/components/schemas/")
+            converted: dict[str, Any] = {"$ref": self.define(name)}
+        else:
+            converted = {}
+            for key, value in schema.items():
+                if key == "nullable" or key in DROPPED_KEYWORDS or key.startswith("x-"):
+                    continue
+                if key not in KEPT_KEYWORDS:
+                    raise SystemExit(f"unsupported schema keyword {key!r} in {schema}")
+                converted[key] = self.convert_keyword(key, value)
+        if not nullable:
+            return converted
+        if any(key in converted for key in COMBINATORS):
+            return {"anyOf": [converted, {"type": "null"}]}
+        if "type" in converted:
+            converted["type"] = [converted["type"], "null"]
+        if "enum" in converted and None not in converted["enum"]:
+            converted["enum"] = [*converted["enum"], None]
+        return converted
+
+    def convert_keyword(self, key: str, value: Any) -> Any:
+        if key == "properties":
+            return {name: self.convert(sub) for name, sub in value.items()}
+        if key in ("allOf", "anyOf", "oneOf"):
+            return [self.convert(sub) for sub in value]
+        if key in ("items", "not") or (key == "additionalProperties" and isinstance(value, dict)):
+            return self.convert(value)
+        return value
+
+    def response_schema(self, response: dict[str, Any]) -> dict[str, Any] | None:
+        if "$ref" in response:
+            response = self.resolve(response["$ref"])
+        content = response.get("content") or {}
+        media = content.get("application/json") or next(
+            (v for k, v in sorted(content.items()) if k.endswith("json")), None
+        )
+        if media is None or "schema" not in media:
+            return None  # no JSON body documented (204, 304, or a bare status)
+        return self.convert(media["schema"])
+
+
+def extract_openapi(node_modules: Path) -> dict[str, Any]:
+    package_dir = node_modules / OPENAPI_PACKAGE
+    source = package_dir / OPENAPI_FILE
+    raw = source.read_bytes()
+    document = json.loads(raw)
+    converter = SchemaConverter(document)
+    by_id: dict[str, tuple[str, str, dict[str, Any]]] = {}
+    for path, item in document["paths"].items():
+        for method in HTTP_METHODS:
+            if method in item:
+                by_id[item[method]["operationId"]] = (method.upper(), path, item[method])
+    missing = [op_id for op_id in OPERATION_IDS if op_id not in by_id]
+    if missing:
+        raise SystemExit(f"operations missing from {source}: {', '.join(missing)}")
+    operations = []
+    for op_id in OPERATION_IDS:
+        method, path, operation = by_id[op_id]
+        responses = {
+            status: converter.response_schema(response)
+            for status, response in operation["responses"].items()
+        }
+        operations.append(
+            {"operationId": op_id, "method": method, "path": path, "responses": responses}
+        )
+    for name in ERROR_SCHEMAS:
+        converter.define(name)
+    return {
+        "source": _source_record(package_dir, OPENAPI_FILE, raw),
+        "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
+        "operations": sorted(operations, key=lambda op: (op["path"], op["method"])),
+        # GitHub's errors always carry both keys, though basic-error does not require them.
+        "errorFallback": {
+            "$ref": "#/$defs/basic-error",
+            "required": ["message", "documentation_url"],
+        },
+        "$defs": converter.defs,
+    }
+
+
+def extract_webhooks(node_modules: Path) -> dict[str, Any]:
+    package_dir = node_modules / WEBHOOKS_PACKAGE
+    raw = (package_dir / WEBHOOKS_FILE).read_bytes()
+    examples_by_event = {entry["name"]: entry["examples"] for entry in json.loads(raw)}
+    selected: list[dict[str, Any]] = []
+    unavailable: list[str] = []
+    for event, action, ref_prefix, count in WEBHOOK_SELECTION:
+        matching = [
+            payload
+            for payload in examples_by_event.get(event, [])
+            if (action is None or payload.get("action") == action)
+            and str(payload.get("ref", "")).startswith(ref_prefix)
+        ][:count]
+        if not matching:
+            unavailable.append(f"{event}.{action}" if action else event)
+        selected.extend({"event": event, "action": action, "payload": p} for p in matching)
+    return {
+        "source": _source_record(package_dir, WEBHOOKS_FILE, raw),
+        "unavailable": unavailable,
+        "examples": selected,
+    }
+
+
+def _source_record(package_dir: Path, file_name: str, raw: bytes) -> dict[str, str]:
+    manifest = json.loads((package_dir / "package.json").read_text(encoding="utf-8"))
+    return {
+        "package": manifest["name"],
+        "version": manifest["version"],
+        "file": file_name,
+        "sha256": hashlib.sha256(raw).hexdigest(),
+    }
+
+
+def write_json(path: Path, data: dict[str, Any]) -> None:
+    text = json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False)
+    path.write_text(text + "\n", encoding="utf-8")
+
+
+def extract(node_modules: Path, output_dir: Path) -> list[Path]:
+    """Write both data files into ``output_dir`` and return their paths."""
+    for package in (OPENAPI_PACKAGE, WEBHOOKS_PACKAGE):
+        if not (node_modules / package / "package.json").is_file():
+            raise SystemExit(
+                f"{package} is not installed under {node_modules}; "
+                f"run `npm install {OPENAPI_PACKAGE} {WEBHOOKS_PACKAGE}` there first"
+            )
+    output_dir.mkdir(parents=True, exist_ok=True)
+    openapi_path = output_dir / "github-openapi-subset.json"
+    webhooks_path = output_dir / "webhook-examples.json"
+    write_json(openapi_path, extract_openapi(node_modules))
+    write_json(webhooks_path, extract_webhooks(node_modules))
+    return [openapi_path, webhooks_path]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--node-modules", type=Path, default=Path("node_modules"))
+    parser.add_argument("--output-dir", type=Path, default=DEFAULT_OUTPUT)
+    args = parser.parse_args(argv)
+    for path in extract(args.node_modules, args.output_dir):
+        print(f"wrote {path} ({path.stat().st_size // 1024} KiB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,123 @@
+"""The fly provider against the flyctl stand-in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hotfix_ci.providers.base import ProviderContext, ProviderError, Release, RollbackPoint
+from hotfix_ci.providers.fly import create
+from tests.standins import JsonState, install, path_env
+
+TOKEN = "fo1_" + "x" * 40
+OLD = "registry.fly.io/shop:hotfix-v1.2.2"
+RELEASE = Release(tag="hotfix-v1.2.3", version="1.2.3", sha="b" * 40, environment="prod")
+
+
+@pytest.fixture
+def fly(tmp_path: Path) -> JsonState:
+    state = JsonState(tmp_path / "fly.json")
+    state.save(
+        {
+            "apps": {
+                "shop": {
+                    "releases": [
+                        {"Version": 1, "Status": "complete", "ImageRef": "registry.fly.io/shop:old"},
+                        {"Version": 2, "Status": "complete", "ImageRef": OLD},
+                        {"Version": 3, "Status": "failed", "ImageRef": "registry.fly.io/shop:bad"},
+                    ]
+                },
+                "empty": {"releases": []},
+            }
+        }
+    )
+    install(tmp_path / "bin", "flyctl", "flyctl", state.path)
+    return state
+
+
+def make(tmp_path: Path, env: dict[str, str] | None = None, **settings: Any) -> Any:
+    base: dict[str, Any] = {"app": "shop", "image": "registry.fly.io/shop:{tag}", "timeout": 20}
+    base.update(settings)
+    context = ProviderContext(
+        name="fly-prod",
+        type="fly",
+        settings=base,
+        env=env if env is not None else path_env(tmp_path / "bin", {"FLY_API_TOKEN": TOKEN}),
+        workdir=tmp_path,
+        log=lambda _line: None,
+    )
+    return create(context)
+
+
+def test_current_is_the_newest_complete_release(tmp_path: Path, fly: JsonState):
+    point = make(tmp_path).current()
+    assert point is not None
+    assert point.ref == OLD  # v3 failed, so v2 is what runs
+    assert point.data["version"] == "2"
+
+
+def test_deploy_then_rollback_round_trip(tmp_path: Path, fly: JsonState):
+    provider = make(tmp_path, strategy="bluegreen")
+    before = provider.current()
+    result = provider.deploy(RELEASE)
+    assert result.ref == "registry.fly.io/shop:hotfix-v1.2.3"
+    assert provider.current().ref == result.ref
+
+    restored = provider.rollback(RollbackPoint.from_dict(before.as_dict()))
+    assert restored.ref == OLD
+    now = provider.current()
+    assert now.ref == OLD and now.data["version"] == "5"  # a new release of the old image
+    calls = fly.load()["calls"]
+    assert ["deploy", "--app", "shop", "--image", OLD, "--strategy", "bluegreen"] in calls
+    assert all(TOKEN not in " ".join(call) for call in calls)
+
+
+def test_app_without_releases_has_no_current(tmp_path: Path, fly: JsonState):
+    assert make(tmp_path, app="empty").current() is None
+
+
+def test_missing_token_names_the_variable_and_never_runs_flyctl(tmp_path: Path, fly: JsonState):
+    with pytest.raises(ProviderError) as info:
+        make(tmp_path, env=path_env(tmp_path / "bin")).deploy(RELEASE)
+    assert "FLY_API_TOKEN" in info.value.message
+    assert "secrets.FLY_API_TOKEN" in (info.value.hint or "")
+    assert "calls" not in fly.load()
+
+
+def test_failed_deploy_reports_flyctl_error(tmp_path: Path, fly: JsonState):
+    fly.update(faults={"deploy_fail": "smoke checks for 3d8d9 failed: the app appears to be crashing"})
+    with pytest.raises(ProviderError) as info:
+        make(tmp_path).deploy(RELEASE)
+    assert "deploy registry.fly.io/shop:hotfix-v1.2.3" in info.value.message
+    assert "appears to be crashing" in info.value.message
+    assert "flyctl logs --app shop" in (info.value.hint or "")
+    assert make(tmp_path).current().ref == OLD  # the failed release is not "live"
+
+
+def test_deploy_that_changes_nothing_is_caught(tmp_path: Path, fly: JsonState):
+    fly.update(faults={"noop": True})
+    with pytest.raises(ProviderError) as info:
+        make(tmp_path).deploy(RELEASE)
+    assert f"runs {OLD} instead of registry.fly.io/shop:hotfix-v1.2.3" in info.value.message
+
+
+def test_garbage_releases_output(tmp_path: Path, fly: JsonState):
+    fly.update(faults={"garbage": True})
+    with pytest.raises(ProviderError) as info:
+        make(tmp_path).current()
+    assert "did not return a list of releases" in info.value.message
+
+
+def test_unknown_app(tmp_path: Path, fly: JsonState):
+    with pytest.raises(ProviderError) as info:
+        make(tmp_path, app="nope").current()
+    assert 'Could not find App "nope"' in info.value.message
+
+
+def test_hanging_flyctl_times_out(tmp_path: Path, fly: JsonState):
+    fly.update(faults={"hang": 10})
+    with pytest.raises(ProviderError) as info:
+        make(tmp_path, timeout=1).current()
+    assert "did not finish within 1s" in info.value.message

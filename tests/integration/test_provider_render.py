@@ -1,0 +1,177 @@
+"""The render provider against a loopback stand-in of the Render REST API."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hotfix_ci.providers import render
+from hotfix_ci.providers.base import ProviderContext, ProviderError, Release, RollbackPoint
+from tests.standins.render_api import RenderAPIStandin
+
+TOKEN = "rnd_" + "k" * 32
+SERVICE = "srv-abc123"
+OLD, NEW = "a" * 40, "b" * 40
+
+
+@pytest.fixture(autouse=True)
+def _fast_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(render, "RETRY_WAIT", 0.001)
+
+
+@pytest.fixture
+def api() -> Iterator[RenderAPIStandin]:
+    with RenderAPIStandin(token=TOKEN, service_id=SERVICE) as standin:
+        yield standin
+
+
+def make(
+    tmp_path: Path, settings: dict[str, Any], env: dict[str, str] | None = None
+) -> render.RenderProvider:
+    context = ProviderContext(
+        name="prod-render",
+        type="render",
+        settings={"poll_interval": 0.001, **settings},
+        env={"RENDER_API_KEY": TOKEN} if env is None else env,
+        workdir=tmp_path,
+        log=lambda _line: None,
+    )
+    return render.create(context)
+
+
+def release(sha: str = NEW) -> Release:
+    return Release(tag="hotfix-v1.2.4", version="1.2.4", sha=sha, environment="production")
+
+
+def test_deploy_current_rollback_round_trip(tmp_path: Path, api: RenderAPIStandin) -> None:
+    first = api.seed_live(OLD)
+    provider = make(tmp_path, {"service_id": SERVICE, "api_url": api.url})
+
+    point = provider.current()
+    assert point is not None
+    assert (point.ref, point.type, point.data["commit"]) == (first["id"], "render", OLD)
+
+    result = provider.deploy(release())
+    assert api.live() is not None and api.live()["id"] == result.ref  # type: ignore[index]
+    assert ("POST", f"/v1/services/{SERVICE}/deploys", {"commitId": NEW}) in api.requests
+    after = provider.current()
+    assert after is not None and after.data["commit"] == NEW and after.ref == result.ref
+
+    restored = provider.rollback(RollbackPoint.from_dict(point.as_dict()))
+    assert ("POST", f"/v1/services/{SERVICE}/rollback", {"deployId": first["id"]}) in api.requests
+    now = provider.current()
+    assert now is not None and now.ref == restored.ref and now.data["commit"] == OLD
+
+
+def test_image_backed_service_deploys_the_image_url(tmp_path: Path, api: RenderAPIStandin) -> None:
+    image = "ghcr.io/acme/api:hotfix-v1.2.4"
+    provider = make(tmp_path, {"service_id": SERVICE, "api_url": api.url, "image_url": image})
+    provider.deploy(release())
+    assert ("POST", f"/v1/services/{SERVICE}/deploys", {"imageUrl": image}) in api.requests
+    point = provider.current()
+    assert point is not None and point.data["image"] == image
+    assert image in point.description
+
+
+def test_nothing_live_means_no_rollback_point(tmp_path: Path, api: RenderAPIStandin) -> None:
+    assert make(tmp_path, {"service_id": SERVICE, "api_url": api.url}).current() is None
+
+
+def test_failed_build_raises_and_keeps_the_old_deploy_live(
+    tmp_path: Path, api: RenderAPIStandin
+) -> None:
+    first = api.seed_live(OLD)
+    api.failing_commits.add(NEW)
+    provider = make(tmp_path, {"service_id": SERVICE, "api_url": api.url})
+    with pytest.raises(ProviderError, match="ended build_failed") as info:
+        provider.deploy(release())
+    assert "Render Dashboard" in str(info.value.hint)
+    point = provider.current()
+    assert point is not None and point.ref == first["id"]
+
+
+def test_deploy_that_is_not_live_in_time_raises(tmp_path: Path, api: RenderAPIStandin) -> None:
+    provider = make(tmp_path, {"service_id": SERVICE, "api_url": api.url, "timeout": 1e-6})
+    with pytest.raises(ProviderError, match=r"still build_in_progress after 1e-06s"):
+        provider.deploy(release())
+
+
+def test_missing_api_key_names_the_variable(tmp_path: Path, api: RenderAPIStandin) -> None:
+    with pytest.raises(ProviderError, match="RENDER_API_KEY is not set") as info:
+        make(tmp_path, {"service_id": SERVICE, "api_url": api.url}, env={})
+    assert "secrets.RENDER_API_KEY" in str(info.value.hint)
+    assert api.requests == []
+
+
+def test_rejected_key_is_not_retried_and_not_echoed(tmp_path: Path, api: RenderAPIStandin) -> None:
+    wrong = "rnd_wrong_secret_value"
+    provider = make(tmp_path, {"service_id": SERVICE, "api_url": api.url}, {"RENDER_API_KEY": wrong})
+    with pytest.raises(ProviderError, match="answered 401: unauthorized") as info:
+        provider.current()
+    assert len(api.requests) == 1
+    assert wrong not in str(info.value) and "API Keys" in str(info.value.hint)
+
+
+def test_server_errors_are_retried_until_they_recover(
+    tmp_path: Path, api: RenderAPIStandin
+) -> None:
+    api.seed_live(OLD)
+    api.fail_next(503, times=2)
+    point = make(tmp_path, {"service_id": SERVICE, "api_url": api.url}).current()
+    assert point is not None and point.data["commit"] == OLD
+    assert len(api.requests) == 3
+
+
+def test_server_errors_that_persist_give_up_after_bounded_attempts(
+    tmp_path: Path, api: RenderAPIStandin
+) -> None:
+    api.fail_next(502, times=10)
+    with pytest.raises(ProviderError, match="answered 502: injected fault"):
+        make(tmp_path, {"service_id": SERVICE, "api_url": api.url}).current()
+    assert len(api.requests) == render.RETRY_ATTEMPTS
+
+
+def test_unknown_service_is_a_4xx_with_a_hint(tmp_path: Path, api: RenderAPIStandin) -> None:
+    with pytest.raises(ProviderError, match="answered 404: service not found") as info:
+        make(tmp_path, {"service_id": "srv-nope", "api_url": api.url}).current()
+    assert "service_id" in str(info.value.hint)
+
+
+def test_garbage_answer_is_reported(tmp_path: Path, api: RenderAPIStandin) -> None:
+    api.fail_next(200, body="<html>maintenance</html>")
+    with pytest.raises(ProviderError, match="not JSON"):
+        make(tmp_path, {"service_id": SERVICE, "api_url": api.url}).current()
+
+
+def test_unreachable_api_is_reported_after_retries(tmp_path: Path) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    provider = make(tmp_path, {"service_id": SERVICE, "api_url": f"http://127.0.0.1:{port}/v1"})
+    with pytest.raises(ProviderError, match="failed after 4 attempts: ConnectionError"):
+        provider.current()
+
+
+def test_api_url_can_come_from_the_environment(tmp_path: Path, api: RenderAPIStandin) -> None:
+    api.seed_live(OLD)
+    env = {"RENDER_API_KEY": TOKEN, "RENDER_API_URL": api.url}
+    assert make(tmp_path, {"service_id": SERVICE}, env).current() is not None
+
+
+def test_rollback_refuses_a_point_of_another_provider(
+    tmp_path: Path, api: RenderAPIStandin
+) -> None:
+    point = RollbackPoint(provider="x", type="heroku", ref="r1", description="v1")
+    with pytest.raises(ProviderError, match="'heroku' point"):
+        make(tmp_path, {"service_id": SERVICE, "api_url": api.url}).rollback(point)
+    assert api.requests == []
+
+
+def test_settings_schema_describes_every_key() -> None:
+    schema = render.SETTINGS_SCHEMA
+    assert schema["additionalProperties"] is False
+    assert all(prop.get("description") for prop in schema["properties"].values())

@@ -1,0 +1,205 @@
+"""A loopback stand-in for the Render REST API (the calls the render provider makes).
+
+It accepts only the documented syntax (https://api-docs.render.com/reference/create-deploy,
+retrieve-deploy, list-deploys, rollback-deploy): Bearer key, JSON bodies with only the
+documented keys, and answers 4xx otherwise. State lives in memory: each read of a deploy
+moves it one step (created → build_in_progress → update_in_progress → live), the deploy
+that goes live deactivates the previous one, so deploy → current → rollback round-trips.
+
+    with RenderAPIStandin(token="rnd_x", service_id="srv-abc") as api:
+        settings = {"service_id": "srv-abc", "api_url": api.url}
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+STEPS = ("created", "build_in_progress", "update_in_progress", "live")
+Answer = tuple[int, Any]
+
+
+class RenderAPIStandin:
+    def __init__(self, *, token: str, service_id: str) -> None:
+        self.token = token
+        self.service_id = service_id
+        self.deploys: list[dict[str, Any]] = []  # oldest first
+        self.requests: list[tuple[str, str, Any]] = []  # (method, path?query, body)
+        self.failing_commits: set[str] = set()
+        self._faults: list[tuple[int, str | None]] = []
+        self._ids = itertools.count(1)
+        self._lock = threading.Lock()
+        self._server: ThreadingHTTPServer | None = None
+
+    # -- test controls -------------------------------------------------------------------
+    def fail_next(self, status: int, times: int = 1, body: str | None = None) -> None:
+        """Answer the next ``times`` requests with ``status`` (and ``body`` verbatim)."""
+        self._faults.extend([(status, body)] * times)
+
+    def seed_live(self, commit: str) -> dict[str, Any]:
+        """A deploy that is already live, as if made before the test."""
+        deploy = self._new_deploy({"commitId": commit}, trigger="manual")
+        deploy["status"] = "live"
+        return deploy
+
+    def live(self) -> dict[str, Any] | None:
+        return next((d for d in reversed(self.deploys) if d["status"] == "live"), None)
+
+    # -- server --------------------------------------------------------------------------
+    @property
+    def url(self) -> str:
+        assert self._server is not None, "start() the stand-in first"
+        return f"http://127.0.0.1:{self._server.server_address[1]}/v1"
+
+    def start(self) -> RenderAPIStandin:
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+
+    def __enter__(self) -> RenderAPIStandin:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- the API -------------------------------------------------------------------------
+    def handle(self, method: str, target: str, headers: Any, raw: bytes) -> tuple[int, str]:
+        with self._lock:
+            body = json.loads(raw) if raw else None
+            self.requests.append((method, target, body))
+            if self._faults:
+                status, text = self._faults.pop(0)
+                return status, text if text is not None else _error("injected fault")
+            if headers.get("Authorization") != f"Bearer {self.token}":
+                return 401, _error("unauthorized")
+            status, payload = self._route(method, target, body)
+            return status, json.dumps(payload)
+
+    def _route(self, method: str, target: str, body: Any) -> Answer:
+        split = urlsplit(target)
+        query = parse_qs(split.query, keep_blank_values=True)
+        match = re.fullmatch(r"/v1/services/([^/]+)/(deploys|rollback)(?:/([^/]+))?", split.path)
+        if not match:
+            return 404, {"id": "not_found", "message": f"no route {split.path}"}
+        service, kind, deploy_id = match.groups()
+        if service != self.service_id:
+            return 404, {"id": "not_found", "message": "service not found"}
+        if kind == "deploys" and deploy_id is None and method == "GET":
+            return self._list(query)
+        if kind == "deploys" and deploy_id is None and method == "POST" and not query:
+            return self._trigger(body)
+        if kind == "deploys" and deploy_id and method == "GET" and not query:
+            return self._retrieve(deploy_id)
+        if kind == "rollback" and deploy_id is None and method == "POST" and not query:
+            return self._rollback(body)
+        return 405, {"id": "method_not_allowed", "message": f"{method} {split.path}"}
+
+    def _list(self, query: dict[str, list[str]]) -> Answer:
+        allowed = {"limit", "cursor", "status", "createdBefore", "createdAfter"}
+        if set(query) - allowed:
+            return 400, {"id": "bad_request", "message": f"unknown query {sorted(query)}"}
+        limit = query.get("limit", ["20"])[0]
+        if not limit.isdigit() or not 1 <= int(limit) <= 100:
+            return 400, {"id": "bad_request", "message": "limit must be 1..100"}
+        newest = list(reversed(self.deploys))[: int(limit)]
+        return 200, [{"deploy": d, "cursor": f"c-{d['id']}"} for d in newest]
+
+    def _trigger(self, body: Any) -> Answer:
+        if not isinstance(body, dict) or set(body) - {"clearCache", "commitId", "imageUrl"}:
+            return 400, {"id": "bad_request", "message": f"invalid body {body!r}"}
+        if "commitId" in body and "imageUrl" in body:
+            return 400, {"id": "bad_request", "message": "commitId and imageUrl are exclusive"}
+        if body.get("clearCache", "do_not_clear") not in ("clear", "do_not_clear"):
+            return 400, {"id": "bad_request", "message": "clearCache must be clear|do_not_clear"}
+        return 201, self._new_deploy(body, trigger="api")
+
+    def _retrieve(self, deploy_id: str) -> Answer:
+        deploy = self._find(deploy_id)
+        if deploy is None:
+            return 404, {"id": "not_found", "message": "deploy not found"}
+        status = deploy["status"]
+        if status in STEPS[:-1]:
+            nxt = STEPS[STEPS.index(status) + 1]
+            if nxt == "update_in_progress" and deploy["commit"]["id"] in self.failing_commits:
+                nxt = "build_failed"
+            if nxt == "live":
+                for other in self.deploys:
+                    if other["status"] == "live":
+                        other["status"] = "deactivated"
+            deploy["status"] = nxt
+        return 200, deploy
+
+    def _rollback(self, body: Any) -> Answer:
+        if not isinstance(body, dict) or set(body) != {"deployId"}:
+            return 400, {"id": "bad_request", "message": "body must be {deployId}"}
+        target = self._find(str(body["deployId"]))
+        if target is None or target["status"] not in ("live", "deactivated"):
+            return 404, {"id": "not_found", "message": "no successful deploy with that id"}
+        source = {"commitId": target["commit"]["id"]}
+        if target.get("image"):
+            source = {"imageUrl": target["image"]["ref"]}
+        deploy = self._new_deploy(source, trigger="rollback")
+        deploy["commit"] = dict(target["commit"])
+        deploy["status"] = "update_in_progress"  # rollbacks reuse the build artifact
+        return 201, deploy
+
+    def _new_deploy(self, body: dict[str, Any], *, trigger: str) -> dict[str, Any]:
+        deploy: dict[str, Any] = {
+            "id": f"dep-{next(self._ids):04d}",
+            "commit": {"id": body.get("commitId", "0" * 40), "message": "", "createdAt": ""},
+            "status": "created",
+            "trigger": trigger,
+            "createdAt": "2026-01-01T00:00:00Z",
+        }
+        if "imageUrl" in body:
+            deploy["image"] = {"ref": body["imageUrl"], "sha": "sha256:0"}
+        self.deploys.append(deploy)
+        return deploy
+
+    def _find(self, deploy_id: str) -> dict[str, Any] | None:
+        return next((d for d in self.deploys if d["id"] == deploy_id), None)
+
+
+def _error(message: str) -> str:
+    return json.dumps({"id": "error", "message": message})
+
+
+def _handler_for(standin: RenderAPIStandin) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def _serve(self) -> None:
+            raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            try:
+                status, text = standin.handle(self.command, self.path, self.headers, raw)
+            except ValueError:
+                status, text = 400, _error("body is not JSON")
+            data = text.encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        do_GET = do_POST = do_PATCH = do_DELETE = _serve
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
+            pass
+
+    return Handler
+
+
+@contextmanager
+def running(*, token: str, service_id: str) -> Iterator[RenderAPIStandin]:
+    with RenderAPIStandin(token=token, service_id=service_id) as standin:
+        yield standin
