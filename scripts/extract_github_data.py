@@ -5,6 +5,8 @@ Reads two npm packages (neither is needed at test time) and writes small committ
 - ``hotfix_ci/testing/data/github-openapi-subset.json``: the response schemas of the
   operations the toolkit calls, converted from OpenAPI 3.0.3 to JSON Schema 2020-12 and
   sharing one ``$defs`` table.
+- ``hotfix_ci/testing/data/github-openapi-examples.json``: GitHub's example response bodies
+  of those operations, for tests (and for the emulator to seed realistic objects).
 - ``hotfix_ci/testing/data/webhook-examples.json``: real event payloads.
 
 Sources:
@@ -73,11 +75,12 @@ DROPPED_KEYWORDS = frozenset(
     {"example", "examples", "discriminator", "xml", "externalDocs", "description", "title",
      "default", "deprecated", "readOnly", "writeOnly"}
 )  # fmt: skip
+# Exactly what hotfix_ci.testing.contract's fast checker implements: a new keyword in a
+# future description stops the extraction here instead of being silently ignored there.
 KEPT_KEYWORDS = frozenset(
     {"type", "properties", "required", "items", "enum", "allOf", "anyOf", "oneOf", "not",
-     "additionalProperties", "minimum", "maximum", "minLength", "maxLength", "pattern",
-     "minItems", "maxItems", "uniqueItems", "minProperties", "maxProperties", "multipleOf",
-     "format"}
+     "additionalProperties", "minimum", "maximum", "minLength", "maxLength", "minItems",
+     "maxItems", "pattern", "format"}
 )  # fmt: skip
 COMBINATORS = ("$ref", "allOf", "anyOf", "oneOf", "not")
 
@@ -146,11 +149,13 @@ class SchemaConverter:
         return self.convert(media["schema"])
 
 
-def extract_openapi(node_modules: Path) -> dict[str, Any]:
+def load_openapi(node_modules: Path) -> tuple[dict[str, Any], dict[str, str]]:
     package_dir = node_modules / OPENAPI_PACKAGE
-    source = package_dir / OPENAPI_FILE
-    raw = source.read_bytes()
-    document = json.loads(raw)
+    raw = (package_dir / OPENAPI_FILE).read_bytes()
+    return json.loads(raw), _source_record(package_dir, OPENAPI_FILE, raw)
+
+
+def extract_openapi(document: dict[str, Any], source: dict[str, str]) -> dict[str, Any]:
     converter = SchemaConverter(document)
     by_id: dict[str, tuple[str, str, dict[str, Any]]] = {}
     for path, item in document["paths"].items():
@@ -159,7 +164,7 @@ def extract_openapi(node_modules: Path) -> dict[str, Any]:
                 by_id[item[method]["operationId"]] = (method.upper(), path, item[method])
     missing = [op_id for op_id in OPERATION_IDS if op_id not in by_id]
     if missing:
-        raise SystemExit(f"operations missing from {source}: {', '.join(missing)}")
+        raise SystemExit(f"operations missing from {source['file']}: {', '.join(missing)}")
     operations = []
     for op_id in OPERATION_IDS:
         method, path, operation = by_id[op_id]
@@ -173,7 +178,7 @@ def extract_openapi(node_modules: Path) -> dict[str, Any]:
     for name in ERROR_SCHEMAS:
         converter.define(name)
     return {
-        "source": _source_record(package_dir, OPENAPI_FILE, raw),
+        "source": source,
         "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
         "operations": sorted(operations, key=lambda op: (op["path"], op["method"])),
         # GitHub's errors always carry both keys, though basic-error does not require them.
@@ -183,6 +188,34 @@ def extract_openapi(node_modules: Path) -> dict[str, Any]:
         },
         "$defs": converter.defs,
     }
+
+
+def extract_examples(document: dict[str, Any], source: dict[str, str]) -> dict[str, Any]:
+    """GitHub's own example bodies of the subset's operations, shared by name.
+
+    Tests validate them against the converted schemas; the emulator may seed from them.
+    """
+    wanted = set(OPERATION_IDS)
+    examples: dict[str, Any] = {}
+    by_operation: dict[str, dict[str, list[str]]] = {}
+    for item in document["paths"].values():
+        for method in HTTP_METHODS:
+            operation = item.get(method)
+            if operation is None or operation["operationId"] not in wanted:
+                continue
+            op_id = operation["operationId"]
+            for status, response in operation["responses"].items():
+                media = (response.get("content") or {}).get("application/json") or {}
+                for name, example in (media.get("examples") or {}).items():
+                    if "$ref" in example:
+                        key = example["$ref"].removeprefix("#/components/examples/")
+                        example = document["components"]["examples"][key]
+                    else:
+                        key = f"{op_id} {status} {name}"
+                    if "value" in example:
+                        examples[key] = example["value"]
+                        by_operation.setdefault(op_id, {}).setdefault(status, []).append(key)
+    return {"source": source, "examples": examples, "operations": by_operation}
 
 
 def extract_webhooks(node_modules: Path) -> dict[str, Any]:
@@ -232,11 +265,15 @@ def extract(node_modules: Path, output_dir: Path) -> list[Path]:
                 f"run `npm install {OPENAPI_PACKAGE} {WEBHOOKS_PACKAGE}` there first"
             )
     output_dir.mkdir(parents=True, exist_ok=True)
-    openapi_path = output_dir / "github-openapi-subset.json"
-    webhooks_path = output_dir / "webhook-examples.json"
-    write_json(openapi_path, extract_openapi(node_modules))
-    write_json(webhooks_path, extract_webhooks(node_modules))
-    return [openapi_path, webhooks_path]
+    document, source = load_openapi(node_modules)
+    outputs = {
+        "github-openapi-subset.json": extract_openapi(document, source),
+        "github-openapi-examples.json": extract_examples(document, source),
+        "webhook-examples.json": extract_webhooks(node_modules),
+    }
+    for name, data in outputs.items():
+        write_json(output_dir / name, data)
+    return [output_dir / name for name in outputs]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -83,7 +83,7 @@ def _char_class(body: str) -> str:
     return "[" + ("^" if negate else "") + "".join(members) + "]"
 
 
-def compile_path_patterns(patterns: tuple[str, ...]) -> pathspec.PathSpec:
+def compile_path_patterns(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
     """The gitignore-style matcher the diff rules use for ``ignore``/``protected``/``tests``."""
     return pathspec.GitIgnoreSpec.from_lines(patterns)
 
@@ -191,8 +191,7 @@ def _severity_problems(severities: Any) -> Iterator[Problem]:
             if label in owner_of_label:
                 yield Problem(
                     ("severities", name, "label"),
-                    f"label {label!r} is already the label of severity "
-                    f"{owner_of_label[label]!r}",
+                    f"label {label!r} is already the label of severity {owner_of_label[label]!r}",
                     "give every severity its own label, or the gate cannot tell them apart",
                 )
             owner_of_label.setdefault(label, name)
@@ -210,8 +209,12 @@ def _tag_problems(tag: str) -> Iterator[Problem]:
     try:
         parts = list(string.Formatter().parse(tag))
     except ValueError as exc:
-        yield Problem(path, f"invalid tag template: {exc}", "write braces only around {version} "
-                      "or {date}; double them ('{{', '}}') for a literal brace")
+        yield Problem(
+            path,
+            f"invalid tag template: {exc}",
+            "write braces only around {version} "
+            "or {date}; double them ('{{', '}}') for a literal brace",
+        )
         return
     fields = [field for _, field, _, _ in parts if field is not None]
     unknown = [field for field in fields if field not in TAG_FIELDS]

@@ -141,13 +141,13 @@ def _walk_duplicates(
             key = _scalar_key(key_node)
             if key is not None and key_node.tag != MERGE_TAG:
                 if key in first_seen:
-                    yield DuplicateKey(path + (key,), line_of(key_node), first_seen[key])
+                    yield DuplicateKey((*path, key), line_of(key_node), first_seen[key])
                 else:
                     first_seen[key] = line_of(key_node)
-            yield from _walk_duplicates(value_node, path + (key if key is not None else "?",), seen)
+            yield from _walk_duplicates(value_node, (*path, key if key is not None else "?"), seen)
     elif isinstance(node, SequenceNode):
         for index, item in enumerate(node.value):
-            yield from _walk_duplicates(item, path + (index,), seen)
+            yield from _walk_duplicates(item, (*path, index), seen)
 
 
 def yaml_error_problem(exc: yaml.YAMLError, text: str) -> Problem:
@@ -176,6 +176,8 @@ def yaml_error_problem(exc: yaml.YAMLError, text: str) -> Problem:
         what = f"{exc.context}, {what}"
     if isinstance(exc, ConstructorError):
         return Problem((), what, "quote the value to keep it as text", line=line)
+    if exc.context == "expected a single document in the stream":
+        return Problem((), what, "keep one YAML document: delete the second '---' line", line=line)
     return Problem(
         (),
         f"YAML syntax error: {what}",

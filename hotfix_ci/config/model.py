@@ -76,7 +76,7 @@ class DiffConfig:
 class ReleaseConfig:
     scheme: str = "patch"  # patch | prerelease | suffix | date
     tag: str | None = None  # None: "hotfix-v{version}", or "hotfix-{date}" for the date scheme
-    token: str = "hotfix"
+    token: str = "hotfix"  # noqa: S105 - a prerelease identifier, not a secret
     version_from: str = "tags"  # "tags" | "file:PATH"
     changelog: str | None = "CHANGELOG.md"
     commit_changelog: bool = False

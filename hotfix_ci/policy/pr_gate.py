@@ -71,7 +71,7 @@ def check_shape(ev: GateEvidence, cfg: HotfixConfig) -> list[Finding]:
         out.append(
             _err(
                 "title",
-                f"title {pull.title!r} does not match {rules.title!r}: "
+                f"title {pull.title!r} does not match the pattern {rules.title}: "
                 'edit the title, e.g. "[HOTFIX] Fix login 500s"',
             )
         )

@@ -153,7 +153,8 @@ class VercelProvider:
                 f"inspect {target}", ["inspect", target, "--format=json", *self._scope]
             )
         except ProviderError as exc:
-            if "not found" in exc.message.lower():
+            # "Can't find the deployment ..." is how the CLI says nothing serves it.
+            if "can't find" in exc.message.lower() or "not found" in exc.message.lower():
                 return None
             raise
         try:

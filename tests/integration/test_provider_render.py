@@ -109,7 +109,9 @@ def test_missing_api_key_names_the_variable(tmp_path: Path, api: RenderAPIStandi
 
 def test_rejected_key_is_not_retried_and_not_echoed(tmp_path: Path, api: RenderAPIStandin) -> None:
     wrong = "rnd_wrong_secret_value"
-    provider = make(tmp_path, {"service_id": SERVICE, "api_url": api.url}, {"RENDER_API_KEY": wrong})
+    provider = make(
+        tmp_path, {"service_id": SERVICE, "api_url": api.url}, {"RENDER_API_KEY": wrong}
+    )
     with pytest.raises(ProviderError, match="answered 401: unauthorized") as info:
         provider.current()
     assert len(api.requests) == 1

@@ -1,0 +1,334 @@
+"""Heroku provider: build-and-release or container release through the Platform API.
+
+Calls, as documented (base ``https://api.heroku.com``, ``Accept: application/vnd.heroku+json;
+version=3``, ``Authorization: Bearer $HEROKU_API_KEY``):
+
+- releases, newest first: ``GET /apps/{app}/releases`` with ``Range: version ..; max=10,
+  order=desc`` (200 or 206) — https://devcenter.heroku.com/articles/platform-api-reference#ranges
+  and https://devcenter.heroku.com/changelog-items/321; the live one has ``"current": true``
+  (a newer release may have failed its release phase, so ``max=1`` is not enough).
+- build from a source tarball: ``POST /apps/{app}/builds`` with ``{"source_blob": {"url",
+  "version"}}``, then ``GET /apps/{app}/builds/{id}`` until ``succeeded``/``failed`` —
+  https://devcenter.heroku.com/articles/build-and-release-using-the-api
+- container release: ``PATCH /apps/{app}/formation`` with ``{"updates": [{"type",
+  "docker_image"}]}`` and ``Accept: application/vnd.heroku+json; version=3.docker-releases``
+  — https://devcenter.heroku.com/articles/container-registry-and-runtime#api
+- rollback: ``POST /apps/{app}/releases`` with ``{"release": id}``, then
+  ``GET /apps/{app}/releases/{id}`` until ``succeeded`` — https://devcenter.heroku.com/articles/
+  platform-api-reference#release-rollback and https://devcenter.heroku.com/articles/releases
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from typing import Any
+
+import requests
+import tenacity
+
+from hotfix_ci.providers.base import (
+    DeployResult,
+    ProviderContext,
+    ProviderError,
+    Release,
+    RollbackPoint,
+)
+
+DEFAULT_API_URL = "https://api.heroku.com"
+API_URL_ENV = "HEROKU_API_URL"
+TOKEN_ENV = "HEROKU_API_KEY"  # noqa: S105 - the variable's name, not a secret
+LIST_RANGE = "version ..; max=10, order=desc"
+ACCEPT = "application/vnd.heroku+json; version=3"
+DOCKER_RELEASES = "application/vnd.heroku+json; version=3.docker-releases"
+REQUEST_TIMEOUT = 30.0
+RETRY_ATTEMPTS = 4
+RETRY_WAIT = 0.5  # seconds; doubles per attempt
+
+SETTINGS_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "heroku provider settings",
+    "description": "Deploy a Heroku app through the Platform API (token: HEROKU_API_KEY). "
+    "Give `source_url` to build from a tarball, or `docker_image` to release an image.",
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["app"],
+    "oneOf": [{"required": ["source_url"]}, {"required": ["docker_image"]}],
+    "properties": {
+        "app": {"type": "string", "description": "The Heroku app name or id."},
+        "source_url": {
+            "type": "string",
+            "description": "URL of a gzipped tarball of the source that Heroku can download, "
+            "e.g. a pre-signed URL of the release's archive; built with the sha as version.",
+        },
+        "docker_image": {
+            "type": "string",
+            "description": "Image id (sha256:...) already pushed to registry.heroku.com for "
+            "the process types, e.g. from `docker inspect --format={{.Id}}`.",
+        },
+        "process_types": {
+            "type": "array",
+            "items": {"type": "string"},
+            "minItems": 1,
+            "default": ["web"],
+            "description": "Process types that run `docker_image` (container release only).",
+        },
+        "api_url": {
+            "type": "string",
+            "description": f"Platform API base URL (default {DEFAULT_API_URL}; "
+            f"env {API_URL_ENV} also overrides it).",
+        },
+        "poll_interval": {
+            "type": "number",
+            "exclusiveMinimum": 0,
+            "default": 5,
+            "description": "Seconds between two reads of a build's or release's status.",
+        },
+        "timeout": {
+            "type": "number",
+            "exclusiveMinimum": 0,
+            "default": 900,
+            "description": "Seconds to wait for a build and its release to succeed.",
+        },
+    },
+}
+
+
+class HerokuProvider:
+    """Deploys one Heroku app; rollback points are Heroku release ids."""
+
+    def __init__(self, context: ProviderContext) -> None:
+        settings = context.settings
+        self.name = context.name
+        self._log = context.log
+        self._app = str(settings["app"])
+        self._source_url = settings.get("source_url")
+        self._image = settings.get("docker_image")
+        self._process_types = [str(t) for t in settings.get("process_types", ["web"])]
+        self._poll_interval = float(settings.get("poll_interval", 5))
+        self._timeout = float(settings.get("timeout", 900))
+        if bool(self._source_url) == bool(self._image):
+            raise ProviderError(
+                f"Heroku app {self._app}: set exactly one of `source_url` and `docker_image`",
+                hint="`source_url` builds a source tarball; `docker_image` releases an image",
+            )
+        base = settings.get("api_url") or context.env.get(API_URL_ENV) or DEFAULT_API_URL
+        self._api = HerokuApi(str(base), _token(context.env))
+
+    def current(self) -> RollbackPoint | None:
+        releases = self._releases()
+        live = next((r for r in releases if r.get("current") is True), None)
+        if live is None:
+            live = next((r for r in releases if r.get("status") == "succeeded"), None)
+        if live is None:
+            return None
+        return RollbackPoint(
+            provider=self.name,
+            type="heroku",
+            ref=str(live["id"]),
+            description=_describe(live),
+            data={"app": self._app, "version": str(live.get("version", ""))},
+        )
+
+    def deploy(self, release: Release) -> DeployResult:
+        if self._image:
+            updates = [{"type": t, "docker_image": str(self._image)} for t in self._process_types]
+            self._api.call(
+                "PATCH", f"/apps/{self._app}/formation", json={"updates": updates},
+                accept=DOCKER_RELEASES,
+            )  # fmt: skip
+            newest = self._releases()
+            if not newest:
+                raise ProviderError(f"Heroku app {self._app} has no release after the update")
+            return self._wait_release(str(newest[0]["id"]), f"container release of {release.tag}")
+        blob = {"url": str(self._source_url), "version": release.sha}
+        build = self._api.call("POST", f"/apps/{self._app}/builds", json={"source_blob": blob})
+        build_id = _field(build, "id")
+        self._log(f"heroku: build {build_id} of {release.tag} started")
+        deadline = time.monotonic() + self._timeout
+        while (status := _field(build, "status")) == "pending":
+            self._check_deadline(deadline, f"build {build_id}", status)
+            time.sleep(self._poll_interval)
+            build = self._api.call("GET", f"/apps/{self._app}/builds/{build_id}")
+        if status != "succeeded":
+            raise ProviderError(
+                f"Heroku build {build_id} of {release.tag} for app {self._app} ended {status}",
+                hint=f"read the build output: `heroku builds:output {build_id} -a {self._app}`; "
+                "the previous release stays live",
+            )
+        release_ref = build.get("release") if isinstance(build, Mapping) else None
+        if not isinstance(release_ref, Mapping) or not release_ref.get("id"):
+            raise ProviderError(f"Heroku build {build_id} succeeded without a release")
+        return self._wait_release(str(release_ref["id"]), f"release of {release.tag}", deadline)
+
+    def rollback(self, point: RollbackPoint) -> DeployResult:
+        if point.type != "heroku":
+            raise ProviderError(
+                f"cannot roll back Heroku app {self._app} to a {point.type!r} point",
+                hint="pass a rollback point recorded by a heroku provider",
+            )
+        created = self._api.call("POST", f"/apps/{self._app}/releases", json={"release": point.ref})
+        self._log(f"heroku: rollback to {point.description} created {_describe(created)}")
+        return self._wait_release(_field(created, "id"), f"rollback to {point.description}")
+
+    def _releases(self) -> list[Mapping[str, Any]]:
+        answer = self._api.call("GET", f"/apps/{self._app}/releases", headers={"Range": LIST_RANGE})
+        if not isinstance(answer, list):
+            raise ProviderError(f"Heroku release list for {self._app} is not a list")
+        return [r for r in answer if isinstance(r, Mapping) and r.get("id")]
+
+    def _wait_release(self, release_id: str, what: str, deadline: float = 0.0) -> DeployResult:
+        deadline = deadline or time.monotonic() + self._timeout
+        while True:
+            found = self._api.call("GET", f"/apps/{self._app}/releases/{release_id}")
+            status = _field(found, "status")
+            if status == "succeeded":
+                return DeployResult(ref=release_id, description=_describe(found))
+            if status != "pending":
+                raise ProviderError(
+                    f"Heroku {what} ({_describe(found)}) on app {self._app} ended {status}",
+                    hint=f"see `heroku releases:output {found.get('version')} -a {self._app}`"
+                    "; a failed release phase leaves the previous release live",
+                )
+            self._check_deadline(deadline, what, status)
+            time.sleep(self._poll_interval)
+
+    def _check_deadline(self, deadline: float, what: str, status: str) -> None:
+        if time.monotonic() >= deadline:
+            raise ProviderError(
+                f"Heroku {what} on app {self._app} was still {status} after {self._timeout:g}s",
+                hint="check the app's Activity tab in the Heroku Dashboard; raise `timeout:`",
+            )
+
+
+class _ServerError(Exception):
+    """A 5xx answer, raised only so tenacity retries it."""
+
+    def __init__(self, response: requests.Response) -> None:
+        super().__init__(response.status_code)
+        self.response = response
+
+
+class HerokuApi:
+    """A requests session on the Platform API with bounded retries on 5xx and connection
+    errors. ``trust_env`` is off so a runner's ~/.netrc (which the Heroku CLI writes) or
+    proxy variables never replace the Authorization header or redirect the calls."""
+
+    def __init__(self, base_url: str, token: str) -> None:
+        self._base = base_url.rstrip("/")
+        self._session = requests.Session()
+        self._session.trust_env = False
+        self._session.headers.update({"Authorization": f"Bearer {token}", "Accept": ACCEPT})
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        accept: str = ACCEPT,
+    ) -> Any:
+        what = f"{method} {path}"
+
+        def transient(exc: BaseException) -> bool:
+            # A read timeout on a write may have created a build or release: GETs only.
+            if isinstance(exc, requests.ReadTimeout):
+                return method == "GET"
+            return isinstance(exc, (_ServerError, requests.ConnectionError))
+
+        retrying = tenacity.Retrying(
+            retry=tenacity.retry_if_exception(transient),
+            stop=tenacity.stop_after_attempt(RETRY_ATTEMPTS),
+            wait=tenacity.wait_exponential(multiplier=RETRY_WAIT, max=8),
+            reraise=True,
+        )
+        sent_headers = {**(headers or {}), "Accept": accept}
+        try:
+            response = retrying(self._send, method, path, json, sent_headers)
+        except _ServerError as exc:
+            response = exc.response
+        except requests.RequestException as exc:
+            raise ProviderError(
+                f"Heroku API {what} failed after {RETRY_ATTEMPTS} attempts: {type(exc).__name__}",
+                hint=f"check that {self._base} is reachable from the runner "
+                "(https://status.heroku.com), then re-run the job",
+            ) from None
+        code = response.status_code
+        if code >= 400:
+            raise ProviderError(
+                f"Heroku API {what} answered {code}: {_message(response)}",
+                hint=_HINTS.get(code)
+                or (
+                    "Heroku could not do it; see https://status.heroku.com and re-run the job"
+                    if code >= 500
+                    else "fix what the message names, then re-run the job"
+                ),
+            )
+        try:
+            return response.json()
+        except ValueError:
+            raise ProviderError(
+                f"Heroku API {what} answered {code} with a body that is not JSON",
+                hint=f"check that `api_url` ({self._base}) is the Heroku Platform API",
+            ) from None
+
+    def _send(
+        self, method: str, path: str, json: Mapping[str, Any] | None, headers: dict[str, str]
+    ) -> requests.Response:
+        response = self._session.request(
+            method, self._base + path, json=json, headers=headers, timeout=REQUEST_TIMEOUT
+        )
+        if response.status_code >= 500:
+            raise _ServerError(response)
+        return response
+
+
+_HINTS = {
+    401: f"{TOKEN_ENV} was rejected: create a token with `heroku authorizations:create` and "
+    f"store it as the repository secret {TOKEN_ENV}",
+    403: f"the token in {TOKEN_ENV} cannot deploy this app: use one of a collaborator with "
+    "the deploy permission",
+    404: "check `app` (the name shown by `heroku apps`) and that the token can see it",
+}
+
+
+def _message(response: requests.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if isinstance(body, Mapping) and body.get("message"):
+        return str(body["message"])[:300]
+    text = response.text.strip().splitlines()
+    return text[0][:300] if text else response.reason or "no message"
+
+
+def _token(env: Mapping[str, str]) -> str:
+    token = env.get(TOKEN_ENV, "").strip()
+    if not token:
+        raise ProviderError(
+            f"{TOKEN_ENV} is not set: the Heroku provider cannot authenticate",
+            hint=f"add the repository secret {TOKEN_ENV} (`heroku authorizations:create`) and "
+            f"pass it to the deploy step with `env: {TOKEN_ENV}: ${{{{ secrets.{TOKEN_ENV} }}}}`",
+        )
+    return token
+
+
+def _field(obj: Any, key: str) -> str:
+    if not isinstance(obj, Mapping) or not obj.get(key):
+        raise ProviderError(
+            f"Heroku API answered an object without {key!r}",
+            hint="the API answered something unexpected; check the app in the Dashboard",
+        )
+    return str(obj[key])
+
+
+def _describe(release: Any) -> str:
+    if not isinstance(release, Mapping):
+        return "release ?"
+    return f"v{release.get('version', '?')}: {release.get('description') or release.get('id')}"
+
+
+def create(context: ProviderContext) -> HerokuProvider:
+    return HerokuProvider(context)

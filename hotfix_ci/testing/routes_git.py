@@ -1,0 +1,229 @@
+"""Git data: commits, refs, annotated tags, the tag list and branches.
+
+Endpoints as documented at https://docs.github.com/rest/git/refs,
+https://docs.github.com/rest/git/tags, https://docs.github.com/rest/git/commits,
+https://docs.github.com/rest/commits/commits and https://docs.github.com/rest/branches.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hotfix_ci.testing import objects
+from hotfix_ci.testing.routes_base import ApiError, Request, Response, paginate, repo_of, route
+from hotfix_ci.testing.routes_pulls import diff_entry, pull_json, tree_diff
+from hotfix_ci.testing.state import Repo, Store, TagObject
+
+JSON = dict[str, Any]
+# commits/{ref} where ref may hold slashes, but not the check-runs or pulls sub-resources
+COMMIT_REF = r"{repo}/commits/(?P<ref>(?:(?!/check-runs$|/pulls$).)+)"
+
+
+def ref_json(base: str, repo: Repo, name: str) -> JSON:
+    sha = repo.refs[name]
+    api = f"{base}/repos/{repo.full_name}"
+    kind = "tag" if sha in repo.tags else "commit"
+    return {
+        "ref": name,
+        "node_id": objects.node_id("REF_", name),
+        "url": f"{api}/git/{name}",
+        "object": {"type": kind, "sha": sha, "url": f"{api}/git/{kind}s/{sha}"},
+    }
+
+
+def tag_json(base: str, repo: Repo, tag: TagObject) -> JSON:
+    api = f"{base}/repos/{repo.full_name}"
+    return {
+        "sha": tag.sha,
+        "node_id": objects.node_id("TAG_", tag.sha),
+        "url": f"{api}/git/tags/{tag.sha}",
+        "tag": tag.tag,
+        "message": tag.message,
+        "tagger": {"name": tag.tagger, "email": f"{tag.tagger}@users.noreply.local", "date": tag.date},
+        "object": {
+            "type": tag.object_type,
+            "sha": tag.object_sha,
+            "url": f"{api}/git/{tag.object_type}s/{tag.object_sha}",
+        },
+        "verification": {
+            "verified": False,
+            "reason": "unsigned",
+            "signature": None,
+            "payload": None,
+            "verified_at": None,
+        },
+    }
+
+
+def create_tag_object(
+    store: Store, repo: Repo, tag: str, message: str, object_sha: str, tagger: str
+) -> TagObject:
+    if object_sha not in repo.commits:
+        raise ApiError.invalid("object", "invalid", resource="Tag", message="Object does not exist")
+    created = TagObject(store.new_sha(tag), tag, message, object_sha, "commit", tagger, store.now())
+    repo.tags[created.sha] = created
+    return created
+
+
+def create_ref(repo: Repo, name: str, sha: str) -> None:
+    if not name.startswith("refs/") or name.count("/") < 2:
+        raise ApiError(422, f"{name} is not a valid ref name.")
+    if name in repo.refs:
+        raise ApiError(422, "Reference already exists")
+    if sha not in repo.commits and sha not in repo.tags:
+        raise ApiError(422, "Object does not exist")
+    repo.refs[name] = sha
+
+
+def _full_commit(base: str, store: Store, repo: Repo, sha: str) -> JSON:
+    commit = repo.commits[sha]
+    body = objects.commit_object(base, store, repo, commit)
+    before = repo.commits[commit.parents[0]].tree if commit.parents else {}
+    files = tree_diff(before, commit.tree)
+    body["files"] = [diff_entry(base, repo, sha, f) for f in files]
+    additions = sum(f["additions"] for f in files)
+    deletions = sum(f["deletions"] for f in files)
+    body["stats"] = {"additions": additions, "deletions": deletions, "total": additions + deletions}
+    return body
+
+
+def _resolve(repo: Repo, ref: str) -> str:
+    sha = repo.resolve(ref)
+    if sha is None:
+        raise ApiError(422, f"No commit found for SHA: {ref}")
+    return sha
+
+
+@route("GET", COMMIT_REF, "contents=read")
+def get_commit(store: Store, req: Request) -> Response:
+    repo = repo_of(store, req)
+    return Response(200, _full_commit(req.base_url, store, repo, _resolve(repo, req.params["ref"])))
+
+
+@route("GET", r"{repo}/commits/(?P<ref>.+)/pulls", "pull_requests=read", "contents=read")
+def commit_pulls(store: Store, req: Request) -> Response:
+    repo = repo_of(store, req)
+    sha = _resolve(repo, req.params["ref"])
+    items = [repo.issues[n] for n in repo.commit_pulls.get(sha, [])]
+    return paginate(req, items, lambda i: pull_json(req.base_url, store, repo, i, full=False))
+
+
+@route("GET", r"{repo}/git/commits/(?P<sha>[0-9a-f]+)", "contents=read")
+def get_git_commit(store: Store, req: Request) -> Response:
+    repo = repo_of(store, req)
+    commit = repo.commits.get(req.params["sha"])
+    if commit is None:
+        raise ApiError.not_found()
+    return Response(200, objects.git_commit(req.base_url, repo, commit))
+
+
+@route("GET", r"{repo}/tags", "contents=read")
+def list_tags(store: Store, req: Request) -> Response:
+    repo = repo_of(store, req)
+    names = [name for name in reversed(repo.refs) if name.startswith("refs/tags/")]
+    api, html = f"{req.base_url}/repos/{repo.full_name}", f"{req.base_url}/{repo.full_name}"
+
+    def render(name: str) -> JSON:
+        tag, sha = name.removeprefix("refs/tags/"), repo.peel(repo.refs[name])
+        return {
+            "name": tag,
+            "commit": {"sha": sha, "url": f"{api}/commits/{sha}"},
+            "zipball_url": f"{html}/zipball/refs/tags/{tag}",
+            "tarball_url": f"{html}/tarball/refs/tags/{tag}",
+            "node_id": objects.node_id("REF_", name),
+        }
+
+    return paginate(req, names, render)
+
+
+@route("GET", r"{repo}/git/ref/(?P<ref>.+)", "contents=read")
+def get_ref(store: Store, req: Request) -> Response:
+    repo = repo_of(store, req)
+    name = "refs/" + req.params["ref"]
+    if name not in repo.refs:
+        raise ApiError.not_found()
+    return Response(200, ref_json(req.base_url, repo, name))
+
+
+@route("GET", r"{repo}/git/matching-refs/(?P<ref>.*)", "contents=read")
+def matching_refs(store: Store, req: Request) -> Response:
+    repo = repo_of(store, req)
+    prefix = "refs/" + req.params["ref"]
+    names = sorted(name for name in repo.refs if name.startswith(prefix))
+    return paginate(req, names, lambda name: ref_json(req.base_url, repo, name))
+
+
+@route("POST", r"{repo}/git/refs", "contents=write")
+def post_ref(store: Store, req: Request) -> Response:
+    repo = repo_of(store, req)
+    name = req.text("ref", required=True) or ""
+    create_ref(repo, name, req.text("sha", required=True) or "")
+    return Response(201, ref_json(req.base_url, repo, name))
+
+
+@route("PATCH", r"{repo}/git/refs/(?P<ref>.+)", "contents=write")
+def update_ref(store: Store, req: Request) -> Response:
+    repo = repo_of(store, req)
+    name = "refs/" + req.params["ref"]
+    sha = req.text("sha", required=True) or ""
+    if name not in repo.refs:
+        raise ApiError(422, "Reference does not exist")
+    if sha not in repo.commits:
+        raise ApiError(422, "Object does not exist")
+    if not req.field("force", False) and not repo.is_ancestor(repo.refs[name], sha):
+        raise ApiError(422, "Update is not a fast forward")
+    repo.refs[name] = sha
+    return Response(200, ref_json(req.base_url, repo, name))
+
+
+@route("DELETE", r"{repo}/git/refs/(?P<ref>.+)", "contents=write")
+def delete_ref(store: Store, req: Request) -> Response:
+    repo = repo_of(store, req)
+    if repo.refs.pop("refs/" + req.params["ref"], None) is None:
+        raise ApiError(422, "Reference does not exist")
+    return Response(204, None)
+
+
+@route("POST", r"{repo}/git/tags", "contents=write")
+def post_tag(store: Store, req: Request) -> Response:
+    repo = repo_of(store, req)
+    tagger = req.field("tagger") or {}
+    created = create_tag_object(
+        store,
+        repo,
+        req.text("tag", required=True) or "",
+        req.text("message", required=True) or "",
+        req.text("object", required=True) or "",
+        tagger.get("name", store.login) if isinstance(tagger, dict) else store.login,
+    )
+    return Response(201, tag_json(req.base_url, repo, created))
+
+
+@route("GET", r"{repo}/git/tags/(?P<sha>[0-9a-f]+)", "contents=read")
+def get_tag(store: Store, req: Request) -> Response:
+    repo = repo_of(store, req)
+    tag = repo.tags.get(req.params["sha"])
+    if tag is None:
+        raise ApiError.not_found()
+    return Response(200, tag_json(req.base_url, repo, tag))
+
+
+@route("GET", r"{repo}/branches/(?P<branch>.+)", "contents=read")
+def get_branch(store: Store, req: Request) -> Response:
+    repo = repo_of(store, req)
+    branch = req.params["branch"]
+    sha = repo.branch_sha(branch)
+    if sha is None:
+        raise ApiError(404, "Branch not found")
+    api = f"{req.base_url}/repos/{repo.full_name}/branches/{branch}"
+    return Response(
+        200,
+        {
+            "name": branch,
+            "commit": objects.commit_object(req.base_url, store, repo, repo.commits[sha]),
+            "_links": {"html": f"{req.base_url}/{repo.full_name}/tree/{branch}", "self": api},
+            "protected": False,
+            "protection": {"enabled": False, "required_status_checks": {"enforcement_level": "off", "contexts": [], "checks": []}},
+            "protection_url": f"{api}/protection",
+        },
+    )

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from hotfix_ci.errors import ConfigError
+from hotfix_ci.gates.durations import DURATION_PATTERN, format_duration, parse_duration
+
+
+@pytest.mark.parametrize(
+    ("raw", "seconds"),
+    [
+        ("15s", 15.0),
+        ("5m", 300.0),
+        ("1h30m", 5400.0),
+        ("500ms", 0.5),
+        ("1m30s250ms", 90.25),
+        ("1.5s", 1.5),
+        (" 10s ", 10.0),
+        ("10", 10.0),
+        ("0.25", 0.25),
+        (7, 7.0),
+        (2.5, 2.5),
+        (0, 0.0),
+    ],
+)
+def test_parses_config_durations(raw: object, seconds: float) -> None:
+    assert parse_duration(raw, "watch.interval") == seconds
+
+
+@pytest.mark.parametrize(
+    "raw", ["", "s", "10x", "5 m", "30m1h", "1m1m", "-5s", "ms", "1h 30m", True, None, [5], -1]
+)
+def test_rejects_what_is_not_a_duration_and_names_the_key(raw: object) -> None:
+    with pytest.raises(ConfigError, match=r"^watch\.interval: ") as caught:
+        parse_duration(raw, "watch.interval")
+    assert caught.value.exit_code == 2
+
+
+def test_schema_pattern_agrees_with_the_parser_on_examples() -> None:
+    pattern = re.compile(DURATION_PATTERN)
+    for good in ("15s", "5m", "1h30m", "500ms", "10", "1.5s"):
+        assert pattern.match(good), good
+    for bad in ("", "10x", "5 m", "ms", "s"):
+        assert not pattern.match(bad), bad
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"), [(300, "5m"), (0.5, "500ms"), (5400, "1h30m"), (15, "15s"), (1.5, "1.5s")]
+)
+def test_formats_like_the_config(seconds: float, text: str) -> None:
+    assert format_duration(seconds) == text
+
+
+@given(st.integers(min_value=1, max_value=10 * 3600))
+def test_format_then_parse_round_trips_whole_seconds(seconds: int) -> None:
+    assert parse_duration(format_duration(seconds), "x") == seconds
