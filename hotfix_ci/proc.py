@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -41,16 +42,25 @@ def run(
         full_env = dict(os.environ if env is None else env)
         full_env.update(extra_env or {})
     try:
-        completed = subprocess.run(
+        # A new session, so a timeout can kill the whole process group: a smoke script's
+        # children must not outlive it.
+        with subprocess.Popen(
             argv,
             cwd=cwd,
             env=full_env,
-            input=input_text,
-            capture_output=True,
+            stdin=subprocess.PIPE if input_text is not None else subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
-            timeout=timeout,
-            check=False,
-        )
+            start_new_session=True,
+        ) as child:
+            try:
+                stdout, stderr = child.communicate(input_text, timeout=timeout)
+            except subprocess.TimeoutExpired:
+                _kill_group(child)
+                stdout, stderr = child.communicate()
+                raise subprocess.TimeoutExpired(argv, timeout or 0, stdout, stderr) from None
+            completed = subprocess.CompletedProcess(argv, child.returncode, stdout, stderr)
     except FileNotFoundError as exc:
         raise ProcessError(
             f"command not found: {argv[0]}",
@@ -75,6 +85,13 @@ def run(
             stderr=completed.stderr,
         )
     return result
+
+
+def _kill_group(child: subprocess.Popen[str]) -> None:
+    try:
+        os.killpg(child.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        child.kill()
 
 
 def _text(value: str | bytes | None) -> str:

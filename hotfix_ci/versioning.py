@@ -66,8 +66,8 @@ def tag_name_problem(name: str) -> str | None:
         return "it is empty"
     if name.startswith("-"):
         return 'it starts with "-", which git would read as an option'
-    if name == "@" or "@{" in name:
-        return 'it is "@" or contains "@{"'
+    if "@{" in name:
+        return 'it contains "@{"'
     if any(ord(c) < 0x20 or ord(c) == 0x7F or c in _REF_FORBIDDEN for c in name):
         return "it contains a space, a control character, or one of ~ ^ : ? * [ \\"
     if ".." in name:
@@ -317,7 +317,7 @@ def next_version(
     stamp = date_stamp(now)
     if scheme == "date":
         return _next_date(template, releases, stamp, existing_tags, current)
-    previous = _current_release(current, cfg, releases)
+    previous = resolve_current(current, cfg, releases)
     base = previous.base if previous is not None else BASELINE
     taken = {(r.base, r.rank, r.counter) for r in releases}
 
@@ -351,9 +351,10 @@ def _hotfix_version(scheme: str, base: tuple[int, int, int], token: str, counter
     return str(Version(*base, prerelease=f"{token}.{counter}"))
 
 
-def _current_release(
+def resolve_current(
     current: str | None, cfg: ReleaseConfig, releases: list[Release]
 ) -> Release | None:
+    """``current`` as a :class:`Release`, with the tag that carries it if there is one."""
     if current is None:
         return latest(releases)
     text = current.strip()

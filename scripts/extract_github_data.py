@@ -36,20 +36,21 @@ WEBHOOKS_PACKAGE = "@octokit/webhooks-examples"
 WEBHOOKS_FILE = "api.github.com/index.json"
 
 OPERATION_IDS = (
-    "repos/get pulls/get pulls/list pulls/create pulls/update pulls/list-files "
-    "pulls/list-reviews pulls/list-commits issues/get issues/create issues/update "
-    "issues/list-labels-on-issue issues/add-labels issues/list-events issues/list-comments "
-    "issues/create-comment issues/update-comment repos/get-collaborator-permission-level "
-    "teams/get-membership-for-user-in-org checks/create checks/update checks/list-for-ref "
-    "checks/list-annotations repos/get-commit repos/list-pull-requests-associated-with-commit "
-    "repos/list-tags git/get-ref git/list-matching-refs git/create-ref git/update-ref "
-    "git/delete-ref git/create-tag git/get-tag git/get-commit repos/list-releases "
-    "repos/create-release repos/get-release-by-tag repos/update-release "
-    "repos/create-deployment repos/list-deployments repos/get-deployment "
-    "repos/create-deployment-status repos/list-deployment-statuses repos/get-content "
-    "repos/create-or-update-file-contents repos/get-branch users/get-authenticated "
-    "rate-limit/get"
-).split()
+    "repos/get", "pulls/get", "pulls/list", "pulls/create", "pulls/update", "pulls/list-files",
+    "pulls/list-reviews", "pulls/list-commits", "issues/get", "issues/create", "issues/update",
+    "issues/list-labels-on-issue", "issues/add-labels", "issues/list-events",
+    "issues/list-comments", "issues/create-comment", "issues/update-comment",
+    "repos/get-collaborator-permission-level", "teams/get-membership-for-user-in-org",
+    "checks/create", "checks/update", "checks/list-for-ref", "checks/list-annotations",
+    "repos/get-commit", "repos/list-pull-requests-associated-with-commit", "repos/list-tags",
+    "git/get-ref", "git/list-matching-refs", "git/create-ref", "git/update-ref",
+    "git/delete-ref", "git/create-tag", "git/get-tag", "git/get-commit", "repos/list-releases",
+    "repos/create-release", "repos/get-release-by-tag", "repos/update-release",
+    "repos/create-deployment", "repos/list-deployments", "repos/get-deployment",
+    "repos/create-deployment-status", "repos/list-deployment-statuses", "repos/get-content",
+    "repos/create-or-update-file-contents", "repos/get-branch", "users/get-authenticated",
+    "rate-limit/get",
+)  # fmt: skip
 # Error bodies are validated even where an operation does not reference these.
 ERROR_SCHEMAS = ("basic-error", "validation-error", "validation-error-simple")
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
@@ -79,8 +80,7 @@ DROPPED_KEYWORDS = frozenset(
 # future description stops the extraction here instead of being silently ignored there.
 KEPT_KEYWORDS = frozenset(
     {"type", "properties", "required", "items", "enum", "allOf", "anyOf", "oneOf", "not",
-     "additionalProperties", "minimum", "maximum", "minLength", "maxLength", "minItems",
-     "maxItems", "pattern", "format"}
+     "additionalProperties", "minimum", "maximum", "minLength", "maxLength", "format"}
 )  # fmt: skip
 COMBINATORS = ("$ref", "allOf", "anyOf", "oneOf", "not")
 
@@ -206,14 +206,15 @@ def extract_examples(document: dict[str, Any], source: dict[str, str]) -> dict[s
             op_id = operation["operationId"]
             for status, response in operation["responses"].items():
                 media = (response.get("content") or {}).get("application/json") or {}
-                for name, example in (media.get("examples") or {}).items():
-                    if "$ref" in example:
-                        key = example["$ref"].removeprefix("#/components/examples/")
-                        example = document["components"]["examples"][key]
-                    else:
-                        key = f"{op_id} {status} {name}"
-                    if "value" in example:
-                        examples[key] = example["value"]
+                for name, entry in (media.get("examples") or {}).items():
+                    key, value = f"{op_id} {status} {name}", entry.get("value")
+                    # Upstream writes both {"$ref": ...} and {"value": {"$ref": ...}}.
+                    ref = entry.get("$ref") or (value or {}).get("$ref")
+                    if ref is not None:
+                        key = ref.removeprefix("#/components/examples/")
+                        value = document["components"]["examples"][key].get("value")
+                    if value is not None:
+                        examples[key] = value
                         by_operation.setdefault(op_id, {}).setdefault(status, []).append(key)
     return {"source": source, "examples": examples, "operations": by_operation}
 
@@ -276,11 +277,28 @@ def extract(node_modules: Path, output_dir: Path) -> list[Path]:
     return [output_dir / name for name in outputs]
 
 
+def committed_npm_specs(output_dir: Path) -> list[str]:
+    """`package@version` of the sources recorded in the committed data files."""
+    specs = []
+    for name in ("github-openapi-subset.json", "webhook-examples.json"):
+        source = json.loads((output_dir / name).read_text(encoding="utf-8"))["source"]
+        specs.append(f"{source['package']}@{source['version']}")
+    return specs
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--node-modules", type=Path, default=Path("node_modules"))
     parser.add_argument("--output-dir", type=Path, default=DEFAULT_OUTPUT)
+    parser.add_argument(
+        "--print-npm-specs",
+        action="store_true",
+        help="print the exact npm package@version specs the committed files came from",
+    )
     args = parser.parse_args(argv)
+    if args.print_npm_specs:
+        print(" ".join(committed_npm_specs(args.output_dir)))
+        return 0
     for path in extract(args.node_modules, args.output_dir):
         print(f"wrote {path} ({path.stat().st_size // 1024} KiB)")
     return 0

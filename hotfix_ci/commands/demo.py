@@ -109,11 +109,12 @@ class Demo:
         self.emu.add_review(REPO, number, "alice", state="APPROVED")
         code = self.gate(number)
         comments = self.emu.comments(REPO, number)
-        runs = self.emu.check_runs(REPO)
+        head = self.emu.pulls(REPO)[-1]["head"]["sha"]
+        runs = [r for r in self.emu.check_runs(REPO) if r["head_sha"] == head]
         self.say()
         self.say(
-            f"   The PR carries {len(comments)} sticky comment and {len(runs)} check run(s) "
-            "named 'hotfix-ci / PR gate', updated in place on every run."
+            f"   The PR carries {len(comments)} sticky comment and {len(runs)} "
+            "'hotfix-ci / PR gate' check run on its head commit, updated in place on every run."
         )
         return code
 

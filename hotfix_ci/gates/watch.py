@@ -9,6 +9,7 @@ must not wait for the next interval nor for slower probes of the same round.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -59,6 +60,8 @@ def watch(
 ) -> WatchOutcome:
     """Run the watch schedule. ``prober`` replaces the real probes (tests, dry runs)."""
     watcher = _Watcher(gates, spec, on_probe, stop or threading.Event())
+    if not gates:
+        return watcher.outcome(True, None, "no gates configured: nothing to watch")
     sessions = {gate.name: http_gate.new_session() for gate in gates} if prober is None else {}
 
     def real_probe(gate: GateSpec) -> ProbeResult:
@@ -68,7 +71,8 @@ def watch(
     try:
         watcher.sleep_until(clock() + spec.initial_delay, clock, sleep)
         start = clock()
-        rounds = int(spec.duration // spec.interval) + 1
+        # The epsilon keeps 0.3 / 0.05 (5.999...) from losing the last round to float error.
+        rounds = math.floor(spec.duration / spec.interval + 1e-9) + 1
         for number in range(rounds):
             watcher.sleep_until(start + number * spec.interval, clock, sleep)
             failed = watcher.run_round(pool, prober or real_probe)

@@ -59,15 +59,16 @@ class GitHubClient:
         files: list[FileChange] = []
         with self._call(f"listing the files of pull request #{number}", "pull-requests: read"):
             pr = self._repo.get_pull(number)
+            # Read list items through properties: on a lazy client, raw_data would fetch
+            # every item again from its own URL.
             for entry in pr.get_files():
-                raw = entry.raw_data
                 files.append(
                     FileChange(
-                        path=str(raw["filename"]),
-                        additions=int(raw.get("additions") or 0),
-                        deletions=int(raw.get("deletions") or 0),
-                        status=str(raw.get("status") or "modified"),
-                        previous_path=raw.get("previous_filename"),
+                        path=entry.filename,
+                        additions=entry.additions or 0,
+                        deletions=entry.deletions or 0,
+                        status=entry.status or "modified",
+                        previous_path=entry.previous_filename,
                     )
                 )
         return tuple(files), len(files) >= PR_FILES_CAP
@@ -77,10 +78,10 @@ class GitHubClient:
             pr = self._repo.get_pull(number)
             return tuple(
                 Review(
-                    reviewer=str((r.raw_data.get("user") or {}).get("login") or ""),
-                    state=str(r.raw_data.get("state") or ""),
-                    commit_id=r.raw_data.get("commit_id"),
-                    submitted_at=r.raw_data.get("submitted_at"),
+                    reviewer=r.user.login if r.user else "",
+                    state=r.state or "",
+                    commit_id=r.commit_id,
+                    submitted_at=r.submitted_at.isoformat() if r.submitted_at else None,
                 )
                 for r in pr.get_reviews()
             )
@@ -90,15 +91,14 @@ class GitHubClient:
             issue = self._repo.get_issue(number)
             events = []
             for ev in issue.get_events():
-                raw = ev.raw_data
-                if raw.get("event") not in ("labeled", "unlabeled"):
+                if ev.event not in ("labeled", "unlabeled"):
                     continue
                 events.append(
                     LabelEvent(
-                        event=str(raw["event"]),
-                        label=str((raw.get("label") or {}).get("name") or ""),
-                        actor=(raw.get("actor") or {}).get("login"),
-                        created_at=raw.get("created_at"),
+                        event=ev.event,
+                        label=ev.label.name if ev.label else "",
+                        actor=ev.actor.login if ev.actor else None,
+                        created_at=ev.created_at.isoformat() if ev.created_at else None,
                     )
                 )
         return tuple(events)
@@ -131,10 +131,9 @@ class GitHubClient:
         with self._call(f"listing the comments of #{number}", "issues: read"):
             issue = self._repo.get_issue(number)
             for c in issue.get_comments():
-                body = c.raw_data.get("body") or ""
+                body = c.body or ""
                 if marker in body:
-                    user = c.raw_data.get("user") or {}
-                    return Comment(id=c.id, body=body, author=user.get("login"))
+                    return Comment(id=c.id, body=body, author=c.user.login if c.user else None)
         return None
 
     def create_comment(self, number: int, body: str) -> Comment:
@@ -188,7 +187,7 @@ class GitHubClient:
                 run.edit(output=first, **fields)
             for batch in batches[1:]:
                 run.edit(output={**output, "annotations": batch})
-            return CheckRunRef(id=run.id, html_url=run.raw_data.get("html_url"))
+            return CheckRunRef(id=existing.id if existing else run.id, html_url=None)
 
 
 def pull_from_raw(raw: dict[str, Any]) -> PullRequest:

@@ -123,8 +123,7 @@ class KubernetesProvider:
             provider=self.name,
             type=POINT_TYPE,
             ref=image,
-            description=f"{self.namespace}/{self.deployment} container {self.container}: "
-            f"{image}",
+            description=f"{self.namespace}/{self.deployment} container {self.container}: {image}",
             data={
                 "namespace": self.namespace,
                 "deployment": self.deployment,
@@ -171,8 +170,7 @@ class KubernetesProvider:
             images = {c["name"]: c["image"] for c in containers}
         except (ValueError, KeyError, TypeError) as exc:
             raise ProviderError(
-                f"`kubectl get deployment {self.deployment}` did not return a Deployment "
-                "as JSON",
+                f"`kubectl get deployment {self.deployment}` did not return a Deployment as JSON",
                 hint="check that `kubectl` on PATH is the real kubectl and the cluster answers",
             ) from exc
         if self.container not in images:

@@ -1,15 +1,18 @@
 """GitHub's REST contract for the emulator: response schemas and real webhook payloads.
 
 The data comes from GitHub's official OpenAPI description (npm ``@octokit/openapi``) and
-``@octokit/webhooks-examples``, cut down by ``scripts/extract_github_data.py`` into two JSON
+``@octokit/webhooks-examples``, cut down by ``scripts/extract_github_data.py`` into JSON
 files shipped in ``hotfix_ci/testing/data/``. The emulator calls :func:`validate_response`
-on every response so that it cannot drift from what real GitHub sends.
+on every response so that it cannot drift from what real GitHub sends. A fast yes/no check
+(:mod:`hotfix_ci.testing.schema_check`) runs first; jsonschema explains rejected bodies.
 
 References:
-- https://github.com/octokit/openapi (GitHub's description with Octokit extensions)
+- https://github.com/octokit/openapi and
+  https://app.unpkg.com/@octokit/openapi@22.0.0/files/package.json (package layout)
 - https://github.com/octokit/webhooks (the webhook example payloads)
 - https://python-jsonschema.readthedocs.io/en/stable/validate/ (Draft202012Validator)
-- https://python-jsonschema.readthedocs.io/en/stable/errors/ (best_match, absolute_path)
+- https://github.com/python-jsonschema/jsonschema/releases?page=5 (``best_match`` descends
+  into anyOf/oneOf unless all branches are equally applicable)
 """
 
 from __future__ import annotations
@@ -17,7 +20,6 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -26,6 +28,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
 from hotfix_ci.errors import UsageError
+from hotfix_ci.testing.schema_check import Check, SchemaChecker
 
 OPENAPI_FILE = "github-openapi-subset.json"
 WEBHOOKS_FILE = "webhook-examples.json"
@@ -37,8 +40,6 @@ MAX_MESSAGE_CHARS = 240
 _MULTI_SEGMENT = re.compile(r"/contents/\{path\}$|/git/.*\{ref\}$|/branches/\{branch\}$")
 _PARAMETER = re.compile(r"\{([a-z_]+)\}")
 _API_PREFIX = re.compile(r"^https://api\.github\.com(?=$|[/?#{])")
-
-Check = Callable[[Any], bool]
 
 
 @dataclass(frozen=True)
@@ -58,161 +59,9 @@ class _Route:
     responses: dict[int, dict[str, Any] | None]
 
 
-class _FastChecker:
-    """Compiles the subset's schemas into plain closures that only answer valid/invalid.
-
-    jsonschema needs ~2 ms for one pull request (240 ms for a page of 100), too slow for an
-    emulator that checks every response. These closures are ~20x faster; jsonschema still
-    runs, but only on a rejected body, to explain it. They implement exactly the keywords
-    scripts/extract_github_data.py lets through (it refuses others); ``format`` is ignored.
-    """
-
-    def __init__(self, defs: dict[str, Any]) -> None:
-        self._defs = defs
-        self._compiled: dict[str, Check] = {}
-
-    def _ref(self, ref: str) -> Check:
-        name = ref.removeprefix("#/$defs/")
-        if name not in self._compiled:
-            self._compiled[name] = _accept  # placeholder while a self-reference compiles
-            self._compiled[name] = self.compile(self._defs[name])
-        compiled = self._compiled
-        if compiled[name] is not _accept:
-            return compiled[name]  # skip the indirection unless the schema is recursive
-        return lambda value: compiled[name](value)
-
-    def compile(self, schema: dict[str, Any]) -> Check:
-        checks: list[Check] = []
-        if "$ref" in schema:
-            checks.append(self._ref(schema["$ref"]))
-        if "type" in schema:
-            names = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
-            checks.append(_type_check(tuple(names)))
-        if "enum" in schema:
-            options = tuple(schema["enum"])
-            checks.append(lambda v: any(_json_equal(v, option) for option in options))
-        if {"properties", "required", "additionalProperties"} & schema.keys():
-            checks.append(self._object_check(schema))
-        if "items" in schema:
-            item = self.compile(schema["items"])
-            checks.append(lambda v: not isinstance(v, list) or all(item(x) for x in v))
-        checks.extend(_bounds_checks(schema))
-        for keyword in ("allOf", "anyOf", "oneOf", "not"):
-            if keyword in schema:
-                checks.append(self._combinator(keyword, schema[keyword]))
-        return _all_of(checks)
-
-    def _object_check(self, schema: dict[str, Any]) -> Check:
-        properties = {k: self.compile(sub) for k, sub in schema.get("properties", {}).items()}
-        required = tuple(schema.get("required", ()))
-        extra = schema.get("additionalProperties", True)
-        extra_check = self.compile(extra) if isinstance(extra, dict) else None
-
-        def check(value: Any) -> bool:
-            if not isinstance(value, dict):
-                return True
-            for key in required:
-                if key not in value:
-                    return False
-            for key, item in value.items():
-                sub = properties.get(key)
-                if sub is not None:
-                    if not sub(item):
-                        return False
-                elif extra is False or (extra_check is not None and not extra_check(item)):
-                    return False
-            return True
-
-        return check
-
-    def _combinator(self, keyword: str, value: Any) -> Check:
-        if keyword == "not":
-            inner = self.compile(value)
-            return lambda v: not inner(v)
-        subs = [self.compile(sub) for sub in value]
-        if keyword == "allOf":
-            return _all_of(subs)
-        if keyword == "anyOf":
-            return lambda v: any(sub(v) for sub in subs)
-        return lambda v: sum(1 for sub in subs if sub(v)) == 1
-
-
-def _accept(value: Any) -> bool:
-    return True
-
-
-def _all_of(checks: list[Check]) -> Check:
-    # Unrolled for the common sizes: a generator per call costs more than the checks.
-    if not checks:
-        return _accept
-    if len(checks) == 1:
-        return checks[0]
-    if len(checks) == 2:
-        first, second = checks
-        return lambda v: first(v) and second(v)
-    return lambda v: all(check(v) for check in checks)
-
-
-def _is_integer(value: Any) -> bool:
-    if isinstance(value, float):
-        return value.is_integer()
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-_TYPE_TESTS: dict[str, Check] = {
-    "object": lambda v: isinstance(v, dict),
-    "array": lambda v: isinstance(v, list),
-    "string": lambda v: isinstance(v, str),
-    "boolean": lambda v: isinstance(v, bool),
-    "null": lambda v: v is None,
-    "integer": _is_integer,
-    "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
-}
-
-
-def _type_check(names: tuple[str, ...]) -> Check:
-    if len(names) == 1:
-        return _TYPE_TESTS[names[0]]
-    if len(names) == 2 and "null" in names:  # the converted OpenAPI ``nullable``
-        test = _TYPE_TESTS[names[0] if names[1] == "null" else names[1]]
-        return lambda v: v is None or test(v)
-    tests = tuple(_TYPE_TESTS[name] for name in names)
-    return lambda v: any(test(v) for test in tests)
-
-
-def _json_equal(value: Any, option: Any) -> bool:
-    # JSON equality: true is not 1, 1 is 1.0 (as jsonschema's enum does it)
-    return value == option and isinstance(value, bool) == isinstance(option, bool)
-
-
-def _bounds_checks(schema: dict[str, Any]) -> list[Check]:
-    checks: list[Check] = []
-    numeric = (int, float)
-    if "minimum" in schema:
-        low = schema["minimum"]
-        checks.append(lambda v: not isinstance(v, numeric) or isinstance(v, bool) or v >= low)
-    if "maximum" in schema:
-        high = schema["maximum"]
-        checks.append(lambda v: not isinstance(v, numeric) or isinstance(v, bool) or v <= high)
-    for keyword, kind, at_least in (
-        ("minLength", str, True), ("maxLength", str, False),
-        ("minItems", list, True), ("maxItems", list, False),
-    ):  # fmt: skip
-        if keyword in schema:
-            limit: int = schema[keyword]
-            checks.append(
-                lambda v, k=kind, n=limit, ge=at_least: not isinstance(v, k)
-                or (len(v) >= n if ge else len(v) <= n)
-            )
-    if "pattern" in schema:
-        pattern = re.compile(schema["pattern"])
-        checks.append(lambda v: not isinstance(v, str) or pattern.search(v) is not None)
-    return checks
-
-
 def _data_text(name: str) -> str:
     # hotfix_ci (not hotfix_ci.testing) is the anchor: it is always a regular package.
-    return resources.files("hotfix_ci").joinpath("testing", "data", name).read_text("utf-8")
+    return (resources.files("hotfix_ci") / "testing" / "data" / name).read_text("utf-8")
 
 
 @functools.lru_cache(maxsize=1)
@@ -279,20 +128,22 @@ def _match(method: str, path: str) -> _Route | None:
     return None
 
 
+@functools.lru_cache(maxsize=1)
+def _routes_by_id() -> dict[str, _Route]:
+    return {r.operation.operation_id: r for routes in _routes().values() for r in routes}
+
+
 def _response_schema(operation_id: str, status: int) -> dict[str, Any]:
     """The schema of one documented response; status 0 means the error fallback."""
     if status == 0:
         fallback: dict[str, Any] = _openapi()["errorFallback"]
         return fallback
-    route = next(
-        r for rs in _routes().values() for r in rs if r.operation.operation_id == operation_id
-    )
-    return route.responses[status] or {}
+    return _routes_by_id()[operation_id].responses[status] or {}
 
 
 @functools.lru_cache(maxsize=1)
-def _fast_checker() -> _FastChecker:
-    return _FastChecker(_openapi()["$defs"])
+def _fast_checker() -> SchemaChecker:
+    return SchemaChecker(_openapi()["$defs"])
 
 
 @functools.lru_cache(maxsize=512)
@@ -329,7 +180,7 @@ def validate_response(method: str, path: str, status: int, body: object) -> list
         if empty:
             return []
         if status < 400:
-            return [f"{label}: GitHub sends no body with this status, got {_short(body)}"]
+            return [f"{label}: GitHub sends no body with this status, got {_shorten(repr(body))}"]
     elif status < 400:
         documented = ", ".join(str(s) for s in sorted(route.responses))
         return [f"{label}: status not documented for this operation (documented: {documented})"]
@@ -361,10 +212,6 @@ def _shorten(message: str) -> str:
     if len(message) <= MAX_MESSAGE_CHARS:
         return message
     return message[: MAX_MESSAGE_CHARS - 3] + "..."
-
-
-def _short(body: object) -> str:
-    return _shorten(repr(body))
 
 
 def webhook_example(
@@ -417,11 +264,3 @@ def _rewrite(value: Any, api_url: str) -> Any:
     if isinstance(value, str) and value.startswith(GITHUB_API_URL):
         return _API_PREFIX.sub(lambda _: api_url, value, count=1)
     return value
-
-
-def webhook_events() -> list[tuple[str, str | None]]:
-    """The (event, action) pairs that have at least one shipped example."""
-    pairs: Iterable[tuple[str, str | None]] = (
-        (example["event"], example["action"]) for example in _webhooks()["examples"]
-    )
-    return sorted(set(pairs), key=lambda pair: (pair[0], pair[1] or ""))

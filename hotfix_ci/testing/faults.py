@@ -109,7 +109,11 @@ def fault_response(fault: Fault, login: str) -> FaultResponse | None:
             f"API rate limit exceeded for user ID {login}. If you reach out to GitHub Support "
             "for help, please include the request ID."
         )
-        headers = {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(reset)}
+        headers = {
+            "X-RateLimit-Remaining": "0",
+            "X-RateLimit-Used": "5000",
+            "X-RateLimit-Reset": str(reset),
+        }
         status = 429 if fault.status == 429 else 403
         return FaultResponse(status, headers, _error(message, DOCS))
     if fault.kind == "secondary_rate_limit":

@@ -276,7 +276,11 @@ def commit_object(base: str, store: Store, repo: Repo, commit: Commit) -> JSON:
         "author": author,
         "committer": author,
         "parents": [
-            {"sha": p, "url": f"{api}/commits/{p}", "html_url": f"{base}/{repo.full_name}/commit/{p}"}
+            {
+                "sha": p,
+                "url": f"{api}/commits/{p}",
+                "html_url": f"{base}/{repo.full_name}/commit/{p}",
+            }
             for p in commit.parents
         ],
     }

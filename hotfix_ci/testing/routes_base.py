@@ -35,7 +35,7 @@ class Request:
                 raise ApiError.invalid(name, "missing_field")
             return default
         if not isinstance(value, str):
-            raise ApiError(422, f'Invalid request.\n\nFor \'{name}\', {value!r} is not a string.')
+            raise ApiError(422, f"Invalid request.\n\nFor '{name}', {value!r} is not a string.")
         return value
 
     def field(self, name: str, default: Any = None) -> Any:

@@ -16,7 +16,15 @@ JSON = dict[str, Any]
 RUN = r"{repo}/check-runs/(?P<run_id>\d+)"
 MAX_ANNOTATIONS_PER_REQUEST = 50
 LEVELS = ("notice", "warning", "failure")
-CONCLUSIONS = ("success", "failure", "neutral", "cancelled", "skipped", "timed_out", "action_required")
+CONCLUSIONS = (
+    "success",
+    "failure",
+    "neutral",
+    "cancelled",
+    "skipped",
+    "timed_out",
+    "action_required",
+)
 
 
 def app_json(base: str, store: Store) -> JSON:
@@ -132,7 +140,12 @@ def create_run(store: Store, req: Request) -> Response:
     repo = repo_of(store, req)
     head_sha = req.text("head_sha", required=True) or ""
     if repo.resolve(head_sha) is None:
-        raise ApiError.invalid("head_sha", "invalid", resource="CheckRun", message="No commit found for SHA: " + head_sha)
+        raise ApiError.invalid(
+            "head_sha",
+            "invalid",
+            resource="CheckRun",
+            message="No commit found for SHA: " + head_sha,
+        )
     run: JSON = {
         "id": store.next_id(),
         "name": req.text("name", required=True),

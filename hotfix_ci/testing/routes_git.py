@@ -39,7 +39,11 @@ def tag_json(base: str, repo: Repo, tag: TagObject) -> JSON:
         "url": f"{api}/git/tags/{tag.sha}",
         "tag": tag.tag,
         "message": tag.message,
-        "tagger": {"name": tag.tagger, "email": f"{tag.tagger}@users.noreply.local", "date": tag.date},
+        "tagger": {
+            "name": tag.tagger,
+            "email": f"{tag.tagger}@users.noreply.local",
+            "date": tag.date,
+        },
         "object": {
             "type": tag.object_type,
             "sha": tag.object_sha,
@@ -56,7 +60,7 @@ def tag_json(base: str, repo: Repo, tag: TagObject) -> JSON:
 
 
 def create_tag_object(
-    store: Store, repo: Repo, tag: str, message: str, object_sha: str, tagger: str
+    store: Store, repo: Repo, tag: str, *, message: str, object_sha: str, tagger: str
 ) -> TagObject:
     if object_sha not in repo.commits:
         raise ApiError.invalid("object", "invalid", resource="Tag", message="Object does not exist")
@@ -192,9 +196,9 @@ def post_tag(store: Store, req: Request) -> Response:
         store,
         repo,
         req.text("tag", required=True) or "",
-        req.text("message", required=True) or "",
-        req.text("object", required=True) or "",
-        tagger.get("name", store.login) if isinstance(tagger, dict) else store.login,
+        message=req.text("message", required=True) or "",
+        object_sha=req.text("object", required=True) or "",
+        tagger=tagger.get("name", store.login) if isinstance(tagger, dict) else store.login,
     )
     return Response(201, tag_json(req.base_url, repo, created))
 
@@ -223,7 +227,14 @@ def get_branch(store: Store, req: Request) -> Response:
             "commit": objects.commit_object(req.base_url, store, repo, repo.commits[sha]),
             "_links": {"html": f"{req.base_url}/{repo.full_name}/tree/{branch}", "self": api},
             "protected": False,
-            "protection": {"enabled": False, "required_status_checks": {"enforcement_level": "off", "contexts": [], "checks": []}},
+            "protection": {
+                "enabled": False,
+                "required_status_checks": {
+                    "enforcement_level": "off",
+                    "contexts": [],
+                    "checks": [],
+                },
+            },
             "protection_url": f"{api}/protection",
         },
     )

@@ -97,9 +97,8 @@ def _labels_in(req: Request) -> list[str]:
     if not isinstance(names, list):
         raise ApiError.invalid("labels", "invalid", resource="Label")
     result = []
-    for name in names:  # GitHub takes names or {"name": ...} objects
-        if isinstance(name, dict):
-            name = name.get("name")
+    for given in names:  # GitHub takes names or {"name": ...} objects
+        name = given.get("name") if isinstance(given, dict) else given
         if not isinstance(name, str) or not name:
             raise ApiError.invalid("labels", "invalid", resource="Label")
         result.append(name)

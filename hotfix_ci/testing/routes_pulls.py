@@ -192,7 +192,13 @@ def pull_json(base: str, store: Store, repo: Repo, item: Issue, *, full: bool = 
 
 
 def _side(repo: Repo, ref: str, sha: str, owner: JSON, repo_json: JSON) -> JSON:
-    return {"label": f"{repo.owner}:{ref}", "ref": ref, "sha": sha, "user": owner, "repo": repo_json}
+    return {
+        "label": f"{repo.owner}:{ref}",
+        "ref": ref,
+        "sha": sha,
+        "user": owner,
+        "repo": repo_json,
+    }
 
 
 def pull_of(store: Store, req: Request) -> tuple[Repo, Issue, PullData]:
@@ -266,7 +272,9 @@ def list_files(store: Store, req: Request) -> Response:
     repo, _, pull = pull_of(store, req)
     files = pull_files(repo, pull)
     render = diff_entry
-    return paginate(req, files, lambda f: render(req.base_url, repo, pull.head_sha, f), cap=MAX_FILES)
+    return paginate(
+        req, files, lambda f: render(req.base_url, repo, pull.head_sha, f), cap=MAX_FILES
+    )
 
 
 @route("GET", PULL + "/commits", "pull_requests=read")

@@ -38,7 +38,7 @@ def review_json(base: str, store: Store, repo: Repo, item: Issue, review: Review
 
 
 def add_review(
-    store: Store, item: Issue, reviewer: str, state: str, commit_id: str | None, body: str = ""
+    store: Store, item: Issue, reviewer: str, *, state: str, commit_id: str | None, body: str = ""
 ) -> int:
     pull = item.pull
     assert pull is not None
@@ -59,7 +59,9 @@ def dismiss_review(store: Store, item: Issue, review_id: int, message: str = "")
                 "review_id": review_id,
                 "dismissal_message": message or None,
             }
-            record(store, item, "review_dismissed", store.login, extra={"dismissed_review": dismissed})
+            record(
+                store, item, "review_dismissed", store.login, extra={"dismissed_review": dismissed}
+            )
             return
     raise ApiError.not_found()
 
@@ -106,9 +108,7 @@ def merge(store: Store, repo: Repo, item: Issue, merged_by: str, message: str | 
 @route("GET", PULL + "/reviews", "pull_requests=read")
 def list_reviews(store: Store, req: Request) -> Response:
     repo, item, pull = pull_of(store, req)
-    return paginate(
-        req, pull.reviews, lambda r: review_json(req.base_url, store, repo, item, r)
-    )
+    return paginate(req, pull.reviews, lambda r: review_json(req.base_url, store, repo, item, r))
 
 
 @route("PUT", PULL + "/merge", "contents=write")
@@ -118,4 +118,6 @@ def merge_pull(store: Store, req: Request) -> Response:
     if expected is not None and expected != pull.head_sha:
         raise ApiError(409, "Head branch was modified. Review and try the merge again.")
     sha = merge(store, repo, item, store.login, req.text("commit_title"))
-    return Response(200, {"sha": sha, "merged": True, "message": "Pull Request successfully merged"})
+    return Response(
+        200, {"sha": sha, "merged": True, "message": "Pull Request successfully merged"}
+    )

@@ -14,6 +14,7 @@ from typing import Any
 
 from hotfix_ci.errors import UsageError
 
+RATE_LIMIT = 5000
 PERMISSION_LEVELS = ("admin", "maintain", "write", "triage", "read")
 JSON = dict[str, Any]
 
@@ -169,7 +170,17 @@ class Store:
         self.teams: dict[tuple[str, str], set[str]] = {}
         self.user_ids: dict[str, int] = {}
         self.clock_offset = 0.0
+        self.token_permissions: dict[str, str] | None = None  # None: every permission granted
+        self.rate_used = 0
+        self.rate_reset = int(time.time()) + 3600
         self._next_id = 1000
+
+    def count_request(self) -> int:
+        """One request against the 5,000-per-hour core limit; the remaining count."""
+        if self.rate_used >= RATE_LIMIT or time.time() >= self.rate_reset:
+            self.rate_used, self.rate_reset = 0, int(time.time()) + 3600  # a new window
+        self.rate_used += 1
+        return RATE_LIMIT - self.rate_used
 
     def next_id(self) -> int:
         self._next_id += 1

@@ -24,7 +24,11 @@ def fly(tmp_path: Path) -> JsonState:
             "apps": {
                 "shop": {
                     "releases": [
-                        {"Version": 1, "Status": "complete", "ImageRef": "registry.fly.io/shop:old"},
+                        {
+                            "Version": 1,
+                            "Status": "complete",
+                            "ImageRef": "registry.fly.io/shop:old",
+                        },
                         {"Version": 2, "Status": "complete", "ImageRef": OLD},
                         {"Version": 3, "Status": "failed", "ImageRef": "registry.fly.io/shop:bad"},
                     ]
@@ -87,7 +91,9 @@ def test_missing_token_names_the_variable_and_never_runs_flyctl(tmp_path: Path, 
 
 
 def test_failed_deploy_reports_flyctl_error(tmp_path: Path, fly: JsonState):
-    fly.update(faults={"deploy_fail": "smoke checks for 3d8d9 failed: the app appears to be crashing"})
+    fly.update(
+        faults={"deploy_fail": "smoke checks for 3d8d9 failed: the app appears to be crashing"}
+    )
     with pytest.raises(ProviderError) as info:
         make(tmp_path).deploy(RELEASE)
     assert "deploy registry.fly.io/shop:hotfix-v1.2.3" in info.value.message

@@ -69,8 +69,16 @@ def test_deploy_then_rollback_restores_the_recorded_image(tmp_path: Path, cluste
     assert provider.current().ref == OLD
     calls = cluster.load()["calls"]
     assert not any(call[:2] == ["rollout", "undo"] for call in calls)
-    assert ["set", "image", "deployment/api", f"api={OLD}", "-n", "shop",
-            "--context", "prod-ctx"] in calls
+    assert [
+        "set",
+        "image",
+        "deployment/api",
+        f"api={OLD}",
+        "-n",
+        "shop",
+        "--context",
+        "prod-ctx",
+    ] in calls
     assert any(call[:3] == ["rollout", "status", "deployment/api"] for call in calls)
 
 
@@ -95,7 +103,9 @@ def test_missing_credentials_name_kubeconfig(tmp_path: Path, cluster: JsonState)
 def test_failed_rollout_says_which_step_and_what_kubectl_answered(
     tmp_path: Path, cluster: JsonState
 ):
-    cluster.update(faults={"rollout_fail": 'error: deployment "api" exceeded its progress deadline'})
+    cluster.update(
+        faults={"rollout_fail": 'error: deployment "api" exceeded its progress deadline'}
+    )
     with pytest.raises(ProviderError) as info:
         make(tmp_path).deploy(RELEASE)
     assert "wait for the rollout" in info.value.message
@@ -105,8 +115,13 @@ def test_failed_rollout_says_which_step_and_what_kubectl_answered(
 
 def test_set_image_failure_reports_last_stderr_line(tmp_path: Path, cluster: JsonState):
     cluster.update(
-        faults={"fail": {"verb": "set", "stderr": "warning: x\nError from server (Forbidden): "
-                         "deployments.apps \"api\" is forbidden"}}
+        faults={
+            "fail": {
+                "verb": "set",
+                "stderr": "warning: x\nError from server (Forbidden): "
+                'deployments.apps "api" is forbidden',
+            }
+        }
     )
     with pytest.raises(ProviderError) as info:
         make(tmp_path).deploy(RELEASE)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from jsonschema import Draft202012Validator
 
 from hotfix_ci.providers import render
 from hotfix_ci.providers.base import ProviderContext, ProviderError, Release, RollbackPoint
@@ -175,5 +176,10 @@ def test_rollback_refuses_a_point_of_another_provider(
 
 def test_settings_schema_describes_every_key() -> None:
     schema = render.SETTINGS_SCHEMA
+    Draft202012Validator.check_schema(schema)
     assert schema["additionalProperties"] is False
     assert all(prop.get("description") for prop in schema["properties"].values())
+    assert Draft202012Validator(schema).is_valid(
+        {"service_id": "srv-abc123", "image_url": "ghcr.io/a/b:{tag}"}
+    )
+    assert not Draft202012Validator(schema).is_valid({"service_id": "srv-abc123", "serviceId": "x"})

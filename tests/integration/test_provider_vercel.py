@@ -25,8 +25,12 @@ def vercel(tmp_path: Path) -> JsonState:
             "domain": DOMAIN,
             "scope": "acme",
             "deployments": {
-                "dpl_0001": {"url": "shop-0001.vercel.app", "name": "shop",
-                             "target": "production", "readyState": "READY"},
+                "dpl_0001": {
+                    "url": "shop-0001.vercel.app",
+                    "name": "shop",
+                    "target": "production",
+                    "readyState": "READY",
+                },
             },
             "aliases": {DOMAIN: "dpl_0001"},
         }
@@ -36,8 +40,7 @@ def vercel(tmp_path: Path) -> JsonState:
 
 
 def make(tmp_path: Path, env: dict[str, str] | None = None, **settings: Any) -> Any:
-    base: dict[str, Any] = {"production_url": f"https://{DOMAIN}", "scope": "acme",
-                            "timeout": 20}
+    base: dict[str, Any] = {"production_url": f"https://{DOMAIN}", "scope": "acme", "timeout": 20}
     base.update(settings)
     context = ProviderContext(
         name="vercel-prod",
@@ -125,8 +128,13 @@ def test_hanging_cli_times_out(tmp_path: Path, vercel: JsonState):
 
 
 def test_rollback_to_an_unknown_deployment_fails_clearly(tmp_path: Path, vercel: JsonState):
-    point = RollbackPoint(provider="vercel-prod", type="vercel-deployment", ref="dpl_9999",
-                          description="gone", data={"url": "https://shop-9999.vercel.app"})
+    point = RollbackPoint(
+        provider="vercel-prod",
+        type="vercel-deployment",
+        ref="dpl_9999",
+        description="gone",
+        data={"url": "https://shop-9999.vercel.app"},
+    )
     with pytest.raises(ProviderError) as info:
         make(tmp_path).rollback(point)
     assert "roll back to https://shop-9999.vercel.app" in info.value.message

@@ -20,8 +20,13 @@ from typing import Any
 from tests.standins import JsonState, fail
 
 VALUE_FLAGS = {
-    "--app": "app", "-a": "app", "--image": "image", "-i": "image",
-    "--config": "config", "-c": "config", "--strategy": "strategy",
+    "--app": "app",
+    "-a": "app",
+    "--image": "image",
+    "-i": "image",
+    "--config": "config",
+    "-c": "config",
+    "--strategy": "strategy",
 }
 BOOL_FLAGS = {"--json": "json", "-j": "json"}
 STRATEGIES = {"canary", "rolling", "bluegreen", "immediate"}

@@ -54,8 +54,10 @@ def main(argv: list[str], env: Mapping[str, str], state_path: str) -> int:
     except ValueError as exc:
         return fail(f"error: {exc}")
     if not kubeconfig or not Path(kubeconfig).is_file():
-        return fail("The connection to the server localhost:8080 was refused - "
-                    "did you specify the right host or port?")
+        return fail(
+            "The connection to the server localhost:8080 was refused - "
+            "did you specify the right host or port?"
+        )
     if state.get("context") and context not in (None, state["context"]):
         return fail(f'error: context "{context}" does not exist')
     if namespace is None:

@@ -63,8 +63,9 @@ def main(argv: list[str], env: Mapping[str, str], state_path: str) -> int:
     if any(a in ("--token", "-t") or a.startswith("--token=") for a in argv):
         return fail("Error: stand-in refuses --token; the CLI reads VERCEL_TOKEN")
     if not env.get("VERCEL_TOKEN"):
-        return fail("Error: No existing credentials found. Please run `vercel login` or "
-                    "pass \"--token\"")
+        return fail(
+            'Error: No existing credentials found. Please run `vercel login` or pass "--token"'
+        )
     args = list(argv)
     scope = _pop_value(args, "--scope")
     if scope is not None and scope != state.get("scope"):
@@ -74,9 +75,11 @@ def main(argv: list[str], env: Mapping[str, str], state_path: str) -> int:
         return fail(f'Error: Invalid timeout "{timeout}"')
     command, rest = (args[0], args[1:]) if args else ("", [])
     state.setdefault("deployments", {})
-    if command == "deploy" and _pop_bool(rest, "--prod") and not [
-        a for a in rest if a not in ("--yes", "-y")
-    ]:
+    if (
+        command == "deploy"
+        and _pop_bool(rest, "--prod")
+        and not [a for a in rest if a not in ("--yes", "-y")]
+    ):
         return _deploy(store, state, faults)
     if command == "inspect" and len(rest) >= 2 and "--format=json" in rest:
         rest.remove("--format=json")
@@ -85,8 +88,10 @@ def main(argv: list[str], env: Mapping[str, str], state_path: str) -> int:
             return fail("Error: `vercel inspect <url>` expects exactly one argument")
         found = _resolve(state, rest[0])
         if found is None:
-            return fail(f'Error: Can\'t find the deployment "{rest[0]}" under the context '
-                        f'"{state.get("scope", "me")}"')
+            return fail(
+                f'Error: Can\'t find the deployment "{rest[0]}" under the context '
+                f'"{state.get("scope", "me")}"'
+            )
         if faults.get("garbage"):
             print("Vercel CLI 41.0.0\n> Fetched deployment")
             return 0
@@ -102,7 +107,9 @@ def main(argv: list[str], env: Mapping[str, str], state_path: str) -> int:
         state["aliases"][state["domain"]] = found
         state["pinned"] = command == "rollback"
         store.save({**store.load(), "aliases": state["aliases"], "pinned": state["pinned"]})
-        print(f"Success! {state['domain']} now points to https://{state['deployments'][found]['url']}")
+        print(
+            f"Success! {state['domain']} now points to https://{state['deployments'][found]['url']}"
+        )
         return 0
     return fail(f"Error: unknown command or options: {' '.join(argv)}")
 
@@ -120,8 +127,9 @@ def _deploy(store: JsonState, state: dict[str, Any], faults: dict[str, Any]) -> 
     }
     if ok and not state.get("pinned"):
         state.setdefault("aliases", {})[state["domain"]] = dep_id
-    store.save({**store.load(), "deployments": state["deployments"],
-                "aliases": state.get("aliases", {})})
+    store.save(
+        {**store.load(), "deployments": state["deployments"], "aliases": state.get("aliases", {})}
+    )
     if not ok:
         return fail(f"Error: {faults['build_fail']}")
     print(f"https://{url}")

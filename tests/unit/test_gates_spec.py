@@ -84,19 +84,71 @@ def test_status_list_headers_and_defaults() -> None:
 @pytest.mark.parametrize(
     ("gates", "message", "hint"),
     [
-        ([{"name": "a", "type": "htp", "url": "https://x"}], r"\[0\]\.type: unknown gate type 'htp'", "did you mean 'http'"),
-        ([{"name": "a", "type": "http", "url": "https://x", "expct": {}}], r"\[0\]: unknown key 'expct'", "did you mean 'expect'"),
-        ([{"name": "a", "type": "http", "url": "https://x", "expect": {"staus": 200}}], r"\[0\]\.expect: unknown key 'staus'", "did you mean 'status'"),
-        ([{"name": "a", "type": "http", "url": "https://x", "expect": {"status": "200"}}], r"\[0\]\.expect\.status: expected an HTTP status", "status: 200"),
-        ([{"name": "a", "type": "http", "url": "api.example.com"}], r"\[0\]\.url: 'api\.example\.com' is not an http\(s\) URL", "https://"),
-        ([{"name": "a", "type": "command", "run": "./smoke.sh --fast"}], r"\[0\]\.run: expected an argument list", "no shell"),
-        ([{"name": "a", "type": "prometheus", "url": "https://p", "query": "up"}], r"\[0\]: a prometheus gate needs `max`, `min` or both", "max: 0.01"),
-        ([{"name": "a", "type": "prometheus", "url": "https://p", "query": "up", "max": 1, "on_no_data": "skip"}], r"\[0\]\.on_no_data: expected fail, pass or ignore", "safe"),
-        ([{"name": "a", "type": "command", "run": ["x"]}, {"name": "a", "type": "command", "run": ["y"]}], r"\[1\]\.name: gate name 'a' is used twice", "own name"),
+        (
+            [{"name": "a", "type": "htp", "url": "https://x"}],
+            r"\[0\]\.type: unknown gate type 'htp'",
+            "did you mean 'http'",
+        ),
+        (
+            [{"name": "a", "type": "http", "url": "https://x", "expct": {}}],
+            r"\[0\]: unknown key 'expct'",
+            "did you mean 'expect'",
+        ),
+        (
+            [{"name": "a", "type": "http", "url": "https://x", "expect": {"staus": 200}}],
+            r"\[0\]\.expect: unknown key 'staus'",
+            "did you mean 'status'",
+        ),
+        (
+            [{"name": "a", "type": "http", "url": "https://x", "expect": {"status": "200"}}],
+            r"\[0\]\.expect\.status: expected an HTTP status",
+            "status: 200",
+        ),
+        (
+            [{"name": "a", "type": "http", "url": "api.example.com"}],
+            r"\[0\]\.url: 'api\.example\.com' is not an http\(s\) URL",
+            "https://",
+        ),
+        (
+            [{"name": "a", "type": "command", "run": "./smoke.sh --fast"}],
+            r"\[0\]\.run: expected an argument list",
+            "no shell",
+        ),
+        (
+            [{"name": "a", "type": "prometheus", "url": "https://p", "query": "up"}],
+            r"\[0\]: a prometheus gate needs `max`, `min` or both",
+            "max: 0.01",
+        ),
+        (
+            [
+                {
+                    "name": "a",
+                    "type": "prometheus",
+                    "url": "https://p",
+                    "query": "up",
+                    "max": 1,
+                    "on_no_data": "skip",
+                }
+            ],
+            r"\[0\]\.on_no_data: expected fail, pass or ignore",
+            "safe",
+        ),
+        (
+            [
+                {"name": "a", "type": "command", "run": ["x"]},
+                {"name": "a", "type": "command", "run": ["y"]},
+            ],
+            r"\[1\]\.name: gate name 'a' is used twice",
+            "own name",
+        ),
         ([{"type": "command", "run": ["x"]}], r"\[0\]\.name: expected a non-empty string", None),
-        ([{"name": "a", "type": "http", "url": "https://x", "headers": {"X-N": 5}}], r"\[0\]\.headers\.X-N: header values must be strings", "quote"),
+        (
+            [{"name": "a", "type": "http", "url": "https://x", "headers": {"X-N": 5}}],
+            r"\[0\]\.headers\.X-N: header values must be strings",
+            "quote",
+        ),
     ],
-)  # fmt: skip
+)
 def test_bad_gates_name_the_key_path(gates: list[Any], message: str, hint: str | None) -> None:
     with pytest.raises(ConfigError, match="^" + WHERE.replace(".", r"\.") + message) as caught:
         parse_gates(gates, WHERE)

@@ -9,8 +9,10 @@ import pytest
 from hotfix_ci.errors import UsageError
 from hotfix_ci.gates import (
     CommandGate,
+    GateSpec,
     HttpGate,
     ProbeResult,
+    WatchOutcome,
     WatchSpec,
     check_environment,
     format_probe,
@@ -44,8 +46,8 @@ class ScriptedProber:
         self.calls: list[tuple[float, str]] = []
         self.lock = threading.Lock()
 
-    def __call__(self, gate: CommandGate | HttpGate | object) -> ProbeResult:
-        name = gate.name  # type: ignore[attr-defined]
+    def __call__(self, gate: GateSpec) -> ProbeResult:
+        name = gate.name
         with self.lock:
             self.calls.append((self.time.now, name))
             outcome = next(self.scripts[name], True)
@@ -65,7 +67,7 @@ def gate(name: str) -> CommandGate:
 
 def run_watch(
     scripts: dict[str, Iterable[bool | None]], spec: WatchSpec, **kwargs: object
-) -> tuple[object, FakeTime, ScriptedProber]:
+) -> tuple[WatchOutcome, FakeTime, ScriptedProber]:
     fake = FakeTime()
     prober = ScriptedProber(fake, scripts)
     outcome = watch(
@@ -85,10 +87,10 @@ SPEC = WatchSpec(initial_delay=15, interval=10, duration=60, failure_limit=3, ti
 
 def test_fails_on_the_probe_that_reaches_the_consecutive_limit() -> None:
     outcome, fake, prober = run_watch({"api": [True, False, False, False], "db": []}, SPEC)
-    assert outcome.passed is False  # type: ignore[attr-defined]
-    assert outcome.failed_gate == "api"  # type: ignore[attr-defined]
-    assert "api failed 3 probes in a row (failure_limit 3)" in outcome.reason  # type: ignore[attr-defined]
-    assert "HTTP 500" in outcome.reason  # type: ignore[attr-defined]
+    assert outcome.passed is False
+    assert outcome.failed_gate == "api"
+    assert "api failed 3 probes in a row (failure_limit 3)" in outcome.reason
+    assert "HTTP 500" in outcome.reason
     # Round 4 (t = 15 + 30) decided it; no round 5 was started.
     assert max(t for t, _ in prober.calls) == 45.0
     assert fake.now == 45.0
@@ -96,16 +98,16 @@ def test_fails_on_the_probe_that_reaches_the_consecutive_limit() -> None:
 
 def test_a_pass_resets_the_count_so_flapping_never_fails() -> None:
     flapping = [False, False, True, False, False, True, False]
-    outcome, fake, prober = run_watch({"api": flapping}, SPEC)
-    assert outcome.passed is True  # type: ignore[attr-defined]
-    assert [p.ok for p in outcome.probes] == flapping  # type: ignore[attr-defined]
+    outcome, _, _ = run_watch({"api": flapping}, SPEC)
+    assert outcome.passed is True
+    assert [p.ok for p in outcome.probes] == flapping
 
 
 def test_ignored_probes_neither_count_nor_reset() -> None:
     spec = WatchSpec(initial_delay=0, interval=1, duration=10, failure_limit=2, timeout=1)
     outcome, _, _ = run_watch({"errors": [False, None, None, False]}, spec)
-    assert outcome.failed_gate == "errors"  # type: ignore[attr-defined]
-    assert len(outcome.probes) == 4  # type: ignore[attr-defined]
+    assert outcome.failed_gate == "errors"
+    assert len(outcome.probes) == 4
 
 
 def test_initial_delay_is_respected_before_the_first_probe() -> None:
@@ -116,22 +118,30 @@ def test_initial_delay_is_respected_before_the_first_probe() -> None:
 
 def test_rounds_every_interval_until_the_duration_then_passes() -> None:
     outcome, fake, prober = run_watch({"api": [], "db": []}, SPEC)
-    assert outcome.passed is True  # type: ignore[attr-defined]
-    assert outcome.failed_gate is None  # type: ignore[attr-defined]
+    assert outcome.passed is True
+    assert outcome.failed_gate is None
     times = sorted({t for t, _ in prober.calls})
     assert times == [15.0, 25.0, 35.0, 45.0, 55.0, 65.0, 75.0]
     assert len(prober.calls) == 14  # both gates every round
     assert fake.now == 75.0  # returns right after the last round
-    assert outcome.reason == "api, db: healthy for 1m (7 rounds)"  # type: ignore[attr-defined]
+    assert outcome.reason == "api, db: healthy for 1m (7 rounds)"
+
+
+def test_sub_second_schedules_keep_their_last_round() -> None:
+    # 0.3 / 0.05 is 5.999... in floating point: the 7th round must still run.
+    spec = WatchSpec(initial_delay=0, interval=0.05, duration=0.3, failure_limit=3, timeout=1)
+    outcome, _, prober = run_watch({"api": []}, spec)
+    assert outcome.passed is True
+    assert len(prober.calls) == 7
 
 
 def test_results_are_reported_in_gate_order() -> None:
     seen: list[str] = []
 
-    def prober(g: object) -> ProbeResult:
-        if g.name == "slow":  # type: ignore[attr-defined]
+    def prober(g: GateSpec) -> ProbeResult:
+        if g.name == "slow":
             time.sleep(0.05)
-        return ProbeResult(gate=g.name, ok=True, detail="", latency_ms=1, at=0)  # type: ignore[attr-defined]
+        return ProbeResult(gate=g.name, ok=True, detail="", latency_ms=1, at=0)
 
     spec = WatchSpec(initial_delay=0, interval=1, duration=2, failure_limit=1, timeout=1)
     fake = FakeTime()
@@ -143,8 +153,8 @@ def test_results_are_reported_in_gate_order() -> None:
 def test_decides_without_waiting_for_a_slower_gate_of_the_same_round() -> None:
     release = threading.Event()
 
-    def prober(g: object) -> ProbeResult:
-        name = g.name  # type: ignore[attr-defined]
+    def prober(g: GateSpec) -> ProbeResult:
+        name = g.name
         if name == "slow":
             release.wait(5)
         return ProbeResult(gate=name, ok=name == "slow", detail="x", latency_ms=1, at=0)
@@ -173,9 +183,9 @@ def test_stop_event_ends_the_watch_as_interrupted() -> None:
             stop.set()
 
     outcome, fake, prober = run_watch({"api": []}, SPEC, on_probe=on_probe, stop=stop)
-    assert outcome.passed is False  # type: ignore[attr-defined]
-    assert outcome.reason == "interrupted"  # type: ignore[attr-defined]
-    assert outcome.failed_gate is None  # type: ignore[attr-defined]
+    assert outcome.passed is False
+    assert outcome.reason == "interrupted"
+    assert outcome.failed_gate is None
     assert len(prober.calls) == 2
     assert fake.now < 35.0  # stopped while sleeping towards round 3
 
@@ -184,11 +194,11 @@ def test_stop_before_start_probes_nothing() -> None:
     stop = threading.Event()
     stop.set()
     outcome, _, prober = run_watch({"api": []}, SPEC, stop=stop)
-    assert outcome.reason == "interrupted" and prober.calls == []  # type: ignore[attr-defined]
+    assert outcome.reason == "interrupted" and prober.calls == []
 
 
 def test_a_crashing_probe_is_a_failed_probe_not_a_traceback() -> None:
-    def prober(g: object) -> ProbeResult:
+    def prober(g: GateSpec) -> ProbeResult:
         raise RuntimeError("boom")
 
     spec = WatchSpec(initial_delay=0, interval=1, duration=5, failure_limit=2, timeout=1)
@@ -218,3 +228,10 @@ def test_header_variables_are_checked_and_their_values_listed_for_masking() -> N
     assert caught.value.hint and "env:" in caught.value.hint
     check_environment(gates, {"API_TOKEN": "s3cret"})
     assert secret_values(gates, {"API_TOKEN": "s3cret", "OTHER": "x"}) == ("s3cret",)
+
+
+def test_no_gates_passes_at_once_without_sleeping() -> None:
+    fake = FakeTime()
+    outcome = watch([], SPEC, env={}, clock=fake.clock, sleep=fake.sleep)
+    assert outcome.passed is True and outcome.reason == "no gates configured: nothing to watch"
+    assert fake.sleeps == []

@@ -103,8 +103,10 @@ def test_p0_passes_without_approval_and_reports_review_after_deploy() -> None:
 
 
 def test_self_approval_does_not_count() -> None:
-    ev = evidence(reviews=(Review(reviewer="bob", state="APPROVED", commit_id=HEAD),),
-                  permissions={"bob": "admin"})
+    ev = evidence(
+        reviews=(Review(reviewer="bob", state="APPROVED", commit_id=HEAD),),
+        permissions={"bob": "admin"},
+    )
     v = evaluate(ev, HotfixConfig())
     assert rules(v) == ["approvals"]
     assert "bob approved their own pull request" in v.findings[0].message
@@ -121,29 +123,35 @@ def test_approval_on_older_commit_is_stale() -> None:
 
 
 def test_approval_then_changes_requested_by_same_reviewer() -> None:
-    ev = evidence(reviews=(
-        Review(reviewer="alice", state="APPROVED", commit_id=HEAD),
-        Review(reviewer="alice", state="COMMENTED", commit_id=HEAD),
-        Review(reviewer="alice", state="CHANGES_REQUESTED", commit_id=HEAD),
-    ))
+    ev = evidence(
+        reviews=(
+            Review(reviewer="alice", state="APPROVED", commit_id=HEAD),
+            Review(reviewer="alice", state="COMMENTED", commit_id=HEAD),
+            Review(reviewer="alice", state="CHANGES_REQUESTED", commit_id=HEAD),
+        )
+    )
     v = evaluate(ev, HotfixConfig())
     assert rules(v) == ["approvals", "approvals"]
     assert "alice requested changes" in v.findings[0].message
 
 
 def test_comment_after_approval_keeps_the_approval() -> None:
-    ev = evidence(reviews=(
-        Review(reviewer="alice", state="APPROVED", commit_id=HEAD),
-        Review(reviewer="alice", state="COMMENTED", commit_id=HEAD),
-    ))
+    ev = evidence(
+        reviews=(
+            Review(reviewer="alice", state="APPROVED", commit_id=HEAD),
+            Review(reviewer="alice", state="COMMENTED", commit_id=HEAD),
+        )
+    )
     assert evaluate(ev, HotfixConfig()).passed
 
 
 def test_dismissed_approval_does_not_count() -> None:
-    ev = evidence(reviews=(
-        Review(reviewer="alice", state="APPROVED", commit_id=HEAD),
-        Review(reviewer="alice", state="DISMISSED", commit_id=HEAD),
-    ))
+    ev = evidence(
+        reviews=(
+            Review(reviewer="alice", state="APPROVED", commit_id=HEAD),
+            Review(reviewer="alice", state="DISMISSED", commit_id=HEAD),
+        )
+    )
     assert rules(evaluate(ev, HotfixConfig())) == ["approvals"]
 
 
@@ -227,8 +235,10 @@ def test_truncated_file_list_fails_closed() -> None:
 
 
 def test_skip_authors_passes_without_findings() -> None:
-    cfg = replace(HotfixConfig(), pull_request=replace(
-        HotfixConfig().pull_request, skip_authors=("dependabot[bot]",)))
+    cfg = replace(
+        HotfixConfig(),
+        pull_request=replace(HotfixConfig().pull_request, skip_authors=("dependabot[bot]",)),
+    )
     ev = evidence(pull=pull(author="dependabot[bot]", labels=("hotfix",)), reviews=())
     v = evaluate(ev, cfg)
     assert v.passed and v.findings == ()
@@ -238,9 +248,13 @@ def test_skip_authors_passes_without_findings() -> None:
 def test_custom_severity_set_replaces_defaults() -> None:
     sevs = (SeverityConfig(name="SEV1", label="sev:1", approvals=2),)
     cfg = replace(HotfixConfig(), severities=sevs)
-    ev = evidence(pull=pull(labels=("hotfix", "sev:1")),
-                  reviews=(Review(reviewer="alice", state="APPROVED", commit_id=HEAD),
-                           Review(reviewer="dan", state="APPROVED", commit_id=HEAD)),
-                  permissions={"alice": "write", "dan": "maintain"})
+    ev = evidence(
+        pull=pull(labels=("hotfix", "sev:1")),
+        reviews=(
+            Review(reviewer="alice", state="APPROVED", commit_id=HEAD),
+            Review(reviewer="dan", state="APPROVED", commit_id=HEAD),
+        ),
+        permissions={"alice": "write", "dan": "maintain"},
+    )
     v = evaluate(ev, cfg)
     assert v.passed and v.severity == "SEV1"

@@ -1,0 +1,142 @@
+"""Deployments and deployment statuses, both listed newest first.
+
+Endpoints as documented at https://docs.github.com/rest/deployments/deployments and
+https://docs.github.com/rest/deployments/statuses.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hotfix_ci.testing import objects
+from hotfix_ci.testing.routes_base import ApiError, Request, Response, paginate, repo_of, route
+from hotfix_ci.testing.state import Repo, Store
+
+JSON = dict[str, Any]
+DEPLOYMENT = r"{repo}/deployments/(?P<deployment_id>\d+)"
+STATES = ("error", "failure", "inactive", "in_progress", "queued", "pending", "success")
+
+
+def deployment_json(base: str, store: Store, repo: Repo, deployment: JSON) -> JSON:
+    api = f"{base}/repos/{repo.full_name}"
+    fields = ("id", "sha", "ref", "task", "environment", "description", "payload")
+    return {
+        **{key: deployment[key] for key in fields},
+        "url": f"{api}/deployments/{deployment['id']}",
+        "node_id": objects.node_id("DE_", deployment["id"]),
+        "original_environment": deployment["environment"],
+        "creator": objects.user(base, store, deployment["creator"]),
+        "created_at": deployment["created_at"],
+        "updated_at": deployment["updated_at"],
+        "statuses_url": f"{api}/deployments/{deployment['id']}/statuses",
+        "repository_url": api,
+        "transient_environment": deployment["transient_environment"],
+        "production_environment": deployment["production_environment"],
+    }
+
+
+def status_json(base: str, store: Store, repo: Repo, status: JSON) -> JSON:
+    api = f"{base}/repos/{repo.full_name}"
+    deployment_url = f"{api}/deployments/{status['deployment_id']}"
+    fields = ("id", "state", "description", "environment", "target_url", "log_url")
+    return {
+        **{key: status[key] for key in fields},
+        "url": f"{deployment_url}/statuses/{status['id']}",
+        "node_id": objects.node_id("DES_", status["id"]),
+        "environment_url": status["environment_url"],
+        "creator": objects.user(base, store, status["creator"]),
+        "created_at": status["created_at"],
+        "updated_at": status["created_at"],
+        "deployment_url": deployment_url,
+        "repository_url": api,
+    }
+
+
+@route("POST", r"{repo}/deployments", "deployments=write")
+def create_deployment(store: Store, req: Request) -> Response:
+    repo = repo_of(store, req)
+    ref = req.text("ref", required=True) or ""
+    sha = repo.resolve(ref)
+    if sha is None:
+        raise ApiError(422, f"No ref found for: {ref}")
+    payload = req.field("payload", {})
+    if not isinstance(payload, (dict, str)):
+        raise ApiError.invalid("payload", "invalid", resource="Deployment")
+    environment = req.text("environment") or "production"
+    now = store.now()
+    deployment: JSON = {
+        "id": store.next_id(),
+        "sha": sha,
+        "ref": ref,
+        "task": req.text("task") or "deploy",
+        "environment": environment,
+        "description": req.text("description"),
+        "payload": payload,
+        "creator": store.login,
+        "created_at": now,
+        "updated_at": now,
+        "transient_environment": bool(req.field("transient_environment", False)),
+        "production_environment": bool(
+            req.field("production_environment", environment == "production")
+        ),
+    }
+    repo.deployments[deployment["id"]] = deployment
+    repo.deployment_statuses[deployment["id"]] = []
+    return Response(201, deployment_json(req.base_url, store, repo, deployment))
+
+
+@route("GET", r"{repo}/deployments", "deployments=read")
+def list_deployments(store: Store, req: Request) -> Response:
+    repo = repo_of(store, req)
+    wanted = {k: req.query[k] for k in ("environment", "ref", "sha", "task") if k in req.query}
+    found = [
+        deployment
+        for deployment in sorted(repo.deployments.values(), key=lambda d: d["id"], reverse=True)
+        if all(deployment[key] == value for key, value in wanted.items())
+    ]
+    return paginate(req, found, lambda d: deployment_json(req.base_url, store, repo, d))
+
+
+def _deployment_of(store: Store, req: Request) -> tuple[Repo, JSON]:
+    repo = repo_of(store, req)
+    deployment = repo.deployments.get(int(req.params["deployment_id"]))
+    if deployment is None:
+        raise ApiError.not_found()
+    return repo, deployment
+
+
+@route("GET", DEPLOYMENT, "deployments=read")
+def get_deployment(store: Store, req: Request) -> Response:
+    repo, deployment = _deployment_of(store, req)
+    return Response(200, deployment_json(req.base_url, store, repo, deployment))
+
+
+@route("POST", DEPLOYMENT + "/statuses", "deployments=write")
+def create_status(store: Store, req: Request) -> Response:
+    repo, deployment = _deployment_of(store, req)
+    state = req.text("state", required=True)
+    if state not in STATES:
+        raise ApiError.invalid("state", "invalid", resource="DeploymentStatus")
+    environment = req.text("environment") or deployment["environment"]
+    status: JSON = {
+        "id": store.next_id(),
+        "deployment_id": deployment["id"],
+        "state": state,
+        "description": req.text("description") or "",
+        "environment": environment,
+        "target_url": req.text("target_url") or req.text("log_url") or "",
+        "log_url": req.text("log_url") or req.text("target_url") or "",
+        "environment_url": req.text("environment_url") or "",
+        "creator": store.login,
+        "created_at": store.now(),
+    }
+    repo.deployment_statuses[deployment["id"]].append(status)
+    deployment["updated_at"] = status["created_at"]
+    return Response(201, status_json(req.base_url, store, repo, status))
+
+
+@route("GET", DEPLOYMENT + "/statuses", "deployments=read")
+def list_statuses(store: Store, req: Request) -> Response:
+    repo, deployment = _deployment_of(store, req)
+    statuses = list(reversed(repo.deployment_statuses[deployment["id"]]))
+    return paginate(req, statuses, lambda s: status_json(req.base_url, store, repo, s))

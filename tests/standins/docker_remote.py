@@ -1,0 +1,84 @@
+"""``docker`` stand-in for the host of the compose-ssh provider.
+
+Accepts only ``docker compose [-f FILE] up -d [--build] [SERVICE...]`` (the documented
+syntax, https://docs.docker.com/reference/cli/docker/compose/up/), run in a directory with
+the compose file (default ``compose.yaml``, ``compose.yml``, ``docker-compose.yaml`` or
+``docker-compose.yml``) whose ``services`` name every SERVICE. Installed with
+``tests.standins.install(bin_dir, "docker", "docker_remote", state_file)``.
+
+State: {"calls": [{"argv": [...], "cwd": "..."}], "running": {"head": sha, "services":
+[...], "build": bool, "cwd": "..."}, "faults": {"up_fail": "stderr line", "hang": secs}}.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tests.standins import JsonState, fail
+
+DEFAULT_FILES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
+USAGE = "unknown docker command for this stand-in (only `docker compose [-f FILE] up -d "
+"[--build] [SERVICE...]`): "
+
+
+def _parse(argv: list[str]) -> tuple[str | None, bool, list[str]] | None:
+    """(compose file, build, services), or None when ``argv`` is not the accepted syntax."""
+    args = list(argv)
+    if args[:1] != ["compose"]:
+        return None
+    args.pop(0)
+    compose_file = None
+    if args[:1] == ["-f"]:
+        if len(args) < 2:
+            return None
+        compose_file = args[1]
+        del args[:2]
+    if args[:2] != ["up", "-d"]:
+        return None
+    del args[:2]
+    build = args[:1] == ["--build"]
+    if build:
+        args.pop(0)
+    if any(a.startswith("-") for a in args):
+        return None
+    return compose_file, build, args
+
+
+def main(argv: list[str], env: Mapping[str, str], state_path: str) -> int:
+    store = JsonState(state_path)
+    state = store.load()
+    cwd = Path.cwd()
+    state.setdefault("calls", []).append({"argv": list(argv), "cwd": str(cwd)})
+    store.save(state)
+    faults: dict[str, Any] = state.get("faults", {})
+    if faults.get("hang"):
+        time.sleep(float(faults["hang"]))
+    parsed = _parse(argv)
+    if parsed is None:
+        return fail(USAGE + " ".join(argv), 125)
+    compose_file, build, services = parsed
+    candidates = [compose_file] if compose_file else list(DEFAULT_FILES)
+    found = next((cwd / name for name in candidates if (cwd / name).is_file()), None)
+    if found is None:
+        return fail("no configuration file provided: not found")
+    defined = (yaml.safe_load(found.read_text()) or {}).get("services") or {}
+    unknown = [s for s in services if s not in defined]
+    if unknown:
+        return fail(f"no such service: {unknown[0]}")
+    if faults.get("up_fail"):
+        return fail(str(faults["up_fail"]))
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    started = services or sorted(defined)
+    running = {"head": head, "services": started, "build": build, "cwd": str(cwd)}
+    store.save({**store.load(), "running": running})
+    for service in started:
+        print(f" Container app-{service}-1  Started")
+    return 0

@@ -1,0 +1,92 @@
+"""YAML node -> line lookup and duplicate-key detection."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from hotfix_ci.config.locate import find_line, parse_yaml, yaml_error_problem
+
+TEXT = """\
+version: 1
+pull_request:
+  base:
+    - main
+    - release/2.x
+severities:
+  P0:
+    label: P0
+"""
+
+
+@pytest.mark.parametrize(
+    ("path", "line"),
+    [
+        ((), 1),
+        (("version",), 1),
+        (("pull_request",), 2),
+        (("pull_request", "base"), 3),
+        (("pull_request", "base", 0), 4),
+        (("pull_request", "base", 1), 5),
+        (("severities", "P0", "label"), 8),
+        # beyond the tree: the closest node that exists
+        (("severities", "P0", "approvals"), 7),
+        (("pull_request", "base", 9), 3),
+        (("nope", "deeper"), 1),
+    ],
+)
+def test_find_line(path: tuple[str | int, ...], line: int) -> None:
+    assert find_line(parse_yaml(TEXT).root, path) == line
+
+
+def test_find_line_of_nothing() -> None:
+    assert find_line(None, ("a",)) is None
+
+
+def test_parse_gives_data_and_no_duplicates_for_clean_yaml() -> None:
+    parsed = parse_yaml(TEXT)
+    assert parsed.data["pull_request"]["base"] == ["main", "release/2.x"]
+    assert parsed.duplicates == ()
+
+
+def test_empty_document() -> None:
+    parsed = parse_yaml("# nothing\n")
+    assert (parsed.data, parsed.root, parsed.duplicates) == (None, None, ())
+
+
+def test_duplicates_report_both_lines() -> None:
+    parsed = parse_yaml("a: 1\nb:\n  - c: 1\n    c: 2\na: 3\n")
+    assert [(d.path, d.line, d.first_line) for d in parsed.duplicates] == [
+        (("b", 0, "c"), 4, 3),
+        (("a",), 5, 1),
+    ]
+    assert parsed.data["a"] == 3  # what PyYAML silently does, and why we report it
+
+
+def test_cyclic_aliases_do_not_hang_the_walk() -> None:
+    parsed = parse_yaml("a: &x [*x, {k: 1, k: 2}]\n")
+    assert [d.path for d in parsed.duplicates] == [("a", 1, "k")]
+
+
+def test_scalar_constructor_failures_carry_the_line() -> None:
+    with pytest.raises(yaml.MarkedYAMLError) as caught:
+        parse_yaml("a: 1\nb: !!int twelve\n")
+    problem = yaml_error_problem(caught.value, "a: 1\nb: !!int twelve\n")
+    assert problem.line == 2
+    assert problem.message.startswith("cannot read this value (invalid literal for int()")
+
+
+def test_tab_is_only_blamed_when_parsing_failed() -> None:
+    # A tab inside a block scalar is content, not indentation.
+    assert parse_yaml("a: |\n  \tcode\n").data == {"a": "\tcode\n"}
+
+
+def test_syntax_error_has_line_and_column() -> None:
+    text = "a: 'open\n"
+    with pytest.raises(yaml.YAMLError) as caught:
+        parse_yaml(text)
+    problem = yaml_error_problem(caught.value, text)
+    assert (problem.line, problem.column) == (2, 1)
+    assert problem.message == (
+        "YAML syntax error: while scanning a quoted scalar, found unexpected end of stream"
+    )

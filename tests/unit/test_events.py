@@ -1,0 +1,207 @@
+"""read_event and pull_number_from_event, on GitHub's real webhook payloads and on broken
+event files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from hotfix_ci.errors import ExitCode, PayloadError
+from hotfix_ci.events import Event, pull_number_from_event, read_event
+from hotfix_ci.testing.contract import webhook_example
+
+OUTSIDE = "outside a pull_request event, pass --pr N (and --repo OWNER/NAME)"
+
+
+def event_env(tmp_path: Path, name: str, content: str | bytes) -> dict[str, str]:
+    file = tmp_path / "event.json"
+    if isinstance(content, bytes):
+        file.write_bytes(content)
+    else:
+        file.write_text(content, encoding="utf-8")
+    return {"GITHUB_EVENT_NAME": name, "GITHUB_EVENT_PATH": str(file)}
+
+
+@pytest.mark.parametrize(
+    ("event", "action"),
+    [
+        ("pull_request", "opened"),
+        ("pull_request", "synchronize"),
+        ("pull_request", "labeled"),
+        ("pull_request", "closed"),
+        ("pull_request_review", "submitted"),
+    ],
+)
+def test_real_pull_request_payloads_give_their_number(
+    tmp_path: Path, event: str, action: str
+) -> None:
+    payload = webhook_example(event, action)
+    read = read_event(event_env(tmp_path, event, json.dumps(payload)))
+    assert read.name == event
+    assert read.payload == payload
+    assert pull_number_from_event(read) == payload["pull_request"]["number"] == 2
+
+
+def test_pull_request_target_uses_the_same_payload(tmp_path: Path) -> None:
+    payload = webhook_example("pull_request", "opened")
+    payload["number"] = payload["pull_request"]["number"] = 41
+    read = read_event(event_env(tmp_path, "pull_request_target", json.dumps(payload)))
+    assert pull_number_from_event(read) == 41
+
+
+def test_review_comment_event() -> None:
+    event = Event(
+        "pull_request_review_comment", {"action": "created", "pull_request": {"number": 8}}
+    )
+    assert pull_number_from_event(event) == 8
+
+
+def test_top_level_number_is_the_fallback() -> None:
+    assert pull_number_from_event(Event("pull_request", {"number": 12})) == 12
+    assert pull_number_from_event(Event("pull_request", {"pull_request": {}, "number": 13})) == 13
+
+
+@pytest.mark.parametrize(("event", "action"), [("push", None), ("workflow_dispatch", None)])
+def test_other_events_have_no_pull_number(tmp_path: Path, event: str, action: str | None) -> None:
+    read = read_event(event_env(tmp_path, event, json.dumps(webhook_example(event, action))))
+    assert pull_number_from_event(read) is None
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {},
+        {"pull_request": {"number": "7"}},
+        {"pull_request": {"number": True}},
+        {"pull_request": {"number": 0}},
+        {"number": -3},
+        {"pull_request": "7"},
+        {"number": 7.0},
+    ],
+)
+def test_pull_request_event_without_a_usable_number(payload: dict[str, object]) -> None:
+    with pytest.raises(PayloadError) as caught:
+        pull_number_from_event(Event("pull_request", payload))
+    assert caught.value.message == (
+        "the pull_request event payload has no usable pull request number "
+        "(pull_request.number and number are missing or not positive integers)"
+    )
+    assert caught.value.hint == "check the event file GITHUB_EVENT_PATH points at; " + OUTSIDE
+
+
+def test_missing_event_path_variable() -> None:
+    with pytest.raises(PayloadError) as caught:
+        read_event({"GITHUB_EVENT_NAME": "pull_request"})
+    assert caught.value.message.startswith("GITHUB_EVENT_PATH is not set")
+    assert caught.value.hint == OUTSIDE
+    assert caught.value.exit_code == ExitCode.USAGE
+
+
+def test_missing_event_name_variable(tmp_path: Path) -> None:
+    env = event_env(tmp_path, "", "{}")
+    with pytest.raises(PayloadError) as caught:
+        read_event(env)
+    assert caught.value.message == (
+        "GITHUB_EVENT_NAME is not set, so the event file cannot be interpreted"
+    )
+
+
+def test_missing_event_file(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.json"
+    env = {"GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": str(missing)}
+    with pytest.raises(PayloadError) as caught:
+        read_event(env)
+    assert caught.value.message == f"event file {missing} (GITHUB_EVENT_PATH) does not exist"
+    assert caught.value.hint == OUTSIDE
+
+
+def test_event_path_is_a_directory(tmp_path: Path) -> None:
+    env = {"GITHUB_EVENT_NAME": "push", "GITHUB_EVENT_PATH": str(tmp_path)}
+    with pytest.raises(PayloadError) as caught:
+        read_event(env)
+    assert caught.value.message == f"event file {tmp_path} (GITHUB_EVENT_PATH) is a directory"
+
+
+def test_unreadable_event_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    env = event_env(tmp_path, "pull_request", "{}")
+
+    def denied(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "read_bytes", denied)  # root ignores chmod 000
+    with pytest.raises(PayloadError) as caught:
+        read_event(env)
+    assert caught.value.message == (
+        f"event file {env['GITHUB_EVENT_PATH']} (GITHUB_EVENT_PATH) cannot be read: "
+        "Permission denied"
+    )
+    assert caught.value.hint == "check the file's permissions; " + OUTSIDE
+
+
+def test_invalid_json_names_line_and_column(tmp_path: Path) -> None:
+    env = event_env(tmp_path, "pull_request", '{\n  "number": 7\n  "action": "opened"}')
+    with pytest.raises(PayloadError) as caught:
+        read_event(env)
+    assert caught.value.message == (
+        f"event file {env['GITHUB_EVENT_PATH']} (GITHUB_EVENT_PATH) is not valid JSON: "
+        "Expecting ',' delimiter at line 3, column 3"
+    )
+
+
+def test_non_utf8_event_file(tmp_path: Path) -> None:
+    env = event_env(tmp_path, "pull_request", b'{"title": "caf\xe9"}')
+    with pytest.raises(PayloadError, match=r"is not UTF-8 text \(bad byte at offset 14\)"):
+        read_event(env)
+
+
+@pytest.mark.parametrize(
+    ("content", "kind"), [("[1, 2]", "list"), ("7", "int"), ("null", "NoneType")]
+)
+def test_event_file_must_hold_an_object(tmp_path: Path, content: str, kind: str) -> None:
+    env = event_env(tmp_path, "pull_request", content)
+    with pytest.raises(PayloadError) as caught:
+        read_event(env)
+    assert caught.value.message == (
+        f"event file {env['GITHUB_EVENT_PATH']} (GITHUB_EVENT_PATH) holds a JSON {kind}, "
+        "not an object"
+    )
+
+
+@settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    content=st.one_of(
+        st.binary(max_size=200),
+        st.text(max_size=200).map(str.encode),
+        st.recursive(
+            st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=5)),
+            lambda inner: st.one_of(
+                st.lists(inner, max_size=3),
+                st.dictionaries(
+                    st.sampled_from(["number", "pull_request", "x"]), inner, max_size=3
+                ),
+            ),
+            max_leaves=10,
+        ).map(lambda value: json.dumps(value).encode()),
+        st.just(b"[" * 100_000),
+        st.just(b"1" * 5000),
+    ),
+    name=st.sampled_from(["pull_request", "pull_request_review", "push", "issues"]),
+)
+def test_any_event_file_gives_an_event_or_a_payload_error(
+    tmp_path: Path, content: bytes, name: str
+) -> None:
+    env = event_env(tmp_path, name, content)
+    try:
+        number = pull_number_from_event(read_event(env))
+    except PayloadError as error:
+        assert str(error)
+        return
+    assert number is None or (isinstance(number, int) and number > 0)
