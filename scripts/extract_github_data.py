@@ -117,7 +117,12 @@ class SchemaConverter:
                     continue
                 if key not in KEPT_KEYWORDS:
                     raise SystemExit(f"unsupported schema keyword {key!r} in {schema}")
-                converted[key] = self.convert_keyword(key, value)
+                # GitHub's oneOf branches overlap (basic-error vs repository-rule-violation-error
+                # have no required keys), so a body GitHub really sends matches several and a
+                # strict oneOf rejects it. The contract question is "one of the documented
+                # shapes?", which is anyOf.
+                target = "anyOf" if key == "oneOf" else key
+                converted[target] = self.convert_keyword(key, value)
         if not nullable:
             return converted
         if any(key in converted for key in COMBINATORS):

@@ -42,3 +42,13 @@ def _only_loopback(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
     monkeypatch.setattr(socket.socket, "connect_ex", _guarded_connect_ex)
     yield
+
+
+@pytest.fixture
+def emulator() -> Iterator[Any]:
+    """A fresh GitHub emulator; every response it served must match GitHub's OpenAPI."""
+    from hotfix_ci.testing import GitHubEmulator
+
+    with GitHubEmulator() as emu:
+        yield emu
+        assert emu.contract_violations == [], "\n".join(emu.contract_violations)

@@ -85,9 +85,9 @@ def execute(args: CheckPrArgs, env: Mapping[str, str], out: TextIO) -> int:
     number = _pull_number(args, env)
 
     from hotfix_ci.commands.pr_evidence import gather
-    from hotfix_ci.github_api import Connection, GitHubClient
+    from hotfix_ci.github_api import GitHubClient
 
-    client = GitHubClient(Connection(api_url=ctx.api_url, token=ctx.token), ctx.repo)
+    client = GitHubClient(ctx.connection(), ctx.repo)
     evidence = gather(client, number, cfg, args.workdir)
     verdict = evaluate(evidence, cfg)
     report = GateReport(verdict=verdict, pull=evidence.pull, api_requests=client.requests_made)

@@ -74,11 +74,9 @@ def _problem_line(source: str, problem: Problem) -> str:
         where += f":{problem.line}"
         if problem.column is not None:
             where += f":{problem.column}"
-    return (
-        f"{where}: {_dotted(problem.path)}: {problem.message}"
-        if problem.path
-        else (f"{where}: {problem.message}")
-    )
+    if problem.path:
+        return f"{where}: {_dotted(problem.path)}: {problem.message}"
+    return f"{where}: {problem.message}"
 
 
 def schema_text() -> str:
@@ -98,32 +96,34 @@ def _validator() -> jsonschema.Draft202012Validator:
 
 
 def load_config(path: Path | None = None, *, workdir: Path | None = None) -> HotfixConfig:
-    """Load the config: ``path`` if given (it must exist), else ``.github/hotfix.yml`` under
-    ``workdir`` (default: the current directory), or all defaults when that file is absent.
+    """Load the config: ``path`` if given (it must exist; relative to ``workdir`` when that is
+    given), else ``.github/hotfix.yml`` under ``workdir`` (default: the current directory),
+    or all defaults (``source`` None) when that file is absent.
     """
+    base = workdir or Path.cwd()
     if path is None:
-        file = (workdir or Path.cwd()) / DEFAULT_CONFIG_PATH
+        file = base / DEFAULT_CONFIG_PATH
         if not file.exists() and not file.is_symlink():
             return HotfixConfig()
         shown = DEFAULT_CONFIG_PATH.as_posix()
     else:
-        file = path if path.is_absolute() or workdir is None else workdir / path
+        file = path if path.is_absolute() else base / path
         shown = str(path)
-    return validate_config_text(_read_text(file, shown), shown)
+    return validate_config_text(_read_text(file, shown, base), shown)
 
 
-def _read_text(file: Path, shown: str) -> str:
-    if file.is_dir():
-        raise ConfigError(
-            f"{shown}: is a directory, not a config file",
-            hint="pass the YAML file itself, e.g. --config .github/hotfix.yml",
-        )
+def _read_text(file: Path, shown: str, base: Path) -> str:
     try:
+        if file.is_dir():
+            raise ConfigError(
+                f"{shown}: is a directory, not a config file",
+                hint="pass the YAML file itself, e.g. --config .github/hotfix.yml",
+            )
         data = file.read_bytes()
     except FileNotFoundError:
         raise ConfigError(
             f"{shown}: config file not found",
-            hint=f"check the --config path (relative paths start at {Path.cwd()}); "
+            hint=f"check the --config path (relative paths start at {base}); "
             "without --config hotfix-ci reads .github/hotfix.yml and uses defaults if absent",
         ) from None
     except PermissionError:

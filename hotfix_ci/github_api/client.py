@@ -38,7 +38,7 @@ class GitHubClient:
         self.repo_name = repo
         self.counter = RequestCounter()
         self.gh = open_github(conn, self.counter)
-        self._repo: Repository = self.gh.get_repo(repo, lazy=True)
+        self._repo: Repository = self.gh.get_repo(repo)  # lazy: the client is lazy
 
     @property
     def requests_made(self) -> int:

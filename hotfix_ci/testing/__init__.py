@@ -146,11 +146,20 @@ class GitHubEmulator:
             self._store.teams.setdefault((org.lower(), team.lower()), set()).add(login)
 
     def commit(
-        self, repo: str, *, branch: str, message: str, files: Mapping[str, str | None] | None = None
+        self,
+        repo: str,
+        *,
+        branch: str,
+        message: str,
+        files: Mapping[str, str | None] | None = None,
+        sha: str | None = None,
     ) -> str:
-        """A new commit on ``branch``; ``files`` maps path -> text (None deletes)."""
+        """A new commit on ``branch``; ``files`` maps path -> text (None deletes); ``sha``
+        mirrors a commit of a real local repository."""
         with self._store.lock:
-            return self._store.commit(self._store.repo(repo), branch, message, dict(files or {}))
+            return self._store.commit(
+                self._store.repo(repo), branch, message, dict(files or {}), sha=sha
+            )
 
     def create_pull(
         self,

@@ -234,8 +234,12 @@ class Store:
         *,
         parents: list[str] | None = None,
         author: str | None = None,
+        sha: str | None = None,
     ) -> str:
-        """A new commit on ``branch`` (created from the default branch if missing)."""
+        """A new commit on ``branch`` (created from the default branch if missing).
+
+        ``sha`` lets a test mirror a commit of a real local repository.
+        """
         tip = repo.branch_sha(branch) or repo.branch_sha(repo.default_branch)
         if parents is None:
             parents = [tip] if tip else []
@@ -245,7 +249,7 @@ class Store:
                 tree.pop(path, None)
             else:
                 tree[path] = text
-        sha = self.new_sha(message)
+        sha = sha or self.new_sha(message)
         repo.commits[sha] = Commit(sha, message, parents, tree, author or self.login, self.now())
         repo.refs[f"refs/heads/{branch}"] = sha
         return sha

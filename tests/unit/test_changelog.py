@@ -72,7 +72,8 @@ def changelogs(draw: st.DrawFn) -> str:
     lines = draw(LINES)
     endings = draw(st.lists(st.sampled_from(["\n", "\r\n"]), min_size=len(lines) + 1))
     text = "".join(line + ending for line, ending in zip(lines, endings[: len(lines)], strict=True))
-    return text[: -len(endings[len(lines) - 1])] if lines and draw(st.booleans()) else text
+    unterminated: bool = draw(st.booleans())  # drop the final line break
+    return text[: -len(endings[len(lines) - 1])] if lines and unterminated else text
 
 
 @given(st.text())

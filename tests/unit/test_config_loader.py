@@ -210,7 +210,10 @@ def test_explicit_path_that_is_absent_is_an_error_naming_it(tmp_path: Path) -> N
     with pytest.raises(ConfigError) as caught:
         load_config(Path("ci/hotfix.yml"), workdir=tmp_path)
     assert caught.value.message == "ci/hotfix.yml: config file not found"
-    assert "--config" in (caught.value.hint or "")
+    assert caught.value.hint == (
+        f"check the --config path (relative paths start at {tmp_path}); without --config "
+        "hotfix-ci reads .github/hotfix.yml and uses defaults if absent"
+    )
     assert caught.value.exit_code == ExitCode.USAGE == 2
 
 
@@ -227,6 +230,11 @@ def test_errors_in_a_file_name_the_file_and_line(tmp_path: Path) -> None:
         load_config(file)
     assert caught.value.message == f"{file}:4: diff.max_fils: unknown key"
     assert caught.value.hint == "did you mean 'max_files'?"
+
+
+def test_a_name_too_long_for_the_filesystem_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="cannot read the config file: File name too long"):
+        load_config(tmp_path / ("x" * 5000))
 
 
 def test_a_directory_is_not_a_config(tmp_path: Path) -> None:

@@ -176,3 +176,12 @@ def test_unknown_scheme_suggests_the_nearest() -> None:
     with pytest.raises(ConfigError, match="'pacth'") as caught:
         upcoming([], ReleaseConfig(scheme="pacth"))
     assert caught.value.hint and "'patch'" in caught.value.hint
+
+
+def test_prerelease_on_top_of_a_release_candidate_uses_its_final_base() -> None:
+    assert upcoming(["v1.5.0-rc.1"], PRERELEASE)[:3] == (
+        "1.5.0-hotfix.1",
+        "hotfix-v1.5.0-hotfix.1",
+        "1.5.0-rc.1",
+    )
+    assert upcoming([], PRERELEASE, current="1.4.2-hotfix.2")[0] == "1.4.2-hotfix.3"
