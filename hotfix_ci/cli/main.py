@@ -61,7 +61,7 @@ def cli() -> None:
 
 
 def main(argv: list[str] | None = None) -> Any:
-    from hotfix_ci.cli import commands  # noqa: F401  (registers the subcommands)
+    from hotfix_ci.cli import commands, deploy_cmd, release_cmd  # noqa: F401  (registers them)
 
     try:
         return cli.main(args=argv, prog_name="hotfix-ci", standalone_mode=True)

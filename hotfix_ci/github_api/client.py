@@ -38,27 +38,28 @@ class GitHubClient:
         self.repo_name = repo
         self.counter = RequestCounter()
         self.gh = open_github(conn, self.counter)
-        self._repo: Repository = self.gh.get_repo(repo)  # lazy: the client is lazy
+        self.repo: Repository = self.gh.get_repo(repo)  # lazy: no request until used
 
     @property
     def requests_made(self) -> int:
         return self.counter.count
 
-    def _call(self, operation: str, permission: str) -> Any:
+    def call(self, operation: str, permission: str) -> Any:
+        """A context manager translating PyGithub failures of ``operation`` to GitHubAPIError."""
         return api_call(operation, permission, self.conn.api_url)
 
     # -- pull requests -------------------------------------------------------------------
     def pull(self, number: int) -> PullRequest:
-        with self._call(f"reading pull request #{number}", "pull-requests: read"):
-            pr = self._repo.get_pull(number)
+        with self.call(f"reading pull request #{number}", "pull-requests: read"):
+            pr = self.repo.get_pull(number)
             raw = pr.raw_data
         return pull_from_raw(raw)
 
     def pull_files(self, number: int) -> tuple[tuple[FileChange, ...], bool]:
         """The PR's files, and whether GitHub's 3,000-file cap may have cut the list."""
         files: list[FileChange] = []
-        with self._call(f"listing the files of pull request #{number}", "pull-requests: read"):
-            pr = self._repo.get_pull(number)
+        with self.call(f"listing the files of pull request #{number}", "pull-requests: read"):
+            pr = self.repo.get_pull(number)
             # Read list items through properties: on a lazy client, raw_data would fetch
             # every item again from its own URL.
             for entry in pr.get_files():
@@ -74,8 +75,8 @@ class GitHubClient:
         return tuple(files), len(files) >= PR_FILES_CAP
 
     def reviews(self, number: int) -> tuple[Review, ...]:
-        with self._call(f"listing the reviews of pull request #{number}", "pull-requests: read"):
-            pr = self._repo.get_pull(number)
+        with self.call(f"listing the reviews of pull request #{number}", "pull-requests: read"):
+            pr = self.repo.get_pull(number)
             return tuple(
                 Review(
                     reviewer=r.user.login if r.user else "",
@@ -87,8 +88,8 @@ class GitHubClient:
             )
 
     def label_events(self, number: int) -> tuple[LabelEvent, ...]:
-        with self._call(f"listing the label events of #{number}", "issues: read"):
-            issue = self._repo.get_issue(number)
+        with self.call(f"listing the label events of #{number}", "issues: read"):
+            issue = self.repo.get_issue(number)
             events = []
             for ev in issue.get_events():
                 if ev.event not in ("labeled", "unlabeled"):
@@ -105,9 +106,9 @@ class GitHubClient:
 
     def permission(self, login: str) -> str:
         """A collaborator's permission; "none" for a user who is not one."""
-        with self._call(f"reading {login}'s permission on {self.repo_name}", "metadata: read"):
+        with self.call(f"reading {login}'s permission on {self.repo_name}", "metadata: read"):
             try:
-                return str(self._repo.get_collaborator_permission(login))
+                return str(self.repo.get_collaborator_permission(login))
             except UnknownObjectException:
                 return "none"
 
@@ -115,7 +116,7 @@ class GitHubClient:
         """True/False, or None when the token may not read the team (needs members: read)."""
         url = f"/orgs/{org}/teams/{slug}/memberships/{login}"
         try:
-            with self._call(f"reading @{org}/{slug} membership of {login}", "members: read"):
+            with self.call(f"reading @{org}/{slug} membership of {login}", "members: read"):
                 try:
                     _, data = self.gh.requester.requestJsonAndCheck("GET", url)
                 except UnknownObjectException:
@@ -128,8 +129,8 @@ class GitHubClient:
 
     # -- sticky comment --------------------------------------------------------------------
     def find_comment(self, number: int, marker: str) -> Comment | None:
-        with self._call(f"listing the comments of #{number}", "issues: read"):
-            issue = self._repo.get_issue(number)
+        with self.call(f"listing the comments of #{number}", "issues: read"):
+            issue = self.repo.get_issue(number)
             for c in issue.get_comments():
                 body = c.body or ""
                 if marker in body:
@@ -137,12 +138,12 @@ class GitHubClient:
         return None
 
     def create_comment(self, number: int, body: str) -> Comment:
-        with self._call(f"commenting on #{number}", "pull-requests: write"):
-            c = self._repo.get_issue(number).create_comment(body)
+        with self.call(f"commenting on #{number}", "pull-requests: write"):
+            c = self.repo.get_issue(number).create_comment(body)
             return Comment(id=c.id, body=body, author=None)
 
     def update_comment(self, comment_id: int, body: str) -> None:
-        with self._call(f"updating comment {comment_id}", "pull-requests: write"):
+        with self.call(f"updating comment {comment_id}", "pull-requests: write"):
             self.gh.requester.requestJsonAndCheck(
                 "PATCH", f"/repos/{self.repo_name}/issues/comments/{comment_id}", input={"body": body}
             )
@@ -150,7 +151,8 @@ class GitHubClient:
     # -- check runs ------------------------------------------------------------------------
     def find_check_run(self, head_sha: str, name: str) -> CheckRunRef | None:
         url = f"/repos/{self.repo_name}/commits/{head_sha}/check-runs"
-        with self._call(f"looking up check run {name!r}", "checks: read"):
+        # The command writes the check run next, so the permission to ask for is write.
+        with self.call(f"looking up check run {name!r}", "checks: write"):
             _, data = self.gh.requester.requestJsonAndCheck(
                 "GET", url, parameters={"check_name": name, "filter": "latest", "per_page": 1}
             )
@@ -178,12 +180,12 @@ class GitHubClient:
         fields: dict[str, Any] = {"status": "completed", "conclusion": conclusion}
         if details_url:
             fields["details_url"] = details_url
-        with self._call(f"writing check run {name!r}", "checks: write"):
+        with self.call(f"writing check run {name!r}", "checks: write"):
             first = {**output, "annotations": batches[0]}
             if existing is None:
-                run = self._repo.create_check_run(name=name, head_sha=head_sha, output=first, **fields)
+                run = self.repo.create_check_run(name=name, head_sha=head_sha, output=first, **fields)
             else:
-                run = self._repo.get_check_run(existing.id)  # lazy: no request until edit
+                run = self.repo.get_check_run(existing.id)  # lazy: no request until edit
                 run.edit(output=first, **fields)
             for batch in batches[1:]:
                 run.edit(output={**output, "annotations": batch})

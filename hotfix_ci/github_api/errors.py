@@ -50,6 +50,17 @@ def _reset_text(reset: str | None, now: dt.datetime | None = None) -> str:
     return f"it resets at {when:%H:%M:%S} UTC (in {minutes} min)"
 
 
+def _needed_permission(accepted: str | None, declared: str) -> str:
+    """What to ask the user for: the command's own need when GitHub names the same scope
+    (a lookup that needs `checks: read` precedes a write that needs `checks: write`)."""
+    if not accepted:
+        return declared
+    first = accepted.split(",")[0].split(";")[0].strip().replace("=", ": ")
+    if first.split(":")[0].strip() == declared.split(":")[0].strip():
+        return declared
+    return first
+
+
 def translate(exc: BaseException, operation: str, permission: str, api_url: str) -> GitHubAPIError:
     """The GitHubAPIError for ``exc`` raised while doing ``operation``."""
     if isinstance(exc, GithubException):
@@ -103,12 +114,12 @@ def _translate_github(exc: GithubException, operation: str, permission: str) -> 
             operation=operation,
         )
     if status == 403:
-        accepted = _header(exc, "X-Accepted-GitHub-Permissions")
-        needed = accepted.replace("=", ": ") if accepted else permission
+        needed = _needed_permission(_header(exc, "X-Accepted-GitHub-Permissions"), permission)
         return GitHubAPIError(
             f"{operation}: GitHub refused the request (403 {message}); "
             f"the token needs the `{needed}` permission.",
-            hint=f"add `permissions: {{{needed}}}` to the job ({_DOCS_PERMISSIONS}).",
+            hint=f"add `{needed}` under `permissions:` of the job ({_DOCS_PERMISSIONS}); "
+            "outside Actions, use a token that has it",
             status=status,
             operation=operation,
         )
