@@ -61,7 +61,17 @@ def publish(ctx: RunContext, client: GitHubClient, report: GateReport) -> None:
     """Check run, sticky comment and job summary; each exactly once per head commit."""
     pull = report.pull
     if report.verdict.hotfix and not report.verdict.note:
-        existing = client.find_check_run(pull.head_sha, CHECK_NAME)
+        # The comment is written before the check run, so a PR without comments has no check
+        # run of ours either: a fresh PR skips both lookups, and a run that failed between
+        # the two writes is completed, not duplicated, by the next one.
+        seen_before = pull.comments > 0
+        body = render_markdown(report)
+        comment = client.find_comment(pull.number, COMMENT_MARKER) if seen_before else None
+        if comment is None:
+            client.create_comment(pull.number, body)
+        elif comment.body.strip() != body.strip():
+            client.update_comment(comment.id, body)
+        existing = client.find_check_run(pull.head_sha, CHECK_NAME) if seen_before else None
         client.write_check_run(
             existing=existing,
             name=CHECK_NAME,
@@ -69,13 +79,6 @@ def publish(ctx: RunContext, client: GitHubClient, report: GateReport) -> None:
             details_url=ctx.run_url(),
             **check_run_output(report),
         )
-        body = render_markdown(report)
-        # A PR with no comments cannot hold our sticky one: skip the lookup request.
-        comment = client.find_comment(pull.number, COMMENT_MARKER) if pull.comments else None
-        if comment is None:
-            client.create_comment(pull.number, body)
-        elif comment.body.strip() != body.strip():
-            client.update_comment(comment.id, body)
     ctx.io.write_summary(render_markdown(report).replace(COMMENT_MARKER + "\n", ""))
 
 

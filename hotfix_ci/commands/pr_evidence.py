@@ -19,7 +19,10 @@ def local_files(workdir: Path, pull: PullRequest) -> tuple[FileChange, ...] | No
     try:
         if not gitrepo.is_git_repo(workdir):
             return None
-        if not (gitrepo.has_commit(workdir, pull.base_sha) and gitrepo.has_commit(workdir, pull.head_sha)):
+        if not (
+            gitrepo.has_commit(workdir, pull.base_sha)
+            and gitrepo.has_commit(workdir, pull.head_sha)
+        ):
             return None
         return tuple(gitrepo.numstat(workdir, pull.base_sha, pull.head_sha))
     except Exception:  # noqa: BLE001 - any local git trouble: fall back to the API
@@ -36,8 +39,9 @@ def gather(
     files = local_files(workdir, pull) if workdir is not None else None
     truncated = False
     if files is None:
-        files, truncated = client.pull_files(number)
-        truncated = truncated or pull.changed_files > len(files)
+        files, at_cap = client.pull_files(number)
+        # changed_files is the true count; the list stops at GitHub's cap.
+        truncated = pull.changed_files > len(files) if pull.changed_files else at_cap
     reviews = client.reviews(number)
     evidence = GateEvidence(pull=pull, reviews=reviews, files=files, files_truncated=truncated)
     sev = severity_of(pull, cfg)

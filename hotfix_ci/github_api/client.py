@@ -145,7 +145,9 @@ class GitHubClient:
     def update_comment(self, comment_id: int, body: str) -> None:
         with self.call(f"updating comment {comment_id}", "pull-requests: write"):
             self.gh.requester.requestJsonAndCheck(
-                "PATCH", f"/repos/{self.repo_name}/issues/comments/{comment_id}", input={"body": body}
+                "PATCH",
+                f"/repos/{self.repo_name}/issues/comments/{comment_id}",
+                input={"body": body},
             )
 
     # -- check runs ------------------------------------------------------------------------
@@ -183,7 +185,9 @@ class GitHubClient:
         with self.call(f"writing check run {name!r}", "checks: write"):
             first = {**output, "annotations": batches[0]}
             if existing is None:
-                run = self.repo.create_check_run(name=name, head_sha=head_sha, output=first, **fields)
+                run = self.repo.create_check_run(
+                    name=name, head_sha=head_sha, output=first, **fields
+                )
             else:
                 run = self.repo.get_check_run(existing.id)  # lazy: no request until edit
                 run.edit(output=first, **fields)
@@ -214,4 +218,3 @@ def pull_from_raw(raw: dict[str, Any]) -> PullRequest:
         deletions=int(raw.get("deletions") or 0),
         comments=int(raw.get("comments") or 0),
     )
-

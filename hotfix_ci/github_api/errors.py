@@ -78,7 +78,9 @@ def translate(exc: BaseException, operation: str, permission: str, api_url: str)
             hint="check GITHUB_API_URL and the network; re-run the job once GitHub answers.",
             operation=operation,
         )
-    return GitHubAPIError(f"{operation}: unexpected failure talking to GitHub: {exc}", operation=operation)
+    return GitHubAPIError(
+        f"{operation}: unexpected failure talking to GitHub: {exc}", operation=operation
+    )
 
 
 def _translate_github(exc: GithubException, operation: str, permission: str) -> GitHubAPIError:

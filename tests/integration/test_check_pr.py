@@ -23,8 +23,16 @@ def test_passing_p1_hotfix_exact_json_shape(emulator, tmp_path: Path) -> None:
     assert res.exit_code == 0, res.stderr
     head = emulator.pulls(REPO)[0]["head"]["sha"]
     data = res.json
-    assert set(data) == {"hotfix", "passed", "severity", "pull_request", "head_sha",
-                         "review_after_deploy", "findings", "stats"}
+    assert set(data) == {
+        "hotfix",
+        "passed",
+        "severity",
+        "pull_request",
+        "head_sha",
+        "review_after_deploy",
+        "findings",
+        "stats",
+    }
     assert data["hotfix"] is True and data["passed"] is True
     assert (data["severity"], data["pull_request"], data["head_sha"]) == ("P1", n, head)
     assert data["findings"] == []
@@ -87,14 +95,17 @@ def test_approval_by_reader_does_not_count_and_permission_is_read(emulator, tmp_
     message = res.json["findings"][0]["message"]
     assert "eve has 'read' permission" in message and "mallory has 'none' permission" in message
     asked = [r.path for r in emulator.requests if "/permission" in r.path]
-    assert sorted(asked) == [f"/repos/{REPO}/collaborators/eve/permission",
-                             f"/repos/{REPO}/collaborators/mallory/permission"]
+    assert sorted(asked) == [
+        f"/repos/{REPO}/collaborators/eve/permission",
+        f"/repos/{REPO}/collaborators/mallory/permission",
+    ]
 
 
 def test_reviewers_team_membership(emulator, tmp_path: Path) -> None:
     (tmp_path / ".github").mkdir()
     (tmp_path / ".github/hotfix.yml").write_text(
-        "version: 1\napprovals:\n  reviewers: ['@acme/sre']\n")
+        "version: 1\napprovals:\n  reviewers: ['@acme/sre']\n"
+    )
     n = seed(emulator)
     emulator.add_review(REPO, n, "alice", state="APPROVED")
     assert "not in approvals.reviewers" in check(emulator, tmp_path).json["findings"][0]["message"]
@@ -105,7 +116,8 @@ def test_reviewers_team_membership(emulator, tmp_path: Path) -> None:
 def test_team_membership_unreadable_says_members_read(emulator, tmp_path: Path) -> None:
     (tmp_path / ".github").mkdir()
     (tmp_path / ".github/hotfix.yml").write_text(
-        "version: 1\napprovals:\n  reviewers: ['@acme/sre']\n")
+        "version: 1\napprovals:\n  reviewers: ['@acme/sre']\n"
+    )
     n = seed(emulator)
     emulator.add_review(REPO, n, "alice", state="APPROVED")
     emulator.set_token_permissions({"members": "none"})
@@ -119,12 +131,15 @@ def test_self_labelled_p0_with_labelled_by(emulator, tmp_path: Path) -> None:
     (tmp_path / ".github/hotfix.yml").write_text(
         "version: 1\nseverities:\n"
         "  P0: {label: P0, approvals: 0, review_after_deploy: true, labelled_by: [lead]}\n"
-        "  P1: {label: P1, approvals: 1}\n")
+        "  P1: {label: P1, approvals: 1}\n"
+    )
     n = seed(emulator, labels=["hotfix", "P0"])
     res = check(emulator, tmp_path)
     assert res.exit_code == 1
-    assert "P0 was applied by bob, who is not in severities.P0.labelled_by (lead)" in (
-        res.json["findings"][0]["message"])
+    assert (
+        "P0 was applied by bob, who is not in severities.P0.labelled_by (lead)"
+        in (res.json["findings"][0]["message"])
+    )
     emulator.remove_label(REPO, n, "P0", actor="bob")
     emulator.add_label(REPO, n, "P0", actor="lead")
     res = check(emulator, tmp_path)
@@ -133,11 +148,14 @@ def test_self_labelled_p0_with_labelled_by(emulator, tmp_path: Path) -> None:
 
 
 def test_lockfile_with_and_without_label(emulator, tmp_path: Path) -> None:
-    n = seed(emulator, files=[
-        {"filename": "app/login.py", "additions": 1, "deletions": 1},
-        {"filename": "tests/test_login.py", "additions": 4, "deletions": 0},
-        {"filename": "web/package-lock.json", "additions": 10, "deletions": 2},
-    ])
+    n = seed(
+        emulator,
+        files=[
+            {"filename": "app/login.py", "additions": 1, "deletions": 1},
+            {"filename": "tests/test_login.py", "additions": 4, "deletions": 0},
+            {"filename": "web/package-lock.json", "additions": 10, "deletions": 2},
+        ],
+    )
     emulator.add_review(REPO, n, "alice", state="APPROVED")
     res = check(emulator, tmp_path)
     assert res.exit_code == 1
@@ -162,8 +180,9 @@ def test_rerun_reads_live_pull_not_the_stale_event(emulator, tmp_path: Path) -> 
     event["pull_request"]["title"] = "fix login"
     event_path = tmp_path / "event.json"
     event_path.write_text(json.dumps(event))
-    env = base_env(emulator, tmp_path, GITHUB_EVENT_PATH=str(event_path),
-                   GITHUB_EVENT_NAME="pull_request")
+    env = base_env(
+        emulator, tmp_path, GITHUB_EVENT_PATH=str(event_path), GITHUB_EVENT_NAME="pull_request"
+    )
     first = run(["check-pr", "--format", "json"], env, tmp_path)
     assert first.exit_code == 1 and rules(first) == ["title"]
     emulator.update_pull(REPO, n, title="[HOTFIX] Fix login")
@@ -183,12 +202,27 @@ def test_3001_files_fail_closed_with_api_limit(emulator, tmp_path: Path) -> None
     assert len(pages) == 30
 
 
+def test_exactly_3000_files_is_not_cut(emulator, tmp_path: Path) -> None:
+    files = [{"filename": f"src/f{i}.py", "additions": 1, "deletions": 0} for i in range(2999)]
+    files.append({"filename": "tests/test_x.py", "additions": 1, "deletions": 0})
+    n = seed(emulator, files=files)
+    emulator.add_review(REPO, n, "alice", state="APPROVED")
+    res = check(emulator, tmp_path, "--no-report")
+    assert "api-limit" not in rules(res)
+    assert res.json["stats"]["files"] == 3000
+
+
 def test_bot_in_skip_authors_is_not_gated(emulator, tmp_path: Path) -> None:
     (tmp_path / ".github").mkdir()
     (tmp_path / ".github/hotfix.yml").write_text(
-        "version: 1\npull_request:\n  skip_authors: ['dependabot[bot]']\n")
-    seed(emulator, author="dependabot[bot]", labels=["hotfix"], files=[
-        {"filename": "package-lock.json", "additions": 500, "deletions": 400}])
+        "version: 1\npull_request:\n  skip_authors: ['dependabot[bot]']\n"
+    )
+    seed(
+        emulator,
+        author="dependabot[bot]",
+        labels=["hotfix"],
+        files=[{"filename": "package-lock.json", "additions": 500, "deletions": 400}],
+    )
     res = run(["check-pr", "--pr", "1"], base_env(emulator, tmp_path), tmp_path)
     assert res.exit_code == 0
     assert "dependabot[bot] is in pull_request.skip_authors" in res.stdout
@@ -211,16 +245,21 @@ def test_sticky_comment_and_check_run_are_not_duplicated(emulator, tmp_path: Pat
 
 
 def test_annotations_are_batched_fifty_per_request(emulator, tmp_path: Path) -> None:
-    locks = [{"filename": f"svc{i}/package-lock.json", "additions": 1, "deletions": 0}
-             for i in range(120)]
+    locks = [
+        {"filename": f"svc{i}/package-lock.json", "additions": 1, "deletions": 0}
+        for i in range(120)
+    ]
     cfg = tmp_path / "cfg.yml"
     cfg.write_text("version: 1\ndiff: {max_files: 1000, max_lines: 100000}\n")
     n = seed(emulator, files=[*locks, {"filename": "tests/t.py", "additions": 1, "deletions": 0}])
     emulator.clear_requests()
-    res = run(["check-pr", "--pr", str(n), "--config", str(cfg)], base_env(emulator, tmp_path),
-              tmp_path)
+    res = run(
+        ["check-pr", "--pr", str(n), "--config", str(cfg)], base_env(emulator, tmp_path), tmp_path
+    )
     assert res.exit_code == 1
-    writes = [r for r in emulator.requests if "check-runs" in r.path and r.method in ("POST", "PATCH")]
+    writes = [
+        r for r in emulator.requests if "check-runs" in r.path and r.method in ("POST", "PATCH")
+    ]
     assert [r.method for r in writes] == ["POST", "PATCH", "PATCH"]
     # the emulator keeps every annotation it was sent
     from github import Auth, Github
@@ -233,10 +272,19 @@ def test_annotations_are_batched_fifty_per_request(emulator, tmp_path: Path) -> 
 
 
 def test_outputs_summary_and_github_format(emulator, tmp_path: Path) -> None:
-    seed(emulator, labels=["hotfix", "P0"], files=[{"filename": "a.py", "additions": 1, "deletions": 0}])
+    seed(
+        emulator,
+        labels=["hotfix", "P0"],
+        files=[{"filename": "a.py", "additions": 1, "deletions": 0}],
+    )
     out, summary = tmp_path / "out", tmp_path / "summary"
-    env = base_env(emulator, tmp_path, GITHUB_ACTIONS="true", GITHUB_OUTPUT=str(out),
-                   GITHUB_STEP_SUMMARY=str(summary))
+    env = base_env(
+        emulator,
+        tmp_path,
+        GITHUB_ACTIONS="true",
+        GITHUB_OUTPUT=str(out),
+        GITHUB_STEP_SUMMARY=str(summary),
+    )
     res = run(["check-pr", "--pr", "1"], env, tmp_path)
     assert res.exit_code == 1
     assert res.stdout.startswith("::add-mask::ghs_")
@@ -260,24 +308,36 @@ def test_local_git_checkout_diff_avoids_files_api(emulator, tmp_path: Path) -> N
     (repo / "app.py").write_text("a\n")
     subprocess.run([*git, "add", "."], check=True)
     subprocess.run([*git, "commit", "-qm", "base"], check=True)
-    base = subprocess.run([*git, "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
+    base = subprocess.run(
+        [*git, "rev-parse", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
     (repo / "app.py").write_text("b\nc\n")
     (repo / "tests").mkdir()
     (repo / "tests/test_app.py").write_text("def test(): pass\n")
     subprocess.run([*git, "add", "."], check=True)
     subprocess.run([*git, "commit", "-qm", "fix"], check=True)
-    head = subprocess.run([*git, "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
+    head = subprocess.run(
+        [*git, "rev-parse", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
     # The API would report a lockfile; the checkout's real diff has none.
     emulator.create_repo(REPO, default_branch="main")
     emulator.set_permission(REPO, "alice", "write")
     emulator.commit(REPO, branch="main", message="base", sha=base)
     emulator.commit(REPO, branch="hotfix/login-500", message="fix", sha=head)
-    n = emulator.create_pull(REPO, title="[HOTFIX] Fix", head="hotfix/login-500", author="bob",
-                             labels=["hotfix", "P1"],
-                             files=[{"filename": "package-lock.json", "additions": 1, "deletions": 0}])
+    n = emulator.create_pull(
+        REPO,
+        title="[HOTFIX] Fix",
+        head="hotfix/login-500",
+        author="bob",
+        labels=["hotfix", "P1"],
+        files=[{"filename": "package-lock.json", "additions": 1, "deletions": 0}],
+    )
     emulator.add_review(REPO, n, "alice", state="APPROVED", commit_id=head)
-    res = run(["check-pr", "--pr", str(n), "--format", "json", "--no-report"],
-              base_env(emulator, tmp_path), repo)
+    res = run(
+        ["check-pr", "--pr", str(n), "--format", "json", "--no-report"],
+        base_env(emulator, tmp_path),
+        repo,
+    )
     assert res.exit_code == 0, res.stdout
     assert res.json["stats"]["files"] == 2 and res.json["stats"]["lines"] == 4
     assert not [r for r in emulator.requests if r.path.endswith("/files")]
@@ -288,7 +348,9 @@ def test_bad_event_payload_is_a_usage_error(emulator, tmp_path: Path, payload: s
     seed(emulator)
     event = tmp_path / "event.json"
     event.write_text(payload)
-    env = base_env(emulator, tmp_path, GITHUB_EVENT_PATH=str(event), GITHUB_EVENT_NAME="pull_request")
+    env = base_env(
+        emulator, tmp_path, GITHUB_EVENT_PATH=str(event), GITHUB_EVENT_NAME="pull_request"
+    )
     res = run(["check-pr"], env, tmp_path)
     assert res.exit_code == 2
     assert "event.json" in res.stderr
@@ -307,9 +369,13 @@ def test_push_event_without_pr_says_pass_pr(emulator, tmp_path: Path) -> None:
 def test_missing_token_and_repo(emulator, tmp_path: Path) -> None:
     res = run(["check-pr", "--pr", "1"], base_env(emulator, tmp_path, GITHUB_TOKEN=""), tmp_path)
     assert res.exit_code == 2 and "no GitHub token" in res.stderr
-    res = run(["check-pr", "--pr", "1"], base_env(emulator, tmp_path, GITHUB_REPOSITORY=""), tmp_path)
+    res = run(
+        ["check-pr", "--pr", "1"], base_env(emulator, tmp_path, GITHUB_REPOSITORY=""), tmp_path
+    )
     assert res.exit_code == 2 and "--repo OWNER/NAME" in res.stderr
-    res = run(["check-pr", "--pr", "1", "--repo", "not a repo"], base_env(emulator, tmp_path), tmp_path)
+    res = run(
+        ["check-pr", "--pr", "1", "--repo", "not a repo"], base_env(emulator, tmp_path), tmp_path
+    )
     assert res.exit_code == 2 and "OWNER/NAME" in res.stderr
 
 

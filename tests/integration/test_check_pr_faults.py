@@ -73,7 +73,8 @@ def test_secondary_rate_limit(emulator, tmp_path: Path) -> None:
     emulator.faults.add(Fault(path=r"/pulls/1$", kind="secondary_rate_limit", retry_after=1))
     assert gate(emulator, tmp_path).exit_code == 0
     emulator.faults.add(
-        Fault(path=r"/pulls/1$", kind="secondary_rate_limit", retry_after=120, times=None))
+        Fault(path=r"/pulls/1$", kind="secondary_rate_limit", retry_after=120, times=None)
+    )
     res = gate(emulator, tmp_path)
     assert res.exit_code == 4
     assert "rate limit" in res.stderr
@@ -82,7 +83,9 @@ def test_secondary_rate_limit(emulator, tmp_path: Path) -> None:
 
 def test_429_retry_after_is_honoured(emulator, tmp_path: Path) -> None:
     approved(emulator)
-    emulator.faults.add(Fault(path=r"/pulls/1/reviews", kind="retry_after", status=429, retry_after=1))
+    emulator.faults.add(
+        Fault(path=r"/pulls/1/reviews", kind="retry_after", status=429, retry_after=1)
+    )
     res = gate(emulator, tmp_path)
     assert res.exit_code == 0, res.stderr
     assert res.elapsed >= 1
@@ -111,7 +114,7 @@ def test_missing_checks_permission_names_it(emulator, tmp_path: Path) -> None:
     assert res.exit_code == 4
     assert "the token needs the `checks: write` permission" in res.stderr
     assert "permissions:" in res.stderr
-    assert emulator.comments(REPO, 1) == []
+    assert emulator.check_runs(REPO) == []
 
 
 def test_bad_token_is_401(tmp_path: Path) -> None:
@@ -130,13 +133,25 @@ def test_unknown_pull_is_404(emulator, tmp_path: Path) -> None:
     assert "reading pull request #99: not found (404" in res.stderr
 
 
-def test_failure_between_check_run_and_comment_then_rerun(emulator, tmp_path: Path) -> None:
+def test_failure_on_the_comment_then_rerun(emulator, tmp_path: Path) -> None:
     approved(emulator)
     emulator.faults.add(Fault(method="POST", path=r"/issues/1/comments", status=500, times=None))
     res = gate(emulator, tmp_path)
     assert res.exit_code == 4
     assert "commenting on #1" in res.stderr
-    assert len(emulator.check_runs(REPO)) == 1 and emulator.comments(REPO, 1) == []
+    assert emulator.check_runs(REPO) == [] and emulator.comments(REPO, 1) == []
+    emulator.faults.clear()
+    assert gate(emulator, tmp_path).exit_code == 0
+    published_once(emulator)
+
+
+def test_failure_between_comment_and_check_run_then_reruns(emulator, tmp_path: Path) -> None:
+    approved(emulator)
+    emulator.faults.add(Fault(method="POST", path=r"/check-runs$", status=500, times=None))
+    res = gate(emulator, tmp_path)
+    assert res.exit_code == 4
+    assert "writing check run 'hotfix-ci / PR gate'" in res.stderr
+    assert emulator.check_runs(REPO) == [] and len(emulator.comments(REPO, 1)) == 1
     emulator.faults.clear()
     assert gate(emulator, tmp_path).exit_code == 0
     published_once(emulator)

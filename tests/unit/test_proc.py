@@ -12,7 +12,9 @@ from hotfix_ci.errors import ProcessError
 
 
 def test_runs_argument_list_and_captures_output() -> None:
-    result = proc.run([sys.executable, "-c", "import sys; print('a b'); print('err', file=sys.stderr)"])
+    result = proc.run(
+        [sys.executable, "-c", "import sys; print('a b'); print('err', file=sys.stderr)"]
+    )
     assert result.stdout == "a b\n"
     assert result.stderr == "err\n"
     assert result.returncode == 0
@@ -20,14 +22,22 @@ def test_runs_argument_list_and_captures_output() -> None:
 
 def test_argument_with_shell_metacharacters_is_not_interpreted(tmp_path: Path) -> None:
     marker = tmp_path / "pwned"
-    result = proc.run([sys.executable, "-c", "import sys; print(sys.argv[1])", f"x; touch {marker}"])
+    result = proc.run(
+        [sys.executable, "-c", "import sys; print(sys.argv[1])", f"x; touch {marker}"]
+    )
     assert result.stdout.strip() == f"x; touch {marker}"
     assert not marker.exists()
 
 
 def test_nonzero_exit_raises_with_last_stderr_line() -> None:
     with pytest.raises(ProcessError) as info:
-        proc.run([sys.executable, "-c", "import sys; print('first', file=sys.stderr); print('boom', file=sys.stderr); sys.exit(3)"])
+        proc.run(
+            [
+                sys.executable,
+                "-c",
+                "import sys; print('first', file=sys.stderr); print('boom', file=sys.stderr); sys.exit(3)",
+            ]
+        )
     assert info.value.returncode == 3
     assert "exited 3: boom" in info.value.message
 
@@ -73,9 +83,17 @@ def test_timeout_kills_the_whole_process_group(tmp_path: Path) -> None:
 
 
 def test_extra_env_is_laid_over_the_environment() -> None:
-    result = proc.run([sys.executable, "-c", "import os; print(os.environ['HOTFIX_X'], 'PATH' in os.environ)"], extra_env={"HOTFIX_X": "1"})
+    result = proc.run(
+        [sys.executable, "-c", "import os; print(os.environ['HOTFIX_X'], 'PATH' in os.environ)"],
+        extra_env={"HOTFIX_X": "1"},
+    )
     assert result.stdout.split() == ["1", "True"]
 
 
 def test_input_text_reaches_stdin() -> None:
-    assert proc.run([sys.executable, "-c", "import sys; print(sys.stdin.read().upper())"], input_text="hi").stdout.strip() == "HI"
+    assert (
+        proc.run(
+            [sys.executable, "-c", "import sys; print(sys.stdin.read().upper())"], input_text="hi"
+        ).stdout.strip()
+        == "HI"
+    )

@@ -1,0 +1,136 @@
+"""The Deployments API as the deployment log: what is live, what was good before it.
+
+hotfix-ci writes a payload on every Deployment it creates (:func:`payload`); the log only
+trusts Deployments carrying it, for the provider asked about. "Live" is the newest
+Deployment whose newest status is ``success`` (a rollback record counts: it is what runs).
+Order is the log's order (newest first), never version arithmetic, so every tag scheme
+(semver, prerelease, date) reads the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+from hotfix_ci.github_api.deployments import DeploymentRecord, list_deployments
+from hotfix_ci.providers.base import Release, RollbackPoint
+
+if TYPE_CHECKING:
+    from hotfix_ci.github_api.client import GitHubClient
+
+TOOL = "hotfix-ci"
+_VERSION = re.compile(
+    r"\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?|\d{4}-\d{2}-\d{2}\S*"
+)
+
+
+def version_from_tag(tag: str) -> str:
+    """``hotfix-v1.4.3`` -> ``1.4.3``; a tag without a version is its own version."""
+    found = _VERSION.search(tag)
+    return found.group(0) if found else tag
+
+
+def payload(
+    *,
+    provider: str,
+    provider_type: str,
+    release: Release,
+    previous: RollbackPoint | None,
+    previous_tag: str | None,
+    rollback_of: str | None = None,
+    run_url: str | None = None,
+) -> dict[str, Any]:
+    """The payload of a Deployment record. ``previous`` is what was live before it."""
+    body: dict[str, Any] = {
+        "tool": TOOL,
+        "provider": provider,
+        "provider_type": provider_type,
+        "tag": release.tag,
+        "version": release.version,
+        "previous": None if previous is None else {**previous.as_dict(), "tag": previous_tag},
+    }
+    if rollback_of:
+        body["rollback_of"] = rollback_of
+    if run_url:
+        body["run_url"] = run_url
+    return body
+
+
+class DeploymentLog:
+    """One provider's Deployments in one environment, fetched lazily and cached."""
+
+    def __init__(self, client: GitHubClient, environment: str, provider: str) -> None:
+        self._source: Iterator[DeploymentRecord] = list_deployments(client, environment)
+        self._seen: list[DeploymentRecord] = []
+        self.environment = environment
+        self.provider = provider
+
+    def __iter__(self) -> Iterator[DeploymentRecord]:
+        yield from self._seen
+        for record in self._source:
+            if ours(record, self.provider):
+                self._seen.append(record)
+                yield record
+
+
+def ours(record: DeploymentRecord, provider: str) -> bool:
+    body = record.payload
+    return body.get("tool") == TOOL and body.get("provider") == provider
+
+
+def live(records: Iterable[DeploymentRecord]) -> DeploymentRecord | None:
+    return next((r for r in records if r.state == "success"), None)
+
+
+def good_before(
+    records: Iterable[DeploymentRecord], current: DeploymentRecord | None
+) -> DeploymentRecord | None:
+    """The newest successful release older than ``current`` with another ref."""
+    passed = current is None
+    for record in records:
+        if not passed:
+            passed = record.id == current.id  # type: ignore[union-attr]
+            continue
+        if record.state == "success" and (current is None or record.ref != current.ref):
+            return record
+    return None
+
+
+def deployed_before(
+    records: Iterable[DeploymentRecord], tag: str, current: DeploymentRecord
+) -> bool:
+    """Was ``tag`` live at some point before ``current`` (so deploying it again goes back)?"""
+    return any(r.id < current.id and r.ref == tag and r.state == "success" for r in records)
+
+
+def success_of(records: Iterable[DeploymentRecord], tag: str) -> DeploymentRecord | None:
+    return next((r for r in records if r.ref == tag and r.state == "success"), None)
+
+
+def recorded_point(records: Iterable[DeploymentRecord], tag: str) -> RollbackPoint | None:
+    """The provider's own point for release ``tag``, as a later Deployment recorded it."""
+    for record in records:
+        for key in ("previous", "point"):
+            raw = record.payload.get(key)
+            if isinstance(raw, Mapping) and raw.get("tag") == tag and raw.get("ref"):
+                return RollbackPoint.from_dict(raw)
+    return None
+
+
+def point_from_record(record: DeploymentRecord, provider: str, provider_type: str) -> RollbackPoint:
+    """A point for a release known only from the log: its tag is the ref (the command
+    provider passes it as {rollback_ref}; {tag}, {version}, {sha} come from data)."""
+    version = str(record.payload.get("version") or version_from_tag(record.ref))
+    return RollbackPoint(
+        provider=provider,
+        type=provider_type,
+        ref=record.ref,
+        description=f"release {record.ref} (from the deployment log)",
+        data={
+            "tag": record.ref,
+            "version": version,
+            "sha": record.sha,
+            "environment": record.environment,
+        },
+    )

@@ -1,0 +1,164 @@
+"""GitHub Deployments and deployment statuses: the deployment log of hotfix-ci.
+
+Endpoints, as documented:
+- create: ``POST /repos/{owner}/{repo}/deployments`` (ref, task, auto_merge,
+  required_contexts, payload, environment, description, transient_environment,
+  production_environment) https://docs.github.com/rest/deployments/deployments#create-a-deployment
+- list: ``GET /repos/{owner}/{repo}/deployments?environment=E`` (newest first, paginated by
+  ``Link`` headers) https://docs.github.com/rest/deployments/deployments#list-deployments
+- status: ``POST .../deployments/{id}/statuses`` (state, log_url, environment_url,
+  description of at most 140 characters, auto_inactive)
+  https://docs.github.com/rest/deployments/statuses#create-a-deployment-status
+- statuses: ``GET .../deployments/{id}/statuses`` (newest first)
+  https://docs.github.com/rest/deployments/statuses#list-deployment-statuses
+
+PyGithub's ``Deployment.create_status`` has no ``log_url``, so statuses go through its
+requester; ``auto_merge: false`` and ``required_contexts: []`` because a hotfix deploy of
+a tag must neither merge the default branch into it nor wait for unrelated checks.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from hotfix_ci.github_api.client import GitHubClient
+
+WRITE = "deployments: write"
+READ = "deployments: read"
+MAX_DESCRIPTION = 140
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeploymentRecord:
+    """One Deployment with its newest status (``state`` None: no status yet)."""
+
+    id: int
+    ref: str
+    sha: str
+    environment: str
+    description: str
+    payload: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    created_at: str = ""
+    state: str | None = None
+    status_description: str = ""
+
+
+def clip(text: str) -> str:
+    """GitHub rejects a status description over 140 characters."""
+    return text if len(text) <= MAX_DESCRIPTION else text[: MAX_DESCRIPTION - 1] + "…"
+
+
+def _payload(raw: Any) -> dict[str, Any]:
+    if isinstance(raw, dict):
+        return raw
+    if isinstance(raw, str) and raw.strip():
+        try:
+            loaded = json.loads(raw)
+        except ValueError:
+            return {}
+        return loaded if isinstance(loaded, dict) else {}
+    return {}
+
+
+def _record(
+    data: Mapping[str, Any], state: str | None = None, status: str = ""
+) -> DeploymentRecord:
+    return DeploymentRecord(
+        id=int(data["id"]),
+        ref=str(data.get("ref") or ""),
+        sha=str(data.get("sha") or ""),
+        environment=str(data.get("environment") or ""),
+        description=str(data.get("description") or ""),
+        payload=_payload(data.get("payload")),
+        created_at=str(data.get("created_at") or ""),
+        state=state,
+        status_description=status,
+    )
+
+
+def create_deployment(
+    client: GitHubClient,
+    *,
+    ref: str,
+    environment: str,
+    payload: Mapping[str, Any],
+    description: str,
+    production: bool,
+    transient: bool = False,
+) -> DeploymentRecord:
+    body = {
+        "ref": ref,
+        "task": "deploy",
+        "auto_merge": False,
+        "required_contexts": [],
+        "payload": dict(payload),
+        "environment": environment,
+        "description": clip(description),
+        "production_environment": production,
+        "transient_environment": transient,
+    }
+    url = f"/repos/{client.repo_name}/deployments"
+    with client.call(f"creating a {environment} Deployment of {ref}", WRITE):
+        _, data = client.gh.requester.requestJsonAndCheck("POST", url, input=body)
+    return _record(data)
+
+
+def create_status(
+    client: GitHubClient,
+    deployment_id: int,
+    state: str,
+    *,
+    description: str = "",
+    log_url: str | None = None,
+    environment_url: str | None = None,
+) -> None:
+    body: dict[str, Any] = {"state": state, "description": clip(description)}
+    if log_url:
+        body["log_url"] = log_url
+    if environment_url:
+        body["environment_url"] = environment_url
+    url = f"/repos/{client.repo_name}/deployments/{deployment_id}/statuses"
+    with client.call(f"marking Deployment {deployment_id} {state}", WRITE):
+        client.gh.requester.requestJsonAndCheck("POST", url, input=body)
+
+
+def latest_status(client: GitHubClient, deployment_id: int) -> tuple[str | None, str]:
+    url = f"/repos/{client.repo_name}/deployments/{deployment_id}/statuses"
+    with client.call(f"reading the status of Deployment {deployment_id}", READ):
+        _, data = client.gh.requester.requestJsonAndCheck("GET", url, parameters={"per_page": 1})
+    if isinstance(data, list) and data:
+        return str(data[0].get("state")), str(data[0].get("description") or "")
+    return None, ""
+
+
+def list_deployments(
+    client: GitHubClient, environment: str, *, limit: int = 200
+) -> Iterator[DeploymentRecord]:
+    """Deployments of ``environment``, newest first, each with its newest status; lazily, so
+    a caller that stops early costs no further requests."""
+    url: str | None = f"/repos/{client.repo_name}/deployments"
+    params: dict[str, Any] | None = {"environment": environment, "per_page": 50}
+    seen = 0
+    while url is not None and seen < limit:
+        with client.call(f"listing {environment} Deployments", READ):
+            headers, data = client.gh.requester.requestJsonAndCheck("GET", url, parameters=params)
+        for item in data if isinstance(data, list) else []:
+            if seen >= limit:
+                return
+            seen += 1
+            state, text = latest_status(client, int(item["id"]))
+            yield _record(item, state, text)
+        url, params = _next_link(headers), None
+
+
+def _next_link(headers: Mapping[str, Any]) -> str | None:
+    link = next((str(v) for k, v in headers.items() if k.lower() == "link"), "")
+    for part in link.split(","):
+        section = part.split(";")
+        if len(section) >= 2 and 'rel="next"' in section[1]:
+            return section[0].strip().strip("<>")
+    return None

@@ -1,0 +1,65 @@
+"""Checks every provider makes: required settings, secrets, and whose rollback point it is.
+
+Messages name the key or variable and say where to set it, because the reader is an on-call
+engineer looking at a failed deploy job, not at this code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from hotfix_ci.errors import ConfigError
+from hotfix_ci.providers.base import ProviderError, Release, RollbackPoint
+
+RELEASE_KEYS = ("tag", "version", "sha", "environment")
+
+
+def required_setting(settings: Mapping[str, Any], key: str, *, provider: str) -> str:
+    """``settings[key]`` as a non-empty string, else a ConfigError naming the key."""
+    value = settings.get(key)
+    if not isinstance(value, str) or not value:
+        raise ConfigError(
+            f"{provider} provider {key!r} is missing or not a string",
+            hint=f"set `{key}:` under the provider's `with:` block",
+        )
+    return value
+
+
+def require_secret(
+    env: Mapping[str, str],
+    names: Sequence[str],
+    *,
+    message: str,
+    hint: str,
+    strip: bool = False,
+) -> tuple[str, str]:
+    """The first of ``names`` that is set in ``env``, as (name, value); else ProviderError.
+
+    ``strip`` is for values that go into an HTTP header, where a newline pasted into the
+    secret would break the request; CLIs read their variable themselves, as it is.
+    """
+    for name in names:
+        value = env.get(name, "")
+        if strip:
+            value = value.strip()
+        if value:
+            return name, value
+    raise ProviderError(message, hint=hint)
+
+
+def check_point_type(point: RollbackPoint, expected: str, *, provider: str, name: str) -> None:
+    """Refuse a rollback point another provider recorded: its ref means nothing here."""
+    if point.type != expected:
+        raise ProviderError(
+            f"{provider} provider {name!r} cannot restore a {point.type!r} point",
+            hint="roll back with the provider that recorded this point",
+        )
+
+
+def fill_release(template: str, release: Release) -> str:
+    """Replace the release placeholders left in ``template`` (no str.format: braces in
+    image references or JSON must survive)."""
+    for key in RELEASE_KEYS:
+        template = template.replace("{" + key + "}", getattr(release, key))
+    return template
