@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 from hotfix_ci.testing import GitHubEmulator
 
@@ -121,7 +122,7 @@ def main() -> int:
         for files in (10, 300, 3000):
             bench_size(files, cfg.name)
     finally:
-        os.unlink(cfg.name)
+        Path(cfg.name).unlink()
     bench_help()
     return 0
 

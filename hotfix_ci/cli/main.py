@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> Any:
 
     try:
         return cli.main(args=argv, prog_name="hotfix-ci", standalone_mode=True)
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: never a bare traceback
+    except Exception as exc:
         click.echo(f"internal error: {type(exc).__name__}: {exc}", err=True)
         click.echo(
             "  what to do: this is a bug in hotfix-ci; re-run with the same input and report it "

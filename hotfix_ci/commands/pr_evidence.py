@@ -25,7 +25,7 @@ def local_files(workdir: Path, pull: PullRequest) -> tuple[FileChange, ...] | No
         ):
             return None
         return tuple(gitrepo.numstat(workdir, pull.base_sha, pull.head_sha))
-    except Exception:  # noqa: BLE001 - any local git trouble: fall back to the API
+    except Exception:
         return None
 
 

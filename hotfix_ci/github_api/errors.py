@@ -56,7 +56,7 @@ def _needed_permission(accepted: str | None, declared: str) -> str:
     if not accepted:
         return declared
     first = accepted.split(",")[0].split(";")[0].strip().replace("=", ": ")
-    if first.split(":")[0].strip() == declared.split(":")[0].strip():
+    if first.split(":")[0].strip() == declared.split(":", maxsplit=1)[0].strip():
         return declared
     return first
 
@@ -95,7 +95,8 @@ def _translate_github(exc: GithubException, operation: str, permission: str) -> 
         if "secondary" in low or (retry_after and remaining != "0"):
             wait = f"retry after {retry_after}s" if retry_after else "wait a minute"
             return GitHubAPIError(
-                f"{operation}: GitHub's secondary rate limit stopped the request ({status}: {message}).",
+                f"{operation}: GitHub's secondary rate limit stopped the request "
+                f"({status}: {message}).",
                 hint=f"too many requests at once; {wait} and re-run the job.",
                 status=status,
                 operation=operation,
@@ -103,7 +104,8 @@ def _translate_github(exc: GithubException, operation: str, permission: str) -> 
         return GitHubAPIError(
             f"{operation}: the GitHub API rate limit is exhausted ({status}); "
             f"{_reset_text(_header(exc, 'X-RateLimit-Reset'))}.",
-            hint="re-run the job after the reset, or use a GitHub App token, which has a higher limit.",
+            hint="re-run the job after the reset, or use a GitHub App token, "
+            "which has a higher limit.",
             status=status,
             operation=operation,
         )

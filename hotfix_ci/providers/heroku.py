@@ -24,9 +24,14 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-import requests
-import tenacity
-
+from hotfix_ci.providers._checks import require_secret
+from hotfix_ci.providers._http import (
+    REQUEST_TIMEOUT,
+    RETRY_ATTEMPTS,
+    RETRY_WAIT,
+    RestApi,
+    RestClient,
+)
 from hotfix_ci.providers.base import (
     DeployResult,
     ProviderContext,
@@ -41,9 +46,6 @@ TOKEN_ENV = "HEROKU_API_KEY"  # noqa: S105 - the variable's name, not a secret
 LIST_RANGE = "version ..; max=10, order=desc"
 ACCEPT = "application/vnd.heroku+json; version=3"
 DOCKER_RELEASES = "application/vnd.heroku+json; version=3.docker-releases"
-REQUEST_TIMEOUT = 30.0
-RETRY_ATTEMPTS = 4
-RETRY_WAIT = 0.5  # seconds; doubles per attempt
 
 SETTINGS_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -113,7 +115,14 @@ class HerokuProvider:
                 hint="`source_url` builds a source tarball; `docker_image` releases an image",
             )
         base = settings.get("api_url") or context.env.get(API_URL_ENV) or DEFAULT_API_URL
-        self._api = HerokuApi(str(base), _token(context.env))
+        self._api = RestClient(
+            HEROKU_API,
+            str(base),
+            {"Authorization": f"Bearer {_token(context.env)}", "Accept": ACCEPT},
+            attempts=RETRY_ATTEMPTS,
+            retry_wait=RETRY_WAIT,  # read now, so a test can shorten it
+            request_timeout=REQUEST_TIMEOUT,
+        )
 
     def current(self) -> RollbackPoint | None:
         releases = self._releases()
@@ -135,7 +144,7 @@ class HerokuProvider:
             updates = [{"type": t, "docker_image": str(self._image)} for t in self._process_types]
             self._api.call(
                 "PATCH", f"/apps/{self._app}/formation", json={"updates": updates},
-                accept=DOCKER_RELEASES,
+                headers={"Accept": DOCKER_RELEASES},
             )  # fmt: skip
             newest = self._releases()
             if not newest:
@@ -201,117 +210,31 @@ class HerokuProvider:
             )
 
 
-class _ServerError(Exception):
-    """A 5xx answer, raised only so tenacity retries it."""
-
-    def __init__(self, response: requests.Response) -> None:
-        super().__init__(response.status_code)
-        self.response = response
-
-
-class HerokuApi:
-    """A requests session on the Platform API with bounded retries on 5xx and connection
-    errors. ``trust_env`` is off so a runner's ~/.netrc (which the Heroku CLI writes) or
-    proxy variables never replace the Authorization header or redirect the calls."""
-
-    def __init__(self, base_url: str, token: str) -> None:
-        self._base = base_url.rstrip("/")
-        self._session = requests.Session()
-        self._session.trust_env = False
-        self._session.headers.update({"Authorization": f"Bearer {token}", "Accept": ACCEPT})
-
-    def call(
-        self,
-        method: str,
-        path: str,
-        *,
-        json: Mapping[str, Any] | None = None,
-        headers: Mapping[str, str] | None = None,
-        accept: str = ACCEPT,
-    ) -> Any:
-        what = f"{method} {path}"
-
-        def transient(exc: BaseException) -> bool:
-            # A read timeout on a write may have created a build or release: GETs only.
-            if isinstance(exc, requests.ReadTimeout):
-                return method == "GET"
-            return isinstance(exc, (_ServerError, requests.ConnectionError))
-
-        retrying = tenacity.Retrying(
-            retry=tenacity.retry_if_exception(transient),
-            stop=tenacity.stop_after_attempt(RETRY_ATTEMPTS),
-            wait=tenacity.wait_exponential(multiplier=RETRY_WAIT, max=8),
-            reraise=True,
-        )
-        sent_headers = {**(headers or {}), "Accept": accept}
-        try:
-            response = retrying(self._send, method, path, json, sent_headers)
-        except _ServerError as exc:
-            response = exc.response
-        except requests.RequestException as exc:
-            raise ProviderError(
-                f"Heroku API {what} failed after {RETRY_ATTEMPTS} attempts: {type(exc).__name__}",
-                hint=f"check that {self._base} is reachable from the runner "
-                "(https://status.heroku.com), then re-run the job",
-            ) from None
-        code = response.status_code
-        if code >= 400:
-            raise ProviderError(
-                f"Heroku API {what} answered {code}: {_message(response)}",
-                hint=_HINTS.get(code)
-                or (
-                    "Heroku could not do it; see https://status.heroku.com and re-run the job"
-                    if code >= 500
-                    else "fix what the message names, then re-run the job"
-                ),
-            )
-        try:
-            return response.json()
-        except ValueError:
-            raise ProviderError(
-                f"Heroku API {what} answered {code} with a body that is not JSON",
-                hint=f"check that `api_url` ({self._base}) is the Heroku Platform API",
-            ) from None
-
-    def _send(
-        self, method: str, path: str, json: Mapping[str, Any] | None, headers: dict[str, str]
-    ) -> requests.Response:
-        response = self._session.request(
-            method, self._base + path, json=json, headers=headers, timeout=REQUEST_TIMEOUT
-        )
-        if response.status_code >= 500:
-            raise _ServerError(response)
-        return response
-
-
-_HINTS = {
-    401: f"{TOKEN_ENV} was rejected: create a token with `heroku authorizations:create` and "
-    f"store it as the repository secret {TOKEN_ENV}",
-    403: f"the token in {TOKEN_ENV} cannot deploy this app: use one of a collaborator with "
-    "the deploy permission",
-    404: "check `app` (the name shown by `heroku apps`) and that the token can see it",
-}
-
-
-def _message(response: requests.Response) -> str:
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
-    if isinstance(body, Mapping) and body.get("message"):
-        return str(body["message"])[:300]
-    text = response.text.strip().splitlines()
-    return text[0][:300] if text else response.reason or "no message"
+HEROKU_API = RestApi(
+    name="Heroku API",
+    title="the Heroku Platform API",
+    vendor="Heroku",
+    status_page="https://status.heroku.com",
+    hints={
+        401: f"{TOKEN_ENV} was rejected: create a token with `heroku authorizations:create` "
+        f"and store it as the repository secret {TOKEN_ENV}",
+        403: f"the token in {TOKEN_ENV} cannot deploy this app: use one of a collaborator "
+        "with the deploy permission",
+        404: "check `app` (the name shown by `heroku apps`) and that the token can see it",
+    },
+    client_error_hint="fix what the message names, then re-run the job",
+)
 
 
 def _token(env: Mapping[str, str]) -> str:
-    token = env.get(TOKEN_ENV, "").strip()
-    if not token:
-        raise ProviderError(
-            f"{TOKEN_ENV} is not set: the Heroku provider cannot authenticate",
-            hint=f"add the repository secret {TOKEN_ENV} (`heroku authorizations:create`) and "
-            f"pass it to the deploy step with `env: {TOKEN_ENV}: ${{{{ secrets.{TOKEN_ENV} }}}}`",
-        )
+    _name, token = require_secret(
+        env,
+        [TOKEN_ENV],
+        message=f"{TOKEN_ENV} is not set: the Heroku provider cannot authenticate",
+        hint=f"add the repository secret {TOKEN_ENV} (`heroku authorizations:create`) and "
+        f"pass it to the deploy step with `env: {TOKEN_ENV}: ${{{{ secrets.{TOKEN_ENV} }}}}`",
+        strip=True,
+    )
     return token
 
 

@@ -24,9 +24,14 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-import requests
-import tenacity
-
+from hotfix_ci.providers._checks import require_secret
+from hotfix_ci.providers._http import (
+    REQUEST_TIMEOUT,
+    RETRY_ATTEMPTS,
+    RETRY_WAIT,
+    RestApi,
+    RestClient,
+)
 from hotfix_ci.providers.base import (
     DeployResult,
     ProviderContext,
@@ -39,9 +44,6 @@ DEFAULT_API_URL = "https://api.render.com/v1"
 API_URL_ENV = "RENDER_API_URL"
 TOKEN_ENV = "RENDER_API_KEY"  # noqa: S105 - the variable's name, not a secret
 LIVE = "live"
-REQUEST_TIMEOUT = 30.0
-RETRY_ATTEMPTS = 4
-RETRY_WAIT = 0.5  # seconds; doubles per attempt
 FAILED = frozenset(
     {"build_failed", "update_failed", "pre_deploy_failed", "canceled", "deactivated"}
 )
@@ -97,7 +99,14 @@ class RenderProvider:
         self._poll_interval = float(settings.get("poll_interval", 5))
         self._timeout = float(settings.get("timeout", 900))
         base = settings.get("api_url") or context.env.get(API_URL_ENV) or DEFAULT_API_URL
-        self._api = _RenderApi(str(base), _token(context.env))
+        self._api = RestClient(
+            RENDER_API,
+            str(base),
+            {"Authorization": f"Bearer {_token(context.env)}", "Accept": "application/json"},
+            attempts=RETRY_ATTEMPTS,
+            retry_wait=RETRY_WAIT,  # read now, so a test can shorten it
+            request_timeout=REQUEST_TIMEOUT,
+        )
 
     def current(self) -> RollbackPoint | None:
         items = self._api.call("GET", f"/services/{self._service}/deploys", params={"limit": 20})
@@ -159,123 +168,32 @@ class RenderProvider:
             time.sleep(self._poll_interval)
 
 
-class _ServerError(Exception):
-    """A 5xx answer, raised only so tenacity retries it."""
-
-    def __init__(self, response: requests.Response) -> None:
-        super().__init__(response.status_code)
-        self.response = response
-
-
-class _RenderApi:
-    """A requests session on the Render API with bounded retries on 5xx and connection errors.
-
-    ``trust_env`` is off so a runner's proxy variables or ~/.netrc never redirect the calls
-    or replace the Authorization header.
-    """
-
-    def __init__(self, base_url: str, token: str) -> None:
-        self._base = base_url.rstrip("/")
-        self._session = requests.Session()
-        self._session.trust_env = False
-        self._session.headers.update(
-            {"Authorization": f"Bearer {token}", "Accept": "application/json"}
-        )
-
-    def call(
-        self,
-        method: str,
-        path: str,
-        *,
-        json: Mapping[str, Any] | None = None,
-        params: Mapping[str, Any] | None = None,
-    ) -> Any:
-        what = f"{method} {path}"
-
-        def transient(exc: BaseException) -> bool:
-            # A read timeout on a POST may have started a deploy: only GETs retry it.
-            if isinstance(exc, requests.ReadTimeout):
-                return method == "GET"
-            return isinstance(exc, (_ServerError, requests.ConnectionError))
-
-        retrying = tenacity.Retrying(
-            retry=tenacity.retry_if_exception(transient),
-            stop=tenacity.stop_after_attempt(RETRY_ATTEMPTS),
-            wait=tenacity.wait_exponential(multiplier=RETRY_WAIT, max=8),
-            reraise=True,
-        )
-        try:
-            response = retrying(self._send, method, path, json, params)
-        except _ServerError as exc:
-            response = exc.response
-        except requests.RequestException as exc:
-            raise ProviderError(
-                f"Render API {what} failed after {RETRY_ATTEMPTS} attempts: {type(exc).__name__}",
-                hint=f"check that {self._base} is reachable from the runner "
-                "(https://status.render.com), then re-run the job",
-            ) from None
-        if response.status_code >= 400:
-            raise ProviderError(
-                f"Render API {what} answered {response.status_code}: {_message(response)}",
-                hint=_HINTS.get(
-                    response.status_code,
-                    "Render could not do it; see https://status.render.com and re-run the job"
-                    if response.status_code >= 500
-                    else "fix the request the message names, then re-run the job",
-                ),
-            )
-        try:
-            return response.json()
-        except ValueError:
-            raise ProviderError(
-                f"Render API {what} answered {response.status_code} with a body that is not JSON",
-                hint=f"check that `api_url` ({self._base}) is the Render API",
-            ) from None
-
-    def _send(
-        self,
-        method: str,
-        path: str,
-        json: Mapping[str, Any] | None,
-        params: Mapping[str, Any] | None,
-    ) -> requests.Response:
-        response = self._session.request(
-            method, self._base + path, json=json, params=params, timeout=REQUEST_TIMEOUT
-        )
-        if response.status_code >= 500:
-            raise _ServerError(response)
-        return response
-
-
-def _message(response: requests.Response) -> str:
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
-    if isinstance(body, Mapping) and body.get("message"):
-        return str(body["message"])[:300]
-    text = response.text.strip().splitlines()
-    return text[0][:300] if text else response.reason or "no message"
-
-
-_HINTS = {
-    401: f"{TOKEN_ENV} was rejected: create an API key in Render (Account Settings → API Keys) "
-    f"and store it as the repository secret {TOKEN_ENV}",
-    403: f"the key in {TOKEN_ENV} cannot manage this service: use a key of a workspace "
-    "member with access to it",
-    404: "check `service_id` (Render Dashboard → service → Settings) and that the key's "
-    "workspace owns the service",
-}
+RENDER_API = RestApi(
+    name="Render API",
+    title="the Render API",
+    vendor="Render",
+    status_page="https://status.render.com",
+    hints={
+        401: f"{TOKEN_ENV} was rejected: create an API key in Render (Account Settings → "
+        f"API Keys) and store it as the repository secret {TOKEN_ENV}",
+        403: f"the key in {TOKEN_ENV} cannot manage this service: use a key of a workspace "
+        "member with access to it",
+        404: "check `service_id` (Render Dashboard → service → Settings) and that the key's "
+        "workspace owns the service",
+    },
+    client_error_hint="fix the request the message names, then re-run the job",
+)
 
 
 def _token(env: Mapping[str, str]) -> str:
-    token = env.get(TOKEN_ENV, "").strip()
-    if not token:
-        raise ProviderError(
-            f"{TOKEN_ENV} is not set: the Render provider cannot authenticate",
-            hint=f"add the repository secret {TOKEN_ENV} and pass it to the deploy step "
-            f"with `env: {TOKEN_ENV}: ${{{{ secrets.{TOKEN_ENV} }}}}`",
-        )
+    _name, token = require_secret(
+        env,
+        [TOKEN_ENV],
+        message=f"{TOKEN_ENV} is not set: the Render provider cannot authenticate",
+        hint=f"add the repository secret {TOKEN_ENV} and pass it to the deploy step "
+        f"with `env: {TOKEN_ENV}: ${{{{ secrets.{TOKEN_ENV} }}}}`",
+        strip=True,
+    )
     return token
 
 

@@ -11,8 +11,8 @@ from typing import Any
 
 from click.testing import CliRunner
 
-import hotfix_ci.cli.commands  # noqa: F401  (registers the subcommands)
-import hotfix_ci.cli.deploy_cmd  # noqa: F401
+import hotfix_ci.cli.commands
+import hotfix_ci.cli.deploy_cmd
 import hotfix_ci.cli.release_cmd  # noqa: F401
 from hotfix_ci.cli.main import cli
 

@@ -309,7 +309,7 @@ def test_local_git_checkout_diff_avoids_files_api(emulator, tmp_path: Path) -> N
     subprocess.run([*git, "add", "."], check=True)
     subprocess.run([*git, "commit", "-qm", "base"], check=True)
     base = subprocess.run(
-        [*git, "rev-parse", "HEAD"], capture_output=True, text=True
+        [*git, "rev-parse", "HEAD"], capture_output=True, text=True, check=True
     ).stdout.strip()
     (repo / "app.py").write_text("b\nc\n")
     (repo / "tests").mkdir()
@@ -317,7 +317,7 @@ def test_local_git_checkout_diff_avoids_files_api(emulator, tmp_path: Path) -> N
     subprocess.run([*git, "add", "."], check=True)
     subprocess.run([*git, "commit", "-qm", "fix"], check=True)
     head = subprocess.run(
-        [*git, "rev-parse", "HEAD"], capture_output=True, text=True
+        [*git, "rev-parse", "HEAD"], capture_output=True, text=True, check=True
     ).stdout.strip()
     # The API would report a lockfile; the checkout's real diff has none.
     emulator.create_repo(REPO, default_branch="main")

@@ -188,7 +188,7 @@ def test_self_labelled_p0_fails_when_labelled_by_is_set() -> None:
     assert "P0 was applied by bob, who is not in severities.P0.labelled_by (oncall-lead)" in (
         v.findings[0].message
     )
-    ok = events + (LabelEvent(event="labeled", label="P0", actor="oncall-lead"),)
+    ok = (*events, LabelEvent(event="labeled", label="P0", actor="oncall-lead"))
     assert evaluate(replace(ev, label_events=ok), cfg).passed
 
 
@@ -199,7 +199,7 @@ def test_p0_label_without_event_history_fails() -> None:
 
 
 def test_protected_lockfile_needs_label() -> None:
-    files = GOOD_FILES + (FileChange(path="web/package-lock.json", additions=40, deletions=3),)
+    files = (*GOOD_FILES, FileChange(path="web/package-lock.json", additions=40, deletions=3))
     v = evaluate(evidence(files=files), HotfixConfig())
     assert rules(v) == ["protected-paths"]
     assert v.findings[0].path == "web/package-lock.json"
@@ -215,7 +215,8 @@ def test_no_test_file_changed() -> None:
 
 
 def test_diff_size_ignores_markdown_and_counts_lines() -> None:
-    files = GOOD_FILES + (
+    files = (
+        *GOOD_FILES,
         FileChange(path="docs/runbook.md", additions=900, deletions=0),
         FileChange(path="app/big.py", additions=300, deletions=40),
     )
@@ -223,7 +224,7 @@ def test_diff_size_ignores_markdown_and_counts_lines() -> None:
     assert rules(v) == ["diff-size"]
     assert "the diff is 359 lines against a limit of 200" in v.findings[0].message
     many = tuple(FileChange(path=f"app/m{i}.py", additions=1, deletions=0) for i in range(11))
-    v = evaluate(evidence(files=GOOD_FILES + many), HotfixConfig())
+    v = evaluate(evidence(files=(*GOOD_FILES, *many)), HotfixConfig())
     assert "13 files changed against a limit of 10" in v.findings[0].message
 
 

@@ -35,7 +35,8 @@ def test_nonzero_exit_raises_with_last_stderr_line() -> None:
             [
                 sys.executable,
                 "-c",
-                "import sys; print('first', file=sys.stderr); print('boom', file=sys.stderr); sys.exit(3)",
+                "import sys; print('first', file=sys.stderr); "
+                "print('boom', file=sys.stderr); sys.exit(3)",
             ]
         )
     assert info.value.returncode == 3
