@@ -39,9 +39,11 @@ def payload(
     previous: RollbackPoint | None,
     previous_tag: str | None,
     rollback_of: str | None = None,
+    point: RollbackPoint | None = None,
     run_url: str | None = None,
 ) -> dict[str, Any]:
-    """The payload of a Deployment record. ``previous`` is what was live before it."""
+    """The payload of a Deployment record. ``previous`` is what was live before it;
+    a rollback record also carries ``point``, the provider's own point it restored."""
     body: dict[str, Any] = {
         "tool": TOOL,
         "provider": provider,
@@ -52,6 +54,8 @@ def payload(
     }
     if rollback_of:
         body["rollback_of"] = rollback_of
+    if point is not None:
+        body["point"] = {**point.as_dict(), "tag": release.tag}
     if run_url:
         body["run_url"] = run_url
     return body

@@ -34,6 +34,7 @@ class Recorded:
     ref: str
     state: str | None = None
     description: str = ""
+    sha: str = ""
 
 
 @dataclass
@@ -53,9 +54,13 @@ class RunReport:
     exit_code: int = 0
     live: str | None = None
     message: str = ""
+    hint: str | None = None
 
-    def finish(self, state: str, exit_code: int, message: str, live: str | None) -> None:
+    def finish(
+        self, state: str, exit_code: int, message: str, live: str | None, hint: str | None = None
+    ) -> None:
         self.state, self.exit_code, self.message, self.live = state, exit_code, message, live
+        self.hint = hint
 
     def as_dict(self) -> dict[str, Any]:
         release = self.release
@@ -96,6 +101,7 @@ class RunReport:
                 "exit_code": self.exit_code,
                 "live": self.live,
                 "message": self.message,
+                "hint": self.hint,
             },
         }
 

@@ -12,7 +12,7 @@ from hotfix_ci.actions_io import ActionsIO
 from hotfix_ci.config import load_config
 from hotfix_ci.deploy.config import Environment, ProviderSpec, check_provider_settings, parse_deploy
 from hotfix_ci.deploy.report import Console, Recorded
-from hotfix_ci.errors import GitHubAPIError
+from hotfix_ci.errors import ExitCode, GitHubAPIError, HotfixError
 from hotfix_ci.gates import secret_values
 from hotfix_ci.providers.base import Provider, ProviderContext
 
@@ -30,6 +30,24 @@ PROVIDER_SECRETS = (
     "HEROKU_API_KEY",
     "SSH_PRIVATE_KEY",
 )
+
+
+class DeployStopped(HotfixError):
+    """Stopped before anything changed (a before-check or the rollback point failed)."""
+
+    exit_code = ExitCode.POLICY_FAILED
+
+
+class GatesFailed(HotfixError):
+    """Gates failed and nothing was rolled back (``gate`` command, or rollback disabled)."""
+
+    exit_code = ExitCode.POLICY_FAILED
+
+
+class Interrupted(HotfixError):
+    """A signal stopped the run; the records say how far it got."""
+
+    exit_code = ExitCode.INTERRUPTED
 
 
 def load_environment(config: Path | None, workdir: Path, name: str) -> Environment:
@@ -77,7 +95,9 @@ class Recorder:
     def create(
         self, kind: str, *, ref: str, environment: Environment, payload: dict[str, object],
         description: str,
+        strict: bool = False,
     ) -> Recorded | None:
+        """``strict``: let the error through (nothing was changed yet, so stop there)."""
         from hotfix_ci.github_api.deployments import create_deployment
 
         try:
@@ -91,9 +111,11 @@ class Recorder:
                 transient=environment.transient,
             )
         except GitHubAPIError as exc:
+            if strict:
+                raise
             self._failed(f"the {kind} Deployment of {ref} was not recorded: {exc.message}")
             return None
-        entry = Recorded(id=record.id, kind=kind, ref=ref)
+        entry = Recorded(id=record.id, kind=kind, ref=ref, sha=record.sha)
         self.console.report.deployments.append(entry)
         return entry
 

@@ -45,6 +45,12 @@ class ContentChanged(GitHubAPIError):
 
 
 @dataclass(frozen=True, kw_only=True)
+class CommitPull:
+    pull: PullRequest
+    head_repo: str | None  # OWNER/NAME the head branch lives in (a fork's, or ours)
+
+
+@dataclass(frozen=True, kw_only=True)
 class TagInfo:
     name: str
     commit_sha: str  # the commit the tag points at (annotated tags peeled)
@@ -90,12 +96,14 @@ def _message(exc: GithubException) -> str:
     return str(data.get("message") or "") if isinstance(data, Mapping) else str(data or "")
 
 
-def pulls_for_commit(client: GitHubClient, sha: str) -> list[PullRequest]:
+def pulls_for_commit(client: GitHubClient, sha: str) -> list[CommitPull]:
     """Pull requests GitHub associates with ``sha``; ``merged`` is read from ``merged_at``."""
     found = []
     with client.call(f"listing the pull requests of commit {sha[:12]}", "pull-requests: read"):
         for raw in _pages(client, _repo_url(client, f"commits/{sha}/pulls"), {}):
-            found.append(replace(pull_from_raw(raw), merged=bool(raw.get("merged_at"))))
+            pull = replace(pull_from_raw(raw), merged=bool(raw.get("merged_at")))
+            head_repo = ((raw.get("head") or {}).get("repo") or {}).get("full_name")
+            found.append(CommitPull(pull=pull, head_repo=str(head_repo) if head_repo else None))
     return found
 
 
@@ -157,6 +165,17 @@ def create_annotated_tag(client: GitHubClient, tag: str, message: str, sha: str)
         body = {"tag": tag, "message": message, "object": sha, "type": "commit"}
         created = _request(client, "POST", _repo_url(client, "git/tags"), input=body)
     create_ref(client, f"refs/tags/{tag}", str(created["sha"]))
+
+
+def branch_exists(client: GitHubClient, branch: str) -> bool:
+    with client.call(f"reading the branch {branch}", "contents: read"):
+        try:
+            _request(client, "GET", _repo_url(client, f"git/ref/heads/{quote(branch)}"))
+        except GithubException as exc:
+            if exc.status == 404:
+                return False
+            raise
+    return True
 
 
 def delete_branch(client: GitHubClient, branch: str) -> bool:

@@ -13,8 +13,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from hotfix_ci import proc
-from hotfix_ci.errors import ConfigError, ProcessError
+from hotfix_ci.errors import ConfigError
+from hotfix_ci.providers._checks import RELEASE_KEYS
+from hotfix_ci.providers._cli import run_cli
 from hotfix_ci.providers.base import (
     DeployResult,
     Provider,
@@ -26,7 +27,6 @@ from hotfix_ci.providers.base import (
 
 POINT_TYPE = "command"
 DEFAULT_TIMEOUT = 900
-RELEASE_KEYS = ("tag", "version", "sha", "environment")
 PLACEHOLDER = re.compile(r"\{(tag|version|sha|environment|rollback_ref)\}")
 
 _ARGV = {
@@ -148,15 +148,11 @@ class CommandProvider:
 
     def _run(self, which: str, argv: list[str]) -> str:
         self._ctx.log(f"{which}: {' '.join(argv)}")
-        try:
-            done = proc.run(argv, env=self.env, cwd=self._ctx.workdir, timeout=self.timeout)
-        except ProcessError as exc:
-            detail = (exc.stderr or exc.stdout).strip().splitlines()
-            answer = detail[-1] if detail else exc.message
-            raise ProviderError(
-                f"the {which} command `{argv[0]}` failed: {answer}",
-                hint=exc.hint
-                if exc.returncode is None and exc.hint
-                else f"run `{' '.join(argv)}` by hand in the checkout to see the full output",
-            ) from exc
-        return done.stdout
+        return run_cli(
+            argv,
+            env=self.env,
+            cwd=self._ctx.workdir,
+            timeout=self.timeout,
+            failed=f"the {which} command `{argv[0]}` failed",
+            hint=f"run `{' '.join(argv)}` by hand in the checkout to see the full output",
+        )

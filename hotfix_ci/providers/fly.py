@@ -17,8 +17,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from hotfix_ci import proc
-from hotfix_ci.errors import ConfigError, ProcessError
+from hotfix_ci.providers._checks import (
+    check_point_type,
+    fill_release,
+    require_secret,
+    required_setting,
+)
+from hotfix_ci.providers._cli import run_cli
 from hotfix_ci.providers.base import (
     DeployResult,
     Provider,
@@ -68,23 +73,13 @@ def create(context: ProviderContext) -> Provider:
     return FlyProvider(context)
 
 
-def _required(settings: Any, key: str) -> str:
-    value = settings.get(key)
-    if not isinstance(value, str) or not value:
-        raise ConfigError(
-            f"fly provider {key!r} is missing or not a string",
-            hint=f"set `{key}:` under the provider's `with:` block",
-        )
-    return value
-
-
 class FlyProvider:
     def __init__(self, context: ProviderContext) -> None:
         settings = context.settings
         self.name = context.name
         self._ctx = context
-        self.app = _required(settings, "app")
-        self.image_template = _required(settings, "image")
+        self.app = required_setting(settings, "app", provider="fly")
+        self.image_template = required_setting(settings, "image", provider="fly")
         self.timeout = int(settings.get("timeout") or DEFAULT_TIMEOUT)
         self._deploy_flags: list[str] = []
         if settings.get("config"):
@@ -107,17 +102,10 @@ class FlyProvider:
         )
 
     def deploy(self, release: Release) -> DeployResult:
-        image = self.image_template
-        for key in ("tag", "version", "sha", "environment"):
-            image = image.replace("{" + key + "}", getattr(release, key))
-        return self._deploy_image(image)
+        return self._deploy_image(fill_release(self.image_template, release))
 
     def rollback(self, point: RollbackPoint) -> DeployResult:
-        if point.type != POINT_TYPE:
-            raise ProviderError(
-                f"fly provider {self.name!r} cannot restore a {point.type!r} point",
-                hint="roll back with the provider that recorded this point",
-            )
+        check_point_type(point, POINT_TYPE, provider="fly", name=self.name)
         return self._deploy_image(point.ref)
 
     def _deploy_image(self, image: str) -> DeployResult:
@@ -154,24 +142,19 @@ class FlyProvider:
         return live[0] if live else None
 
     def _flyctl(self, what: str, args: list[str], *, hint: str = "") -> str:
-        if not any(self._ctx.env.get(var) for var in TOKEN_VARS):
-            raise ProviderError(
-                f"FLY_API_TOKEN is not set, so flyctl cannot {what} for app {self.app}",
-                hint="create a deploy token with `fly tokens create deploy`, store it as "
-                "repository secret FLY_API_TOKEN and pass it to the job with "
-                "`env: FLY_API_TOKEN: ${{ secrets.FLY_API_TOKEN }}`",
-            )
-        try:
-            done = proc.run(
-                ["flyctl", *args], env=self._ctx.env, cwd=self._ctx.workdir, timeout=self.timeout
-            )
-        except ProcessError as exc:
-            detail = (exc.stderr or exc.stdout).strip().splitlines()
-            answer = detail[-1] if detail else exc.message
-            if exc.returncode is None and exc.hint:
-                hint = exc.hint
-            raise ProviderError(
-                f"flyctl could not {what} for app {self.app}: {answer}",
-                hint=hint or "run the same flyctl command by hand to see the full error",
-            ) from exc
-        return done.stdout
+        require_secret(
+            self._ctx.env,
+            TOKEN_VARS,
+            message=f"FLY_API_TOKEN is not set, so flyctl cannot {what} for app {self.app}",
+            hint="create a deploy token with `fly tokens create deploy`, store it as "
+            "repository secret FLY_API_TOKEN and pass it to the job with "
+            "`env: FLY_API_TOKEN: ${{ secrets.FLY_API_TOKEN }}`",
+        )
+        return run_cli(
+            ["flyctl", *args],
+            env=self._ctx.env,
+            cwd=self._ctx.workdir,
+            timeout=self.timeout,
+            failed=f"flyctl could not {what} for app {self.app}",
+            hint=hint or "run the same flyctl command by hand to see the full error",
+        )

@@ -21,8 +21,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from hotfix_ci import proc
-from hotfix_ci.errors import ConfigError, ProcessError
+from hotfix_ci.providers._checks import check_point_type, fill_release, required_setting
+from hotfix_ci.providers._cli import run_cli
 from hotfix_ci.providers.base import (
     DeployResult,
     Provider,
@@ -78,22 +78,8 @@ def create(context: ProviderContext) -> Provider:
     return KubernetesProvider(context)
 
 
-def _required(settings: Any, key: str) -> str:
-    value = settings.get(key)
-    if not isinstance(value, str) or not value:
-        raise ConfigError(
-            f"kubernetes provider {key!r} is missing or not a string",
-            hint=f"set `{key}:` under the provider's `with:` block",
-        )
-    return value
-
-
-def substitute(template: str, release: Release) -> str:
-    """Replace the release placeholders left in ``template`` (no str.format: braces in
-    image references or JSON must survive)."""
-    for key in ("tag", "version", "sha", "environment"):
-        template = template.replace("{" + key + "}", getattr(release, key))
-    return template
+# The module's public name for it before the shared helpers existed.
+substitute = fill_release
 
 
 class KubernetesProvider:
@@ -102,9 +88,9 @@ class KubernetesProvider:
         self.name = context.name
         self._ctx = context
         self.namespace = str(settings.get("namespace") or "default")
-        self.deployment = _required(settings, "deployment")
-        self.container = _required(settings, "container")
-        self.image_template = _required(settings, "image")
+        self.deployment = required_setting(settings, "deployment", provider="kubernetes")
+        self.container = required_setting(settings, "container", provider="kubernetes")
+        self.image_template = required_setting(settings, "image", provider="kubernetes")
         self.timeout = int(settings.get("timeout") or DEFAULT_TIMEOUT)
         self._kube_flags: list[str] = []
         if settings.get("context"):
@@ -132,14 +118,10 @@ class KubernetesProvider:
         )
 
     def deploy(self, release: Release) -> DeployResult:
-        return self._roll_to(substitute(self.image_template, release))
+        return self._roll_to(fill_release(self.image_template, release))
 
     def rollback(self, point: RollbackPoint) -> DeployResult:
-        if point.type != POINT_TYPE:
-            raise ProviderError(
-                f"kubernetes provider {self.name!r} cannot restore a {point.type!r} point",
-                hint="roll back with the provider that recorded this point",
-            )
+        check_point_type(point, POINT_TYPE, provider="kubernetes", name=self.name)
         return self._roll_to(point.ref)
 
     # -- steps ----------------------------------------------------------------------------
@@ -198,22 +180,13 @@ class KubernetesProvider:
         self, what: str, args: list[str], *, timeout: float | None = None, hint: str = ""
     ) -> str:
         self._check_credentials()
-        try:
-            done = proc.run(
-                ["kubectl", *args, *self._kube_flags],
-                env=self._ctx.env,
-                cwd=self._ctx.workdir,
-                timeout=timeout or self.timeout,
-            )
-        except ProcessError as exc:
-            detail = (exc.stderr or exc.stdout).strip().splitlines()
-            answer = detail[-1] if detail else exc.message
-            if exc.returncode is None and exc.hint:  # kubectl could not even start
-                hint = exc.hint
-            raise ProviderError(
-                f"kubectl could not {what} for {self.namespace}/{self.deployment}: {answer}",
-                hint=hint
-                or "check the namespace, deployment name and kubeconfig context; run the "
-                "same kubectl command by hand to see the full error",
-            ) from exc
-        return done.stdout
+        return run_cli(
+            ["kubectl", *args, *self._kube_flags],
+            env=self._ctx.env,
+            cwd=self._ctx.workdir,
+            timeout=timeout or self.timeout,
+            failed=f"kubectl could not {what} for {self.namespace}/{self.deployment}",
+            hint=hint
+            or "check the namespace, deployment name and kubeconfig context; run the "
+            "same kubectl command by hand to see the full error",
+        )

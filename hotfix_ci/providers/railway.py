@@ -19,13 +19,11 @@ API, as documented:
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
 from typing import Any
 
-import requests
-import tenacity
-
 from hotfix_ci.errors import ConfigError
+from hotfix_ci.providers._checks import check_point_type
+from hotfix_ci.providers._railway_api import RailwayAPI
 from hotfix_ci.providers.base import (
     DeployResult,
     Provider,
@@ -94,88 +92,6 @@ def create(context: ProviderContext) -> Provider:
     return RailwayProvider(context)
 
 
-class _Retryable(Exception):
-    """A 5xx or a connection failure: worth another try."""
-
-
-class RailwayAPI:
-    """One GraphQL call = one POST; 5xx and connection errors are retried (bounded)."""
-
-    attempts = 4
-    request_timeout = 30.0
-
-    def __init__(self, url: str, env: Mapping[str, str]) -> None:
-        self.url = url
-        self.session = requests.Session()
-        self.session.trust_env = False  # no proxies or netrc from the runner
-        if env.get("RAILWAY_API_TOKEN"):
-            self.headers = {"Authorization": f"Bearer {env['RAILWAY_API_TOKEN']}"}
-        elif env.get("RAILWAY_TOKEN"):
-            self.headers = {"Project-Access-Token": env["RAILWAY_TOKEN"]}
-        else:
-            self.headers = {}
-
-    def call(self, what: str, query: str, variables: Mapping[str, Any]) -> dict[str, Any]:
-        if not self.headers:
-            raise ProviderError(
-                f"neither RAILWAY_API_TOKEN nor RAILWAY_TOKEN is set, so Railway cannot {what}",
-                hint="create a token in Railway (account/workspace token -> RAILWAY_API_TOKEN, "
-                "or project token -> RAILWAY_TOKEN), store it as a repository secret and pass "
-                "it with `env: RAILWAY_API_TOKEN: ${{ secrets.RAILWAY_API_TOKEN }}`",
-            )
-        retrying = tenacity.Retrying(
-            retry=tenacity.retry_if_exception_type(_Retryable),
-            stop=tenacity.stop_after_attempt(self.attempts),
-            wait=tenacity.wait_exponential(multiplier=0.25, max=4),
-            reraise=True,
-        )
-        try:
-            response: requests.Response = retrying(self._post, query, variables)
-        except _Retryable as exc:
-            raise ProviderError(
-                f"Railway API could not {what}: {exc} (after {self.attempts} attempts)",
-                hint="Railway may be having an incident (status.railway.com); re-run the job",
-            ) from exc
-        return self._data(what, response)
-
-    def _post(self, query: str, variables: Mapping[str, Any]) -> requests.Response:
-        try:
-            response = self.session.post(
-                self.url,
-                json={"query": query, "variables": dict(variables)},
-                headers=self.headers,
-                timeout=self.request_timeout,
-            )
-        except requests.RequestException as exc:
-            raise _Retryable(f"{type(exc).__name__} talking to {self.url}") from exc
-        if response.status_code >= 500:
-            raise _Retryable(f"HTTP {response.status_code}")
-        return response
-
-    def _data(self, what: str, response: requests.Response) -> dict[str, Any]:
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
-        errors = body.get("errors") if isinstance(body, dict) else None
-        if response.status_code >= 400 or errors:
-            message = str(errors[0].get("message")) if errors else response.text.strip()[:200]
-            hint = "check the project, environment and service IDs and the token's scope"
-            if response.status_code in (401, 403) or "authorized" in message.lower():
-                hint = "the token is invalid or cannot see this project; create a new one"
-            raise ProviderError(
-                f"Railway API could not {what}: HTTP {response.status_code}: {message}",
-                hint=hint,
-            )
-        data = body.get("data") if isinstance(body, dict) else None
-        if not isinstance(data, dict):
-            raise ProviderError(
-                f"Railway API could not {what}: the answer had no `data`",
-                hint=f"check that `api_url` ({self.url}) is Railway's GraphQL endpoint",
-            )
-        return data
-
-
 class RailwayProvider:
     def __init__(self, context: ProviderContext) -> None:
         settings = context.settings
@@ -198,20 +114,9 @@ class RailwayProvider:
         self.api = RailwayAPI(str(url), context.env)
 
     def current(self) -> RollbackPoint | None:
-        variables = {
-            "input": {
-                "projectId": self.project_id,
-                "environmentId": self.environment_id,
-                "serviceId": self.service_id,
-                "status": {"successfulOnly": True},
-            },
-            "first": 1,
-        }
-        data = self.api.call("list deployments", _CURRENT, variables)
-        edges = (data.get("deployments") or {}).get("edges") or []
-        if not edges:
+        node = self._newest(successful_only=True)
+        if node is None:
             return None
-        node = edges[0]["node"]
         commit = str((node.get("meta") or {}).get("commitHash") or "")
         return RollbackPoint(
             provider=self.name,
@@ -234,31 +139,32 @@ class RailwayProvider:
         return self._wait(deployment_id, f"deployment of {release.tag}")
 
     def rollback(self, point: RollbackPoint) -> DeployResult:
-        if point.type != POINT_TYPE:
-            raise ProviderError(
-                f"railway provider {self.name!r} cannot restore a {point.type!r} point",
-                hint="roll back with the provider that recorded this point",
-            )
+        check_point_type(point, POINT_TYPE, provider="railway", name=self.name)
         self._ctx.log(f"railway: rolling back to deployment {point.ref}")
         data = self.api.call(f"roll back to deployment {point.ref}", _ROLLBACK, {"id": point.ref})
         answer = data.get("deploymentRollback")
         # The documented answer is the new deployment; older schemas answered a Boolean,
         # and then the newest deployment of the service is the one the rollback created.
-        new_id = str(answer.get("id")) if isinstance(answer, dict) else self._newest_id()
+        if isinstance(answer, dict):
+            new_id = str(answer.get("id"))
+        else:
+            newest = self._newest(successful_only=False)
+            new_id = str(newest["id"]) if newest is not None else ""
         return self._wait(new_id or point.ref, f"rollback to deployment {point.ref}")
 
-    def _newest_id(self) -> str:
-        variables = {
-            "input": {
-                "projectId": self.project_id,
-                "environmentId": self.environment_id,
-                "serviceId": self.service_id,
-            },
-            "first": 1,
+    def _newest(self, *, successful_only: bool) -> dict[str, Any] | None:
+        """The service's newest deployment (of any status unless ``successful_only``)."""
+        where: dict[str, Any] = {
+            "projectId": self.project_id,
+            "environmentId": self.environment_id,
+            "serviceId": self.service_id,
         }
-        data = self.api.call("list deployments", _CURRENT, variables)
+        if successful_only:
+            where["status"] = {"successfulOnly": True}
+        data = self.api.call("list deployments", _CURRENT, {"input": where, "first": 1})
         edges = (data.get("deployments") or {}).get("edges") or []
-        return str(edges[0]["node"]["id"]) if edges else ""
+        node: dict[str, Any] | None = edges[0]["node"] if edges else None
+        return node
 
     def _wait(self, deployment_id: str, what: str) -> DeployResult:
         deadline = time.monotonic() + self.timeout

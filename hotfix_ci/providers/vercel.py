@@ -22,8 +22,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from hotfix_ci import proc
-from hotfix_ci.errors import ConfigError, ProcessError
+from hotfix_ci.errors import ConfigError
+from hotfix_ci.providers._checks import check_point_type, require_secret
+from hotfix_ci.providers._cli import run_cli
 from hotfix_ci.providers.base import (
     DeployResult,
     Provider,
@@ -122,11 +123,7 @@ class VercelProvider:
         return self._confirm(new["id"] if new else url, f"deployed {release.tag}")
 
     def rollback(self, point: RollbackPoint) -> DeployResult:
-        if point.type != POINT_TYPE:
-            raise ProviderError(
-                f"vercel provider {self.name!r} cannot restore a {point.type!r} point",
-                hint="roll back with the provider that recorded this point",
-            )
+        check_point_type(point, POINT_TYPE, provider="vercel", name=self.name)
         target = point.data.get("url") or point.ref
         self._ctx.log(f"vercel rollback {target}")
         self._vercel(
@@ -168,26 +165,19 @@ class VercelProvider:
             ) from exc
 
     def _vercel(self, what: str, args: list[str], *, cwd: Any = None) -> str:
-        if not self._ctx.env.get("VERCEL_TOKEN"):
-            raise ProviderError(
-                f"VERCEL_TOKEN is not set, so the Vercel CLI cannot {what}",
-                hint="create a token at vercel.com/account/tokens, store it as repository "
-                "secret VERCEL_TOKEN and pass it with "
-                "`env: VERCEL_TOKEN: ${{ secrets.VERCEL_TOKEN }}`",
-            )
-        try:
-            done = proc.run(
-                ["vercel", *args],
-                env=self._ctx.env,
-                cwd=cwd or self._ctx.workdir,
-                timeout=self.timeout,
-            )
-        except ProcessError as exc:
-            detail = (exc.stderr or exc.stdout).strip().splitlines()
-            answer = detail[-1] if detail else exc.message
-            hint = exc.hint if exc.returncode is None and exc.hint else None
-            raise ProviderError(
-                f"vercel could not {what}: {answer}",
-                hint=hint or "run the same vercel command by hand (with --debug) to see why",
-            ) from exc
-        return done.stdout
+        require_secret(
+            self._ctx.env,
+            ["VERCEL_TOKEN"],
+            message=f"VERCEL_TOKEN is not set, so the Vercel CLI cannot {what}",
+            hint="create a token at vercel.com/account/tokens, store it as repository "
+            "secret VERCEL_TOKEN and pass it with "
+            "`env: VERCEL_TOKEN: ${{ secrets.VERCEL_TOKEN }}`",
+        )
+        return run_cli(
+            ["vercel", *args],
+            env=self._ctx.env,
+            cwd=cwd or self._ctx.workdir,
+            timeout=self.timeout,
+            failed=f"vercel could not {what}",
+            hint="run the same vercel command by hand (with --debug) to see why",
+        )

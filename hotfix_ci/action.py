@@ -1,0 +1,91 @@
+"""The composite action's entry point: action inputs (``INPUT_*``) -> a hotfix-ci argument list.
+
+The action passes every input through ``env:`` and runs ``python -m hotfix_ci.action``; the
+command line is built here as a list, so no input is ever parsed by a shell.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from typing import Any
+
+from hotfix_ci.errors import ExitCode
+
+COMMANDS = ("check-pr", "release", "deploy", "gate", "rollback", "version")
+
+# input name -> (option, commands that take it)
+OPTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "config": ("--config", COMMANDS),
+    "format": ("--format", ("check-pr", "release", "deploy", "gate", "rollback", "version")),
+    "pr": ("--pr", ("check-pr",)),
+    "sha": ("--sha", ("release", "deploy")),
+    "environment": ("--environment", ("deploy", "gate", "rollback")),
+    "provider": ("--provider", ("deploy", "rollback")),
+    "ref": ("--ref", ("deploy",)),
+    "to": ("--to", ("rollback",)),
+}
+FLAGS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "dry-run": ("--dry-run", ("release", "deploy", "rollback")),
+    "no-report": ("--no-report", ("check-pr",)),
+}
+
+
+class ActionInputError(Exception):
+    pass
+
+
+def _input(env: Mapping[str, str], name: str) -> str:
+    # The runner upper-cases input names and keeps dashes: INPUT_DRY-RUN.
+    return env.get(f"INPUT_{name.upper()}", "").strip()
+
+
+def build_argv(env: Mapping[str, str]) -> list[str]:
+    """The hotfix-ci arguments for these inputs; ActionInputError on a bad combination."""
+    command = _input(env, "command")
+    if command not in COMMANDS:
+        raise ActionInputError(
+            f"input `command` is {command!r}; use one of: {', '.join(COMMANDS)}"
+        )
+    argv = [command]
+    if command == "version":
+        kind = _input(env, "version-kind") or "next"
+        if kind not in ("current", "next"):
+            raise ActionInputError(f"input `version-kind` is {kind!r}; use current or next")
+        argv.append(kind)
+    for name, (option, commands) in OPTIONS.items():
+        value = _input(env, name)
+        if not value:
+            continue
+        if command not in commands:
+            raise ActionInputError(f"input `{name}` does not apply to `{command}`")
+        argv += [option, value]
+    for name, (flag, commands) in FLAGS.items():
+        value = _input(env, name).lower()
+        if value in ("", "false"):
+            continue
+        if value != "true":
+            raise ActionInputError(f"input `{name}` is {value!r}; use true or false")
+        if command not in commands:
+            raise ActionInputError(f"input `{name}` does not apply to `{command}`")
+        argv.append(flag)
+    return argv
+
+
+def main(env: Mapping[str, str] | None = None) -> Any:
+    import os
+
+    from hotfix_ci.cli import main as cli_main
+
+    source = os.environ if env is None else env
+    try:
+        argv = build_argv(source)
+    except ActionInputError as exc:
+        print(f"::error title=hotfix-ci action::{exc}")
+        print(f"error: {exc}", file=sys.stderr)
+        return int(ExitCode.USAGE)
+    return cli_main(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,216 @@
+"""``hotfix-ci release``: tag the merged hotfix, write its changelog entry and GitHub Release,
+and hand the deploy matrix to the next job.
+
+Everything is read from the API at the merge commit (the release job may not have a full
+clone). Writes happen in :mod:`release_steps`' order, each skipped when already done, so a
+re-run after a failure completes the release and never creates anything twice.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from hotfix_ci.commands.context import RunContext, resolve_context
+from hotfix_ci.commands.release_plan import (
+    deploy_matrix,
+    parse_version_text,
+    pick_pull,
+    version_file_name,
+)
+from hotfix_ci.config import load_config
+from hotfix_ci.config.model import HotfixConfig
+from hotfix_ci.errors import ConfigError, ExitCode, GitHubAPIError, UsageError
+from hotfix_ci.policy.classify import is_hotfix, severity_of
+from hotfix_ci.release_notes import (
+    Commit,
+    ReleaseNotesContext,
+    parse_sections,
+    render_changelog_entries,
+    render_release_notes,
+)
+from hotfix_ci.reports.release import (
+    ReleaseReport,
+    StepResult,
+    outputs,
+    render_json,
+    render_markdown,
+    render_text,
+)
+
+if TYPE_CHECKING:
+    from hotfix_ci.github_api import GitHubClient
+
+_SHA = re.compile(r"[0-9a-fA-F]{7,40}")
+WROTE = ("created", "updated", "deleted")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReleaseArgs:
+    sha: str | None = None
+    repo: str | None = None
+    config: Path | None = None
+    dry_run: bool = False
+    format: str | None = None
+    token: str | None = None
+    workdir: Path = Path()
+    now: datetime | None = None  # tests and the date scheme; default: the current UTC time
+
+
+def _sha(args: ReleaseArgs, env: Mapping[str, str]) -> str:
+    sha = args.sha or env.get("GITHUB_SHA") or ""
+    if not sha:
+        raise UsageError(
+            "no commit to release",
+            hint="pass --sha SHA (inside Actions GITHUB_SHA is the merge commit of the push)",
+        )
+    if not _SHA.fullmatch(sha):
+        raise UsageError(f"{sha!r} is not a commit sha", hint="pass the full 40-character sha")
+    return sha.lower()
+
+
+def _current_version(client: GitHubClient, cfg: HotfixConfig, sha: str) -> str | None:
+    from hotfix_ci.github_api import releases as api
+
+    name = version_file_name(cfg.release)
+    if name is None:
+        return None
+    found = api.get_file(client, name, sha)
+    if found is None:
+        raise ConfigError(
+            f"release.version_from names {name}, but commit {sha[:12]} has no such file",
+            hint="fix the path (relative to the repository root) or use version_from: tags",
+        )
+    return parse_version_text(name, found.text)
+
+
+def _partial(exc: GitHubAPIError, steps: list[StepResult]) -> GitHubAPIError:
+    """The failure, plus what was already done and that a re-run finishes the job."""
+    done = [f"{s.step} {s.state} ({s.detail})" for s in steps if s.state in WROTE]
+    if not done:
+        return exc
+    hint = (
+        f"already done: {'; '.join(done)}. Re-run the job: it completes the release "
+        "and creates nothing twice." + (f" {exc.hint}" if exc.hint else "")
+    )
+    return GitHubAPIError(exc.message, hint=hint, status=exc.status, operation=exc.operation)
+
+
+def release(
+    client: GitHubClient, cfg: HotfixConfig, sha: str, *, dry_run: bool, now: datetime, server: str
+) -> ReleaseReport:
+    """Decide, then write what is missing; the report says what each step found or did."""
+    from hotfix_ci.commands import release_steps as steps_
+    from hotfix_ci.github_api import releases as api
+
+    chosen = pick_pull(api.pulls_for_commit(client, sha), sha, cfg)
+    if chosen is None:
+        reason = (
+            f"no merged pull request for commit {sha[:12]} (a direct push?): nothing to release"
+        )
+        return ReleaseReport(released=False, reason=reason, dry_run=dry_run)
+    pull = chosen.pull
+    if not is_hotfix(pull, cfg):
+        reason = (
+            f"#{pull.number} {pull.title!r} is not a hotfix pull request (branch "
+            f"{pull.head_ref}, no hotfix title or label): nothing to release"
+        )
+        return ReleaseReport(released=False, reason=reason, pr_number=pull.number, dry_run=dry_run)
+    sev = severity_of(pull, cfg)
+    job = steps_.ReleaseJob(
+        client=client,
+        cfg=cfg,
+        pull=pull,
+        head_repo=chosen.head_repo,
+        sha=sha,
+        severity=sev.name if sev else None,
+        dry_run=dry_run,
+    )
+    review_after = bool(sev and sev.hotfix and sev.review_after_deploy)
+    current = _current_version(client, cfg, sha)
+    commits = tuple(Commit(sha=c, message=m) for c, m in api.pull_commits(client, pull.number))
+    merger = api.merged_by(client, pull.number)
+    tags = api.list_tags(client)
+    done: list[StepResult] = []
+    try:
+        planned, step = steps_.ensure_tag(job, tags, current, now)
+        done.append(step)
+        compare = None
+        if planned.previous_tag:
+            compare = f"{server}/{client.repo_name}/compare/{planned.previous_tag}...{planned.tag}"
+        notes_ctx = ReleaseNotesContext(
+            version=planned.version,
+            tag=planned.tag,
+            previous_tag=planned.previous_tag,
+            severity=job.severity,
+            pr_number=pull.number,
+            pr_title=pull.title,
+            pr_url=pull.html_url,
+            author=pull.author or None,
+            merged_by=merger,
+            commits=commits,
+            sections=parse_sections(pull.body),
+            compare_url=compare,
+        )
+        notes = render_release_notes(notes_ctx)
+        entries = render_changelog_entries(notes_ctx)
+        date = now.astimezone(timezone.utc).strftime("%Y-%m-%d")
+        done.append(steps_.write_changelog(job, planned, entries, date, compare))
+        done.append(steps_.write_release(job, planned, notes))
+        if review_after:
+            done.append(steps_.open_review_issue(job, planned))
+        done.extend(steps_.open_back_merges(job, planned))
+        done.append(steps_.delete_head_branch(job))
+    except GitHubAPIError as exc:
+        raise _partial(exc, done) from exc
+    wrote = any(s.state in WROTE or s.state.startswith("would") for s in done)
+    verb = "released" if wrote else "already released (nothing new to create):"
+    block = [f"## [{planned.version}] - {date}", "", "### Fixed", ""] + [f"- {e}" for e in entries]
+    return ReleaseReport(
+        released=True,
+        reason=f"{verb} {planned.tag} from #{pull.number} {pull.title}",
+        version=planned.version,
+        previous_version=planned.previous_version,
+        tag=planned.tag,
+        previous_tag=planned.previous_tag,
+        severity=job.severity,
+        pr_number=pull.number,
+        pr_title=pull.title,
+        pr_url=pull.html_url,
+        review_after_deploy=review_after,
+        matrix=deploy_matrix(cfg.deploy),
+        steps=tuple(done),
+        notes=notes,
+        changelog_block="\n".join(block) if cfg.release.changelog else "",
+        dry_run=dry_run,
+    )
+
+
+def publish(ctx: RunContext, report: ReleaseReport, out: TextIO) -> None:
+    ctx.io.set_outputs(outputs(report))
+    ctx.io.write_summary(render_markdown(report))
+    if ctx.format == "json":
+        out.write(render_json(report) + "\n")
+        return
+    if ctx.format == "github" and report.released and not report.dry_run:
+        ctx.io.annotation("notice", report.reason, title="hotfix-ci release")
+    out.write(render_text(report) + "\n")
+
+
+def execute(args: ReleaseArgs, env: Mapping[str, str], out: TextIO) -> int:
+    ctx = resolve_context(env, repo=args.repo, token=args.token, fmt=args.format, out=out)
+    cfg = load_config(args.config, workdir=args.workdir)
+    sha = _sha(args, env)
+
+    from hotfix_ci.github_api import GitHubClient
+
+    client = GitHubClient(ctx.connection(), ctx.repo)
+    now = args.now or datetime.now(timezone.utc)
+    server = (env.get("GITHUB_SERVER_URL") or "https://github.com").rstrip("/")
+    report = release(client, cfg, sha, dry_run=args.dry_run, now=now, server=server)
+    publish(ctx, report, out)
+    return int(ExitCode.OK)

@@ -1,0 +1,106 @@
+"""Rolling a provider back: the step both ``deploy`` (automatically) and ``rollback`` run,
+and the message for the case a human must handle.
+
+After the provider reports the point live, every gate is probed once (``run_once``): a
+rollback is only "done" when the old release is also healthy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from hotfix_ci.deploy.config import Environment
+from hotfix_ci.deploy.report import Console
+from hotfix_ci.errors import HotfixError
+from hotfix_ci.gates import ProbeResult, run_once
+from hotfix_ci.providers.base import Provider, RollbackPoint
+
+
+@dataclass(frozen=True, kw_only=True)
+class RollbackResult:
+    ok: bool
+    stage: str  # "done", "provider" (the rollback call failed) or "gates" (still unhealthy)
+    detail: str
+    live: str  # what is live, as well as we know it
+    hint: str | None = None
+    probes: tuple[ProbeResult, ...] = ()
+
+
+def perform_rollback(
+    provider: Provider,
+    point: RollbackPoint,
+    environment: Environment,
+    env: Mapping[str, str],
+    console: Console,
+) -> RollbackResult:
+    console.step("rollback", None, f"rolling {provider.name} back to {point.description}")
+    try:
+        result = provider.rollback(point)
+    except Exception as exc:  # noqa: BLE001 - any failure here is reported, never a traceback
+        detail = exc.message if isinstance(exc, HotfixError) else f"{type(exc).__name__}: {exc}"
+        hint = exc.hint if isinstance(exc, HotfixError) else None
+        console.step("rollback", False, detail)
+        return RollbackResult(
+            ok=False, stage="provider", detail=detail, live=what_is_live(provider), hint=hint
+        )
+    console.step("rollback", True, f"{provider.name} reports {result.ref} live")
+    probes = run_once(environment.gates, env, environment.watch.timeout)
+    width = max((len(g.name) for g in environment.gates), default=0)
+    for probe in probes:
+        console.probe("after-rollback", probe, width)
+    failed = [p for p in probes if not p.ok and not p.ignored]
+    if failed:
+        names = ", ".join(f"{p.gate} ({p.detail})" for p in failed)
+        detail = f"{point.ref} is live again but its gates fail too: {names}"
+        console.step("gates after rollback", False, detail)
+        return RollbackResult(
+            ok=False, stage="gates", detail=detail, live=result.ref, probes=probes
+        )
+    passed = f"{len(probes)} gate(s) pass" if probes else "no gates configured"
+    console.step("gates after rollback", True, passed)
+    return RollbackResult(ok=True, stage="done", detail=passed, live=result.ref, probes=probes)
+
+
+def what_is_live(provider: Provider) -> str:
+    """Ask the provider what runs now; never raises (this feeds an emergency message)."""
+    try:
+        point = provider.current()
+    except Exception as exc:  # noqa: BLE001
+        text = exc.message if isinstance(exc, HotfixError) else str(exc)
+        return f"unknown: asking {provider.name} what is live failed too ({text})"
+    if point is None:
+        return f"unknown: {provider.name} reports nothing live"
+    return f"{point.ref} ({provider.name} reports it live)"
+
+
+def human_needed(
+    *,
+    environment: str,
+    provider: str,
+    attempted: str,
+    result: RollbackResult,
+    failed_release: str | None,
+    manual_tag: str | None,
+) -> tuple[str, str]:
+    """The exit-6 message and hint: what broke, what is live, what to run by hand."""
+    lines = [
+        f"ROLLBACK FAILED: a human must act now on {environment} / {provider}.",
+        f"  attempted: {attempted}",
+        f"  result:    {result.detail}",
+        f"  live now:  {result.live}",
+    ]
+    if failed_release:
+        lines.insert(1, f"  failing release: {failed_release}")
+    command = f"hotfix-ci rollback --environment {environment} --provider {provider}"
+    if manual_tag:
+        command += f" --to {manual_tag}"
+    hint = f"roll back by hand: `{command}`"
+    if result.hint:
+        hint += f"; the provider says: {result.hint}"
+    if result.stage == "gates":
+        hint = (
+            "the previous release is unhealthy too: the cause may not be the release "
+            "(database, dependency, config); page the service owner. " + hint
+        )
+    return "\n".join(lines), hint
