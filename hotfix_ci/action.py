@@ -44,9 +44,7 @@ def build_argv(env: Mapping[str, str]) -> list[str]:
     """The hotfix-ci arguments for these inputs; ActionInputError on a bad combination."""
     command = _input(env, "command")
     if command not in COMMANDS:
-        raise ActionInputError(
-            f"input `command` is {command!r}; use one of: {', '.join(COMMANDS)}"
-        )
+        raise ActionInputError(f"input `command` is {command!r}; use one of: {', '.join(COMMANDS)}")
     argv = [command]
     if command == "version":
         kind = _input(env, "version-kind") or "next"

@@ -202,8 +202,10 @@ def delete_head_branch(job: ReleaseJob) -> StepResult:
     if job.head_repo is not None and job.head_repo.lower() != job.client.repo_name.lower():
         detail = f"{branch} lives in the fork {job.head_repo}: kept"
         return StepResult(step="branch", state="skipped", detail=detail)
+    # Look first: a re-run then sends no write at all.
+    if not api.branch_exists(job.client, branch):
+        return StepResult(step="branch", state="gone", detail=branch)
     if job.dry_run:
-        exists = api.branch_exists(job.client, branch)
-        return StepResult(step="branch", state="would delete" if exists else "gone", detail=branch)
+        return StepResult(step="branch", state="would delete", detail=branch)
     deleted = api.delete_branch(job.client, branch)
     return StepResult(step="branch", state="deleted" if deleted else "gone", detail=branch)

@@ -77,7 +77,7 @@ class DeployPipeline:
             return self.interrupted(record, "before deploying: nothing changed", previous_tag)
         try:
             deployed = self.provider.deploy(self.release)
-        except Exception as exc:  # noqa: BLE001 - a failed deploy is rolled back, not a traceback
+        except Exception as exc:
             text = exc.message if isinstance(exc, HotfixError) else f"{type(exc).__name__}: {exc}"
             reason = f"the deploy of {tag} failed: {text}"
             return self.failed(record, reason, point, previous_tag, step="deploy")
@@ -97,8 +97,12 @@ class DeployPipeline:
 
     # -- steps ---------------------------------------------------------------------------
     def before_checks(self) -> None:
-        values = {"tag": self.release.tag, "version": self.release.version,
-                  "sha": self.release.sha, "environment": self.env_cfg.name}
+        values = {
+            "tag": self.release.tag,
+            "version": self.release.version,
+            "sha": self.release.sha,
+            "environment": self.env_cfg.name,
+        }
         for argv in self.env_cfg.before:
             command = [substitute(arg, values) for arg in argv]
             shown = " ".join(command)
@@ -109,7 +113,8 @@ class DeployPipeline:
                 raise DeployStopped(
                     f"before-check `{shown}` failed: {exc.message}; nothing was deployed and "
                     "no Deployment was recorded",
-                    hint=exc.hint or f"run `{shown}` by hand to see its full output, fix what "
+                    hint=exc.hint
+                    or f"run `{shown}` by hand to see its full output, fix what "
                     "it reports, then re-run the job",
                 ) from exc
             last = (done.stdout.strip().splitlines() or ["ok"])[-1]
@@ -119,7 +124,7 @@ class DeployPipeline:
         spec = self.req.spec
         try:
             point = self.provider.current()
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             text = exc.message if isinstance(exc, HotfixError) else f"{type(exc).__name__}: {exc}"
             self.console.step("rollback point", False, text)
             raise DeployStopped(
@@ -151,7 +156,9 @@ class DeployPipeline:
             return None
         self.report.rollback_of = current.ref
         self.console.step(
-            "re-run", None, f"attempt {self.req.attempt} deploys {self.release.tag}, older than "
+            "re-run",
+            None,
+            f"attempt {self.req.attempt} deploys {self.release.tag}, older than "
             f"the live {current.ref}: this is a ROLLBACK of {current.ref}",
         )
         return current.ref
@@ -162,12 +169,21 @@ class DeployPipeline:
         tag, spec = self.release.tag, self.req.spec
         description = f"rollback of {rollback_of} to {tag}" if rollback_of else f"deploy {tag}"
         body = history.payload(
-            provider=spec.name, provider_type=spec.type, release=self.release, previous=point,
-            previous_tag=previous_tag, rollback_of=rollback_of, run_url=self.recorder.log_url,
+            provider=spec.name,
+            provider_type=spec.type,
+            release=self.release,
+            previous=point,
+            previous_tag=previous_tag,
+            rollback_of=rollback_of,
+            run_url=self.recorder.log_url,
         )
         record = self.recorder.create(
-            "deploy", ref=tag, environment=self.env_cfg, payload=body,
-            description=f"{description} via {spec.name}", strict=True,
+            "deploy",
+            ref=tag,
+            environment=self.env_cfg,
+            payload=body,
+            description=f"{description} via {spec.name}",
+            strict=True,
         )
         if record is not None and not self.release.sha:
             self.release = replace(self.release, sha=record.sha)
@@ -181,7 +197,10 @@ class DeployPipeline:
         width = max((len(g.name) for g in gates), default=0)
         self.console.step("gates", None, f"watching {len(gates)} gate(s) for {spec.duration:g}s")
         outcome = watch(
-            gates, spec, env=self.env, stop=self.stop.event,
+            gates,
+            spec,
+            env=self.env,
+            stop=self.stop.event,
             on_probe=lambda p: self.console.probe("watch", p, width),
         )
         for gate in gates:  # a per-gate recap, collapsed in Actions
@@ -198,14 +217,22 @@ class DeployPipeline:
         self.console.step("interrupted", False, reason)
         self.recorder.status(record, "error", reason)
         self.report.finish(
-            "interrupted", int(ExitCode.INTERRUPTED), reason, live,
+            "interrupted",
+            int(ExitCode.INTERRUPTED),
+            reason,
+            live,
             hint=f"re-run the job to deploy and watch again, or roll back: `hotfix-ci rollback "
             f"--environment {self.env_cfg.name} --provider {self.req.spec.name}`",
         )
 
     def failed(
-        self, record: Recorded | None, reason: str, point: RollbackPoint | None,
-        previous_tag: str | None, *, step: str,
+        self,
+        record: Recorded | None,
+        reason: str,
+        point: RollbackPoint | None,
+        previous_tag: str | None,
+        *,
+        step: str,
     ) -> None:
         tag, name = self.release.tag, self.req.spec.name
         self.console.step(step, False, reason)
@@ -213,17 +240,22 @@ class DeployPipeline:
         if not self.env_cfg.rollback_on_failure:
             self.recorder.status(record, "failure", f"{tag} failed; rollback disabled")
             return self.report.finish(
-                "failed", 1, f"{reason}; rollback.on_failure is false, so {tag} stays live",
-                tag, hint=f"roll back by hand if users are affected: `{manual}`",
+                "failed",
+                1,
+                f"{reason}; rollback.on_failure is false, so {tag} stays live",
+                tag,
+                hint=f"roll back by hand if users are affected: `{manual}`",
             )
         if point is None:
             self.recorder.status(record, "failure", f"{tag} failed; nothing to roll back to")
             return self.report.finish(
-                "rollback_failed", 6,
+                "rollback_failed",
+                6,
                 f"ROLLBACK FAILED: a human must act now on {self.env_cfg.name} / {name}.\n"
                 f"  failing release: {tag} ({reason})\n  attempted: nothing; no rollback point "
                 "(the provider reported nothing live and the log holds no earlier release)",
-                tag, hint=f"deploy a known good tag by hand: `{manual} --to TAG`",
+                tag,
+                hint=f"deploy a known good tag by hand: `{manual} --to TAG`",
             )
         result = perform_rollback(self.provider, point, self.env_cfg, self.env, self.console)
         after = f"rolled back to {point.ref}" if result.ok else "ROLLBACK FAILED"
@@ -232,15 +264,27 @@ class DeployPipeline:
             self.console.warn("the rollback has no Deployment record: its release tag is unknown")
             rollback_record = None
         else:
-            back = Release(tag=previous_tag, version=history.version_from_tag(previous_tag),
-                           sha="", environment=self.env_cfg.name)
+            back = Release(
+                tag=previous_tag,
+                version=history.version_from_tag(previous_tag),
+                sha="",
+                environment=self.env_cfg.name,
+            )
             body = history.payload(
-                provider=name, provider_type=self.req.spec.type, release=back,
-                previous=None, previous_tag=tag, rollback_of=tag, point=point,
+                provider=name,
+                provider_type=self.req.spec.type,
+                release=back,
+                previous=None,
+                previous_tag=tag,
+                rollback_of=tag,
+                point=point,
                 run_url=self.recorder.log_url,
             )
             rollback_record = self.recorder.create(
-                "rollback", ref=previous_tag, environment=self.env_cfg, payload=body,
+                "rollback",
+                ref=previous_tag,
+                environment=self.env_cfg,
+                payload=body,
                 description=f"automatic rollback of {tag} to {previous_tag} via {name}",
             )
         state = "success" if result.ok else "failure"
@@ -248,14 +292,18 @@ class DeployPipeline:
         self.recorder.status(rollback_record, state, f"rollback of {tag}: {result.detail}", url)
         if result.ok:
             return self.report.finish(
-                "rolled_back", 5,
+                "rolled_back",
+                5,
                 f"{tag} failed ({reason}); rolled back to {point.description}, and its gates pass",
                 result.live,
                 hint=f"{point.ref} serves users; fix {tag} in a new hotfix PR",
             )
         message, hint = human_needed(
-            environment=self.env_cfg.name, provider=name,
-            attempted=f"rollback to {point.description} (ref {point.ref})", result=result,
-            failed_release=f"{tag} ({reason})", manual_tag=previous_tag,
+            environment=self.env_cfg.name,
+            provider=name,
+            attempted=f"rollback to {point.description} (ref {point.ref})",
+            result=result,
+            failed_release=f"{tag} ({reason})",
+            manual_tag=previous_tag,
         )
         self.report.finish("rollback_failed", 6, message, result.live, hint=hint)

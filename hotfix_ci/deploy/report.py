@@ -73,7 +73,9 @@ class RunReport:
             else {"tag": release.tag, "version": release.version, "sha": release.sha},
             "dry_run": self.dry_run,
             "rollback_of": self.rollback_of,
-            "rollback_point": None if self.rollback_point is None else self.rollback_point.as_dict(),
+            "rollback_point": None
+            if self.rollback_point is None
+            else self.rollback_point.as_dict(),
             "steps": [
                 {"at": _iso(s.at), "step": s.name, "ok": s.ok, "detail": s.detail}
                 for s in self.steps
@@ -91,8 +93,13 @@ class RunReport:
                 for phase, p in self.probes
             ],
             "deployments": [
-                {"id": d.id, "kind": d.kind, "ref": d.ref, "state": d.state,
-                 "description": d.description}
+                {
+                    "id": d.id,
+                    "kind": d.kind,
+                    "ref": d.ref,
+                    "state": d.state,
+                    "description": d.description,
+                }
                 for d in self.deployments
             ],
             "warnings": list(self.warnings),

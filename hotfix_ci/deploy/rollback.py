@@ -37,7 +37,7 @@ def perform_rollback(
     console.step("rollback", None, f"rolling {provider.name} back to {point.description}")
     try:
         result = provider.rollback(point)
-    except Exception as exc:  # noqa: BLE001 - any failure here is reported, never a traceback
+    except Exception as exc:
         detail = exc.message if isinstance(exc, HotfixError) else f"{type(exc).__name__}: {exc}"
         hint = exc.hint if isinstance(exc, HotfixError) else None
         console.step("rollback", False, detail)
@@ -66,7 +66,7 @@ def what_is_live(provider: Provider) -> str:
     """Ask the provider what runs now; never raises (this feeds an emergency message)."""
     try:
         point = provider.current()
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         text = exc.message if isinstance(exc, HotfixError) else str(exc)
         return f"unknown: asking {provider.name} what is live failed too ({text})"
     if point is None:

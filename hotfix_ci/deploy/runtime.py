@@ -93,7 +93,12 @@ class Recorder:
         self.failed: list[str] = []
 
     def create(
-        self, kind: str, *, ref: str, environment: Environment, payload: dict[str, object],
+        self,
+        kind: str,
+        *,
+        ref: str,
+        environment: Environment,
+        payload: dict[str, object],
         description: str,
         strict: bool = False,
     ) -> Recorded | None:
@@ -136,7 +141,9 @@ class Recorder:
                 environment_url=url,
             )
         except GitHubAPIError as exc:
-            self._failed(f"Deployment {entry.id} ({entry.ref}) was not marked {state}: {exc.message}")
+            self._failed(
+                f"Deployment {entry.id} ({entry.ref}) was not marked {state}: {exc.message}"
+            )
             return False
         entry.state, entry.description = state, clip(description)
         return True

@@ -23,12 +23,13 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Mapping, Sequence
-from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
 
 from hotfix_ci import proc
 from hotfix_ci.errors import ProcessError
+from hotfix_ci.providers._cli import last_line
+from hotfix_ci.providers._ssh_keys import identity_file, known_hosts_file
 from hotfix_ci.providers.base import (
     DeployResult,
     ProviderContext,
@@ -37,7 +38,6 @@ from hotfix_ci.providers.base import (
     RollbackPoint,
 )
 
-KEY_ENV = "SSH_PRIVATE_KEY"
 SSH_OWN_ERROR = 255
 
 SETTINGS_SCHEMA: dict[str, Any] = {
@@ -131,8 +131,8 @@ class ComposeSshProvider:
         self._up += ["up", "-d", *(["--build"] if settings.get("build") else [])]
         self._up += [str(s) for s in settings.get("services", [])]
         files = context.workdir / ".hotfix-ci-ssh" / context.name
-        self._known_hosts = _known_hosts(settings, files)
-        self._identity = _identity(settings, context.env, files)
+        self._known_hosts = known_hosts_file(settings, files)
+        self._identity = identity_file(settings, context.env, files)
 
     @property
     def target(self) -> str:
@@ -238,54 +238,7 @@ def _revision(ref: str) -> str:
 
 
 def _last_line(result: proc.Completed) -> str:
-    lines = (result.stderr or result.stdout).strip().splitlines()
-    return lines[-1] if lines else "no output"
-
-
-def _private_file(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    path.touch(mode=0o600)
-    path.chmod(0o600)  # ssh refuses a private key others can read
-    path.write_text(text if text.endswith("\n") else text + "\n")
-    return path
-
-
-def _known_hosts(settings: Mapping[str, Any], files: Path) -> Path:
-    if settings.get("ssh_known_hosts"):
-        return _private_file(files / "known_hosts", str(settings["ssh_known_hosts"]))
-    if settings.get("known_hosts"):
-        path = Path(str(settings["known_hosts"])).expanduser()
-        if not path.is_file():
-            raise ProviderError(
-                f"known_hosts file {path} does not exist",
-                hint="point `known_hosts` at an existing file, or give the lines inline as "
-                "`ssh_known_hosts`",
-            )
-        return path
-    raise ProviderError(
-        "compose-ssh needs the host's key: neither `ssh_known_hosts` nor `known_hosts` is set",
-        hint=f"run `ssh-keyscan -p {settings.get('port', 22)} {settings.get('host')}`, check "
-        "the fingerprint against the host, and put the lines in `ssh_known_hosts`",
-    )
-
-
-def _identity(settings: Mapping[str, Any], env: Mapping[str, str], files: Path) -> Path:
-    if settings.get("identity_file"):
-        path = Path(str(settings["identity_file"])).expanduser()
-        if not path.is_file():
-            raise ProviderError(
-                f"identity_file {path} does not exist",
-                hint=f"point `identity_file` at the private key, or pass the key in {KEY_ENV}",
-            )
-        return path
-    key = env.get(KEY_ENV, "").strip()
-    if not key:
-        raise ProviderError(
-            f"no ssh key: `identity_file` is not set and {KEY_ENV} is empty",
-            hint=f"add the private key as the repository secret {KEY_ENV} and pass it with "
-            f"`env: {KEY_ENV}: ${{{{ secrets.{KEY_ENV} }}}}`",
-        )
-    return _private_file(files / "id_deploy", key)
+    return last_line(result.stderr, result.stdout, "no output")
 
 
 def create(context: ProviderContext) -> ComposeSshProvider:

@@ -26,7 +26,6 @@ from typing import Any
 
 from hotfix_ci.providers._checks import require_secret
 from hotfix_ci.providers._http import (
-    REQUEST_TIMEOUT,
     RETRY_ATTEMPTS,
     RETRY_WAIT,
     RestApi,
@@ -105,7 +104,6 @@ class RenderProvider:
             {"Authorization": f"Bearer {_token(context.env)}", "Accept": "application/json"},
             attempts=RETRY_ATTEMPTS,
             retry_wait=RETRY_WAIT,  # read now, so a test can shorten it
-            request_timeout=REQUEST_TIMEOUT,
         )
 
     def current(self) -> RollbackPoint | None:

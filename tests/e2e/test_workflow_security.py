@@ -44,22 +44,44 @@ def test_rendered_workflows_are_valid_and_keep_github_expressions(rendered: Path
                 assert "run" not in step  # all work happens in the action
     deploy = yaml.safe_load((rendered / "hotfix-deploy.yml").read_text())
     assert deploy[True]["push"]["branches"] == ["main", "release"]
-    assert "${{ fromJSON(needs.release.outputs.matrix) }}" in (rendered / "hotfix-deploy.yml").read_text()
+    assert (
+        "${{ fromJSON(needs.release.outputs.matrix) }}"
+        in (rendered / "hotfix-deploy.yml").read_text()
+    )
 
 
 def test_schema_check(rendered: Path) -> None:
-    subprocess.run([tool("check-jsonschema"), "--builtin-schema", "vendor.github-actions",
-                    str(ROOT / "action.yml")], check=True, capture_output=True)
+    subprocess.run(
+        [
+            tool("check-jsonschema"),
+            "--builtin-schema",
+            "vendor.github-actions",
+            str(ROOT / "action.yml"),
+        ],
+        check=True,
+        capture_output=True,
+    )
     for path in rendered.iterdir():
-        res = subprocess.run([tool("check-jsonschema"), "--builtin-schema",
-                              "vendor.github-workflows", str(path)], capture_output=True, text=True)
+        res = subprocess.run(
+            [tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows", str(path)],
+            capture_output=True,
+            text=True,
+        )
         assert res.returncode == 0, res.stdout + res.stderr
 
 
 def test_zizmor_has_no_findings(rendered: Path) -> None:
-    res = subprocess.run([tool("zizmor"), "--offline", str(ROOT / "action.yml"), str(rendered),
-                          str(ROOT / ".github" / "workflows")],
-                         capture_output=True, text=True)
+    res = subprocess.run(
+        [
+            tool("zizmor"),
+            "--offline",
+            str(ROOT / "action.yml"),
+            str(rendered),
+            str(ROOT / ".github" / "workflows"),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert res.returncode == 0, res.stdout + res.stderr
     assert "No findings" in res.stdout + res.stderr
 

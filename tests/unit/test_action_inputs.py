@@ -6,16 +6,32 @@ from hotfix_ci.action import ActionInputError, build_argv, main
 
 
 def test_check_pr_with_pr_and_config() -> None:
-    env = {"INPUT_COMMAND": "check-pr", "INPUT_PR": "12", "INPUT_CONFIG": "ci/hotfix.yml",
-           "INPUT_DRY-RUN": "false", "INPUT_NO-REPORT": "true"}
+    env = {
+        "INPUT_COMMAND": "check-pr",
+        "INPUT_PR": "12",
+        "INPUT_CONFIG": "ci/hotfix.yml",
+        "INPUT_DRY-RUN": "false",
+        "INPUT_NO-REPORT": "true",
+    }
     assert build_argv(env) == ["check-pr", "--config", "ci/hotfix.yml", "--pr", "12", "--no-report"]
 
 
 def test_values_stay_single_arguments() -> None:
-    env = {"INPUT_COMMAND": "deploy", "INPUT_ENVIRONMENT": "prod; rm -rf /",
-           "INPUT_PROVIDER": "api", "INPUT_REF": "$(whoami)"}
-    assert build_argv(env) == ["deploy", "--environment", "prod; rm -rf /", "--provider", "api",
-                               "--ref", "$(whoami)"]
+    env = {
+        "INPUT_COMMAND": "deploy",
+        "INPUT_ENVIRONMENT": "prod; rm -rf /",
+        "INPUT_PROVIDER": "api",
+        "INPUT_REF": "$(whoami)",
+    }
+    assert build_argv(env) == [
+        "deploy",
+        "--environment",
+        "prod; rm -rf /",
+        "--provider",
+        "api",
+        "--ref",
+        "$(whoami)",
+    ]
 
 
 def test_version_kind() -> None:
@@ -29,7 +45,10 @@ def test_version_kind() -> None:
     [
         ({"INPUT_COMMAND": "ship-it"}, "use one of: check-pr"),
         ({"INPUT_COMMAND": ""}, "input `command` is ''"),
-        ({"INPUT_COMMAND": "check-pr", "INPUT_ENVIRONMENT": "prod"}, "`environment` does not apply to `check-pr`"),
+        (
+            {"INPUT_COMMAND": "check-pr", "INPUT_ENVIRONMENT": "prod"},
+            "`environment` does not apply to `check-pr`",
+        ),
         ({"INPUT_COMMAND": "release", "INPUT_DRY-RUN": "yes"}, "use true or false"),
         ({"INPUT_COMMAND": "gate", "INPUT_DRY-RUN": "true"}, "`dry-run` does not apply to `gate`"),
     ],

@@ -1,0 +1,181 @@
+"""``hotfix-ci rollback``: back to the newest earlier release whose Deployment ended
+``success`` (the Deployments API is the log), or to ``--to TAG``; idempotent.
+
+The provider's own point for the target (an image, a deployment id) is taken from the
+Deployment that recorded it as ``previous``; a release the log knows only by tag is
+restored by its tag, which is what the command provider's ``{rollback_ref}`` receives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from hotfix_ci.commands.context import RunContext, resolve_context
+from hotfix_ci.deploy import history
+from hotfix_ci.deploy.commands import progress_stream
+from hotfix_ci.deploy.config import Environment, ProviderSpec, check_provider_settings
+from hotfix_ci.deploy.outcome import finish
+from hotfix_ci.deploy.report import Console, RunReport
+from hotfix_ci.deploy.rollback import human_needed, perform_rollback
+from hotfix_ci.deploy.runtime import Recorder, build_provider, load_environment, mask_secrets
+from hotfix_ci.deploy.signals import stop_on_signals
+from hotfix_ci.errors import GitHubAPIError, HotfixError, UsageError
+from hotfix_ci.gates import check_environment
+from hotfix_ci.github_api.deployments import DeploymentRecord
+from hotfix_ci.providers.base import Release, RollbackPoint
+
+if TYPE_CHECKING:
+    from hotfix_ci.github_api import GitHubClient
+
+
+@dataclass(frozen=True, kw_only=True)
+class RollbackArgs:
+    environment: str
+    provider: str | None = None
+    to: str | None = None
+    repo: str | None = None
+    config: Path | None = None
+    format: str | None = None
+    token: str | None = None
+    dry_run: bool = False
+    workdir: Path = Path()
+
+
+def execute_rollback(
+    args: RollbackArgs, env: Mapping[str, str], out: TextIO, err: TextIO | None = None
+) -> int:
+    ctx = resolve_context(env, repo=args.repo, token=args.token, fmt=args.format, out=out)
+    environment = load_environment(args.config, args.workdir, args.environment)
+    specs = [environment.provider(args.provider)] if args.provider else list(environment.providers)
+    if not specs:
+        raise UsageError(f"environment {environment.name!r} has no providers to roll back")
+    mask_secrets(ctx.io, environment, env)
+    check_environment(environment.gates, env)
+    from hotfix_ci.github_api import GitHubClient
+
+    client = GitHubClient(ctx.connection(), ctx.repo)
+    stream = progress_stream(ctx.format, out, err)
+    reports: list[RunReport] = []
+    with stop_on_signals():  # a cancel must not cut a rollback off from its records
+        for spec in specs:
+            report = RunReport(
+                command="rollback",
+                environment=environment.name,
+                provider=spec.name,
+                dry_run=args.dry_run,
+            )
+            reports.append(report)
+            try:
+                _roll_back(ctx, client, args, environment, spec, Console(stream, report), env)
+            except (UsageError, GitHubAPIError) as exc:
+                report.finish("stopped", int(exc.exit_code), exc.message, None, exc.hint)
+    return finish(reports, ctx.io, ctx.format, out)
+
+
+def _roll_back(
+    ctx: RunContext,
+    client: GitHubClient,
+    args: RollbackArgs,
+    environment: Environment,
+    spec: ProviderSpec,
+    console: Console,
+    env: Mapping[str, str],
+) -> None:
+    report = console.report
+    log = history.DeploymentLog(client, environment.name, spec.name)
+    current = history.live(log)
+    target_record = (
+        history.success_of(log, args.to) if args.to else history.good_before(log, current)
+    )
+    target = args.to or (target_record.ref if target_record else None)
+    if target is None:
+        shown = current.ref if current else "nothing"
+        raise UsageError(
+            f"{spec.name} in {environment.name}: the deployment log has no successful release "
+            f"before the live one ({shown}) to roll back to",
+            hint="name the release: --to TAG",
+        )
+    report.release = Release(
+        tag=target,
+        version=history.version_from_tag(target),
+        sha=target_record.sha if target_record else "",
+        environment=environment.name,
+    )
+    report.rollback_of = current.ref if current else None
+    if current is not None and current.ref == target:
+        console.step("rollback", True, f"{target} is already live on {spec.name}: nothing to do")
+        return report.finish("already_there", 0, f"{spec.name} already runs {target}", target)
+    point = history.recorded_point(log, target) or _point_for(
+        target, target_record, spec, environment
+    )
+    report.rollback_point = point
+    was = current.ref if current else "nothing recorded"
+    if args.dry_run:
+        check_provider_settings(spec)
+        console.say(
+            f"dry run: would roll {spec.name} back from {was} to {point.description}, "
+            "probe the gates once and record a rollback Deployment"
+        )
+        return report.finish("dry_run", 0, "dry run: nothing was changed", None)
+    provider = build_provider(
+        spec, env, args.workdir, lambda s: console.say(f"  [{spec.name}] {s}")
+    )
+    try:
+        now = provider.current()
+    except HotfixError as exc:
+        console.warn(f"could not read what {spec.name} runs now: {exc.message}")
+        now = None
+    recorder = Recorder(client, console, ctx.run_url())
+    body = history.payload(
+        provider=spec.name,
+        provider_type=spec.type,
+        release=report.release,
+        previous=now,
+        previous_tag=report.rollback_of,
+        rollback_of=report.rollback_of,
+        point=point,
+        run_url=recorder.log_url,
+    )
+    record = recorder.create(
+        "rollback",
+        ref=target,
+        environment=environment,
+        payload=body,
+        description=f"rollback of {was} to {target} via {spec.name}",
+    )
+    recorder.status(record, "in_progress", f"rolling back from {was} to {target}")
+    result = perform_rollback(provider, point, environment, env, console)
+    state = "success" if result.ok else "failure"
+    url = environment.url if result.ok else None
+    recorder.status(record, state, f"rollback from {was} to {target}: {result.detail}", url)
+    if result.ok:
+        return report.finish(
+            "rolled_back", 0, f"{spec.name} rolled back to {target}; gates pass", result.live
+        )
+    message, hint = human_needed(
+        environment=environment.name,
+        provider=spec.name,
+        attempted=f"rollback from {was} to {point.description}",
+        result=result,
+        failed_release=None,
+        manual_tag=target,
+    )
+    report.finish("rollback_failed", 6, message, result.live, hint)
+
+
+def _point_for(
+    tag: str, record: DeploymentRecord | None, spec: ProviderSpec, environment: Environment
+) -> RollbackPoint:
+    if record is not None:
+        return history.point_from_record(record, spec.name, spec.type)
+    version = history.version_from_tag(tag)
+    return RollbackPoint(
+        provider=spec.name,
+        type=spec.type,
+        ref=tag,
+        description=f"release {tag}",
+        data={"tag": tag, "version": version, "sha": "", "environment": environment.name},
+    )

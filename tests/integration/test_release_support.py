@@ -1,0 +1,113 @@
+"""Scene-setting for the release tests, and the one route the emulator still lacks.
+
+``GET /repos/{owner}/{repo}/issues`` (issues/list-for-repo) is not in hotfix_ci.testing yet;
+the release looks up its follow-up issue by title there. Until the emulator serves it, this
+module registers it through the emulator's own route table (a route for a path that would
+otherwise 404). Move it to routes_issues.py and delete it from here when the emulator gets it.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from hotfix_ci.testing import objects, routes_base
+from hotfix_ci.testing.routes_base import Request, Response, paginate, repo_of, route
+from hotfix_ci.testing.state import Store
+from tests.integration.gate_helpers import REPO, Result, base_env, run
+
+NOW = datetime(2025, 10, 22, 14, 30, tzinfo=timezone.utc)
+PR_BODY = """## Severity
+P1
+
+## Impact
+Logins fail with HTTP 500.
+
+## Root cause
+The session query interpolated the display name.
+
+## Fix
+Use a bound parameter.
+
+## Testing
+<!-- how you tested -->
+
+## Rollback plan
+Redeploy the previous release tag.
+"""
+WRITE_METHODS = {"POST", "PATCH", "PUT", "DELETE"}
+
+
+def _list_issues(store: Store, req: Request) -> Response:
+    repo = repo_of(store, req)
+    state = req.query.get("state", "open")
+    found = [i for i in repo.issues.values() if state in ("all", i.state)]
+    return paginate(req, found, lambda i: objects.issue(req.base_url, store, repo, i))
+
+
+if not any(r.method == "GET" and r.pattern.pattern.endswith("/issues$") for r in routes_base.ROUTES):
+    route("GET", r"{repo}/issues", "issues=read")(_list_issues)
+
+
+def scene(emu: Any, *, labels: tuple[str, ...] = ("hotfix", "P1"), **pull: Any) -> str:
+    """acme/web with v1.4.2 on main and a merged hotfix PR #1; returns the merge sha."""
+    emu.create_repo(REPO, default_branch="main")
+    emu.set_permission(REPO, "alice", "write")
+    emu.commit(REPO, branch="main", message="init", files={"app.py": "print('hi')\n"})
+    emu.add_tag(REPO, "v1.4.2")
+    spec: dict[str, Any] = dict(
+        title="[HOTFIX] Fix login 500s",
+        head="hotfix/login-500",
+        base="main",
+        author="bob",
+        body=PR_BODY,
+        labels=list(labels),
+    )
+    spec.update(pull)
+    number = emu.create_pull(REPO, **spec)
+    emu.push(REPO, number, {"app.py": "print('fixed')\n"})
+    return str(emu.merge_pull(REPO, number, merged_by="alice"))
+
+
+def write_config(tmp_path: Path, text: str) -> None:
+    (tmp_path / ".github").mkdir(exist_ok=True)
+    (tmp_path / ".github" / "hotfix.yml").write_text("version: 1\n" + text, encoding="utf-8")
+
+
+def release(emu: Any, tmp_path: Path, sha: str, *extra: str, **env: str) -> Result:
+    environment = base_env(emu, tmp_path, GITHUB_SHA=sha, **env)
+    return run(["release", "--format", "json", *extra], environment, tmp_path)
+
+
+def writes(emu: Any) -> list[str]:
+    return [f"{r.method} {r.path}" for r in emu.requests if r.method in WRITE_METHODS]
+
+
+def outputs_file(tmp_path: Path) -> Path:
+    path = tmp_path / "github_output"
+    path.write_text("", encoding="utf-8")
+    return path
+
+
+def read_outputs(path: Path) -> dict[str, str]:
+    """Parse ``name<<DELIM`` blocks as the runner does."""
+    lines, found = path.read_text(encoding="utf-8").splitlines(), {}
+    index = 0
+    while index < len(lines):
+        name, _, delimiter = lines[index].partition("<<")
+        end = lines.index(delimiter, index + 1)
+        found[name] = "\n".join(lines[index + 1 : end])
+        index = end + 1
+    return found
+
+
+def tag_names(emu: Any) -> list[str]:
+    return [r["ref"].removeprefix("refs/tags/") for r in emu.refs(REPO) if "/tags/" in r["ref"]]
+
+
+def as_json(result: Result) -> dict[str, Any]:
+    assert result.exit_code == 0, result.stderr
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
