@@ -30,15 +30,14 @@ so the first hotfix is 0.1.1, 0.1.0-hotfix.1 or 0.1.0q1. Tags that count: those 
 ``release.tag``, and bare semver behind the prefixes ``""``, ``v``, ``release-``,
 ``release-v``; others (``api-v9.0.0``, ``nightly``) are ignored.
 
-References: https://semver.org/#spec-item-11 (precedence) and the ref-name rules of
-https://www.kernel.org/doc/man-pages/online/pages/man1/git-check-ref-format.1.html
+Tag templates and git's tag-name rules are in :mod:`hotfix_ci.release_tags`.
+Reference: https://semver.org/#spec-item-11 (precedence).
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-import string
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
@@ -49,92 +48,38 @@ from semver import Version
 from hotfix_ci import suffix_version
 from hotfix_ci.config.model import ReleaseConfig
 from hotfix_ci.errors import ConfigError
+from hotfix_ci.release_tags import DATE_VALUE, TagTemplate, check_tag_name, tag_name_problem
+
+# Re-exported: TagTemplate and the tag-name checks lived here before release_tags.
+__all__ = [
+    "BASELINE",
+    "CONVENTIONAL_PREFIXES",
+    "DATE_FORMAT",
+    "SCHEMES",
+    "NextVersion",
+    "Release",
+    "TagTemplate",
+    "check_scheme",
+    "check_tag_name",
+    "check_token",
+    "date_stamp",
+    "latest",
+    "latest_release",
+    "latest_version",
+    "next_version",
+    "parse_tag",
+    "release_from_tag",
+    "release_from_version",
+    "releases_in",
+    "resolve_current",
+    "tag_name_problem",
+]
 
 SCHEMES = ("patch", "prerelease", "suffix", "date")
 CONVENTIONAL_PREFIXES = ("", "v", "release-", "release-v")
 BASELINE = (0, 1, 0)
 DATE_FORMAT = "%Y%m%d-%H%M"
 _IDENTIFIER = re.compile(r"[0-9A-Za-z-]+")
-_DATE_VALUE = re.compile(r"([0-9]{8})-([0-9]{4})(?:-([1-9][0-9]*))?")
-_FIELD_PATTERNS = {"version": r"[0-9A-Za-z.+-]+", "date": _DATE_VALUE.pattern}
-_REF_FORBIDDEN = frozenset(" ~^:?*[\\")
-
-
-def tag_name_problem(name: str) -> str | None:
-    """Why git would refuse ``refs/tags/<name>`` (git check-ref-format rules), or None."""
-    if not name:
-        return "it is empty"
-    if name.startswith("-"):
-        return 'it starts with "-", which git would read as an option'
-    if "@{" in name:
-        return 'it contains "@{"'
-    if any(ord(c) < 0x20 or ord(c) == 0x7F or c in _REF_FORBIDDEN for c in name):
-        return "it contains a space, a control character, or one of ~ ^ : ? * [ \\"
-    if ".." in name:
-        return 'it contains ".."'
-    if name.startswith("/") or name.endswith("/") or "//" in name:
-        return 'it starts or ends with "/" or contains "//"'
-    if name.endswith("."):
-        return 'it ends with "."'
-    if any(part.startswith(".") or part.endswith(".lock") for part in name.split("/")):
-        return 'a "/"-separated part starts with "." or ends with ".lock"'
-    return None
-
-
-def check_tag_name(name: str) -> str:
-    """Return ``name`` if git accepts it as a tag, else raise :class:`ConfigError`."""
-    problem = tag_name_problem(name)
-    if problem is not None:
-        raise ConfigError(
-            f"the release tag {name!r} is not a valid git tag name: {problem}",
-            hint="change release.tag so that, with {version} and {date} filled in, it is a "
-            'valid ref name, e.g. tag: "hotfix-v{version}"',
-        )
-    return name
-
-
-class TagTemplate:
-    """``release.tag``: a tag name with ``{version}`` and/or ``{date}`` placeholders."""
-
-    def __init__(self, template: str, *, scheme: str) -> None:
-        self.template = template
-        self._parts: list[tuple[str, str | None]] = []
-        try:
-            parsed = list(string.Formatter().parse(template))
-        except ValueError as exc:
-            raise self._error(f"its braces do not balance ({exc})") from exc
-        for literal, name, spec, conversion in parsed:
-            if name is not None and (name not in _FIELD_PATTERNS or spec or conversion):
-                raise self._error(f"{{{name}}} is not a placeholder it knows")
-            self._parts.append((literal, name))
-        self.fields = frozenset(name for _, name in self._parts if name)
-        needed = {"date", "version"} if scheme == "date" else {"version"}
-        if not self.fields & needed:
-            raise self._error(
-                "it has no {version} placeholder, so every hotfix would get the same tag"
-            )
-        pattern, seen = "", set()
-        for literal, name in self._parts:
-            pattern += re.escape(literal)
-            if name is not None:
-                body = _FIELD_PATTERNS["date" if scheme == "date" else name]
-                pattern += f"(?P={name})" if name in seen else f"(?P<{name}>{body})"
-                seen.add(name)
-        self._regex = re.compile(pattern)
-
-    def _error(self, problem: str) -> ConfigError:
-        return ConfigError(
-            f"release.tag {self.template!r} cannot be used: {problem}",
-            hint='use {version} and/or {date} only, e.g. tag: "hotfix-v{version}"',
-        )
-
-    def render(self, version: str, date: str) -> str:
-        values = {"version": version, "date": date}
-        return "".join(literal + (values[name] if name else "") for literal, name in self._parts)
-
-    def match(self, tag: str) -> dict[str, str] | None:
-        found = self._regex.fullmatch(tag)
-        return found.groupdict() if found is not None else None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -229,7 +174,7 @@ def release_from_version(text: str, cfg: ReleaseConfig, tag: str | None = None) 
 
 
 def _release_from_date(value: str, tag: str) -> Release | None:
-    match = _DATE_VALUE.fullmatch(value)
+    match = DATE_VALUE.fullmatch(value)
     if match is None:
         return None
     day, time, collision = match.groups()

@@ -73,6 +73,30 @@ def config_validate(path: str | None) -> None:
     run_command(body)
 
 
+@cli.command("init")
+@click.option(
+    "--action",
+    "action_ref",
+    required=True,
+    help="The hotfix-ci action pinned by commit: OWNER/REPO@<40-hex sha> # vX.Y.Z.",
+)
+@click.option(
+    "--base",
+    multiple=True,
+    default=("main",),
+    show_default=True,
+    help="Branch hotfixes merge into (repeatable).",
+)
+@click.option("--force", is_flag=True, help="Overwrite existing files.")
+@click.option("--dry-run", is_flag=True, help="Print what would be written.")
+def init(action_ref: str, base: tuple[str, ...], force: bool, dry_run: bool) -> None:
+    """Write .github/hotfix.yml and the PR-gate, deploy and rollback workflows."""
+    from hotfix_ci.commands.init_cmd import InitArgs, execute
+
+    args = InitArgs(root=Path.cwd(), action=action_ref, base=base, force=force, dry_run=dry_run)
+    run_command(lambda: execute(args, sys.stdout))
+
+
 @cli.command("demo")
 @click.option("--keep-going", is_flag=True, hidden=True)
 def demo(keep_going: bool) -> None:

@@ -45,8 +45,9 @@ class ReleaseJob:
     dry_run: bool
 
 
-def _would(job: ReleaseJob, state: str) -> str:
-    return f"would {state}" if job.dry_run else state
+def _would(job: ReleaseJob, verb: str) -> str:
+    """``would create`` in a dry run, else ``created`` (the step's state)."""
+    return f"would {verb}" if job.dry_run else f"{verb}d"
 
 
 def ensure_tag(
@@ -106,10 +107,10 @@ def write_changelog(
         updated = changelog.insert_release(
             text, planned.version, date, entries, compare_url=compare
         )
-        state = "update" if found is not None else "create"
+        verb = "update" if found is not None else "create"
         detail = f"{path} on {branch}: ## [{planned.version}] - {date}"
         if job.dry_run:
-            return StepResult(step="changelog", state=_would(job, state), detail=detail)
+            return StepResult(step="changelog", state=_would(job, verb), detail=detail)
         try:
             api.put_file(
                 job.client,
@@ -121,7 +122,7 @@ def write_changelog(
             )
         except api.ContentChanged:
             continue  # someone committed to the file since we read it: re-read, re-apply
-        return StepResult(step="changelog", state=f"{state}d", detail=detail)
+        return StepResult(step="changelog", state=_would(job, verb), detail=detail)
     raise GitHubAPIError(
         f"committing {path} to {branch}: the file changed {MAX_CONTENT_ATTEMPTS} times while "
         "this job tried to add its entry",

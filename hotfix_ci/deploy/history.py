@@ -90,15 +90,29 @@ def live(records: Iterable[DeploymentRecord]) -> DeploymentRecord | None:
 def good_before(
     records: Iterable[DeploymentRecord], current: DeploymentRecord | None
 ) -> DeploymentRecord | None:
-    """The newest successful release older than ``current`` with another ref."""
-    passed = current is None
-    for record in records:
-        if not passed:
-            passed = record.id == current.id  # type: ignore[union-attr]
-            continue
-        if record.state == "success" and (current is None or record.ref != current.ref):
-            return record
-    return None
+    """The release to roll back to from ``current``: the newest successful one older than
+    the release ``current`` stands for, with another ref. When ``current`` is itself a
+    rollback (payload ``rollback_of``), it stands for the release it rolled back from, so a
+    second rollback finds the same target and says "already there" instead of walking
+    further back (``--to`` does that)."""
+    seen = list(records)
+    if current is None:
+        return next((r for r in seen if r.state == "success"), None)
+    anchor, avoid = current, current.ref
+    undone = current.payload.get("rollback_of")
+    if isinstance(undone, str) and undone:
+        avoid = undone
+        anchor = next(
+            (r for r in seen if r.id < current.id and r.ref == undone and not _is_rollback(r)),
+            current,
+        )
+    return next(
+        (r for r in seen if r.id < anchor.id and r.state == "success" and r.ref != avoid), None
+    )
+
+
+def _is_rollback(record: DeploymentRecord) -> bool:
+    return bool(record.payload.get("rollback_of"))
 
 
 def deployed_before(

@@ -29,7 +29,7 @@ from hotfix_ci.deploy.rollback import human_needed, perform_rollback
 from hotfix_ci.deploy.runtime import DeployStopped, Recorder
 from hotfix_ci.deploy.signals import StopFlag
 from hotfix_ci.errors import ExitCode, HotfixError, ProcessError
-from hotfix_ci.gates import WatchOutcome, watch
+from hotfix_ci.gates import WatchOutcome, format_probe, watch
 from hotfix_ci.providers.base import Provider, Release, RollbackPoint
 
 BEFORE_TIMEOUT = 600.0
@@ -203,12 +203,13 @@ class DeployPipeline:
             stop=self.stop.event,
             on_probe=lambda p: self.console.probe("watch", p, width),
         )
-        for gate in gates:  # a per-gate recap, collapsed in Actions
-            mine = [p for phase, p in self.report.probes if p.gate == gate.name]
-            failed = sum(1 for p in mine if not p.ok and not p.ignored)
-            with self.io.group(f"gate {gate.name}: {len(mine)} probes, {failed} failed"):
-                for probe in mine:
-                    self.console.say(f"  {probe.detail}")
+        if self.io.in_actions:  # a per-gate recap in collapsed groups
+            for gate in gates:
+                mine = [p for phase, p in self.report.probes if p.gate == gate.name]
+                failed = sum(1 for p in mine if not p.ok and not p.ignored)
+                with self.io.group(f"gate {gate.name}: {len(mine)} probes, {failed} failed"):
+                    for probe in mine:
+                        self.console.say(f"  {format_probe(probe, name_width=width)}")
         return outcome
 
     # -- endings -------------------------------------------------------------------------

@@ -25,12 +25,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from hotfix_ci.providers._checks import require_secret
-from hotfix_ci.providers._http import (
-    RETRY_ATTEMPTS,
-    RETRY_WAIT,
-    RestApi,
-    RestClient,
-)
+from hotfix_ci.providers._http import RETRY_ATTEMPTS, RETRY_WAIT, RestApi, RestClient
 from hotfix_ci.providers.base import (
     DeployResult,
     ProviderContext,

@@ -5,8 +5,9 @@
         n = emu.create_pull("acme/web", title="[HOTFIX] x", head="hotfix/x", author="bob")
         gh = Github(base_url=emu.url, auth=Auth.Token("x"))
 
-The Python methods below set the scene and read the state back as the same JSON the API
-serves; the routes live in ``routes_*.py``, the HTTP server in ``server.py``.
+The Python methods below set the scene; those that read the state back as the same JSON the
+API serves are in ``readers.py``; the routes live in ``routes_*.py``, the HTTP server in
+``server.py``.
 """
 
 from __future__ import annotations
@@ -18,18 +19,11 @@ from types import TracebackType
 from typing import Any
 
 from hotfix_ci.errors import UsageError
-from hotfix_ci.testing import (
-    routes_checks,
-    routes_deploy,
-    routes_git,
-    routes_issues,
-    routes_pulls,
-    routes_releases,
-    routes_reviews,
-)
+from hotfix_ci.testing import routes_git, routes_issues, routes_pulls, routes_reviews
 from hotfix_ci.testing.contract import validate_response
 from hotfix_ci.testing.faults import Fault, FaultSet
-from hotfix_ci.testing.objects import ACTIONS_BOT, issue
+from hotfix_ci.testing.objects import ACTIONS_BOT
+from hotfix_ci.testing.readers import StateReaders
 from hotfix_ci.testing.routes_base import ApiError
 from hotfix_ci.testing.server import Dispatcher, RecordedRequest, _Server
 from hotfix_ci.testing.state import PERMISSION_LEVELS, Issue, Store
@@ -38,7 +32,7 @@ __all__ = ["Fault", "FaultSet", "GitHubEmulator", "RecordedRequest"]
 JSON = dict[str, Any]
 
 
-class GitHubEmulator:
+class GitHubEmulator(StateReaders):
     """GitHub's REST API for one process: start it, point PyGithub at ``url``, assert."""
 
     def __init__(
@@ -280,78 +274,7 @@ class GitHubEmulator:
             routes_git.create_ref(state, f"refs/tags/{tag}", target)
             return target
 
-    # -- reading the state back (the JSON the API serves) -----------------------------------
-    def comments(self, repo: str, number: int) -> list[JSON]:
-        with self._store.lock:
-            state, base = self._store.repo(repo), self._base()
-            ids = self._issue(repo, number).comment_ids
-            return [
-                routes_issues.comment_json(base, self._store, state, state.comments[i]) for i in ids
-            ]
-
-    def check_runs(self, repo: str) -> list[JSON]:
-        with self._store.lock:
-            state = self._store.repo(repo)
-            runs = state.check_runs.values()
-            return [routes_checks.run_json(self._base(), self._store, state, run) for run in runs]
-
-    def refs(self, repo: str) -> list[JSON]:
-        with self._store.lock:
-            state = self._store.repo(repo)
-            return [routes_git.ref_json(self._base(), state, name) for name in sorted(state.refs)]
-
-    def releases(self, repo: str) -> list[JSON]:
-        with self._store.lock:
-            state = self._store.repo(repo)
-            found = sorted(state.releases.values(), key=lambda r: r["id"], reverse=True)
-            return [
-                routes_releases.release_json(self._base(), self._store, state, r) for r in found
-            ]
-
-    def deployments(self, repo: str) -> list[JSON]:
-        with self._store.lock:
-            state = self._store.repo(repo)
-            found = sorted(state.deployments.values(), key=lambda d: d["id"], reverse=True)
-            return [
-                routes_deploy.deployment_json(self._base(), self._store, state, d) for d in found
-            ]
-
-    def deployment_statuses(self, repo: str, deployment_id: int) -> list[JSON]:
-        with self._store.lock:
-            state = self._store.repo(repo)
-            found = reversed(state.deployment_statuses.get(deployment_id, []))
-            return [routes_deploy.status_json(self._base(), self._store, state, s) for s in found]
-
-    def issues(self, repo: str) -> list[JSON]:
-        """Issues that are not pull requests, oldest first."""
-        with self._store.lock:
-            state = self._store.repo(repo)
-            found = [i for i in state.issues.values() if i.pull is None]
-            return [issue(self._base(), self._store, state, i) for i in found]
-
-    def pulls(self, repo: str) -> list[JSON]:
-        """Every pull request, open or closed, oldest first."""
-        with self._store.lock:
-            state = self._store.repo(repo)
-            found = [i for i in state.issues.values() if i.pull is not None]
-            return [routes_pulls.pull_json(self._base(), self._store, state, i) for i in found]
-
-    def file_content(self, repo: str, path: str, *, ref: str | None = None) -> str | None:
-        with self._store.lock:
-            state = self._store.repo(repo)
-            sha = state.resolve(ref or state.default_branch)
-            return None if sha is None else state.commits[sha].tree.get(path)
-
     # -- helpers -----------------------------------------------------------------------------
-    def _base(self) -> str:
-        return self._server.base_url if self._server is not None else "http://127.0.0.1"
-
-    def _issue(self, repo: str, number: int) -> Issue:
-        found = self._store.repo(repo).issues.get(number)
-        if found is None:
-            raise UsageError(f"{repo} has no issue or pull request #{number}")
-        return found
-
     def _pull(self, repo: str, number: int) -> Issue:
         found = self._issue(repo, number)
         if found.pull is None:

@@ -9,11 +9,12 @@ otherwise 404). Move it to routes_issues.py and delete it from here when the emu
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from hotfix_ci.testing import objects, routes_base
+from hotfix_ci.testing import GitHubEmulator, objects, routes_base
 from hotfix_ci.testing.routes_base import Request, Response, paginate, repo_of, route
 from hotfix_ci.testing.state import Store
 from tests.integration.gate_helpers import REPO, Result, base_env, run
@@ -47,8 +48,28 @@ def _list_issues(store: Store, req: Request) -> Response:
     return paginate(req, found, lambda i: objects.issue(req.base_url, store, repo, i))
 
 
-if not any(r.method == "GET" and r.pattern.pattern.endswith("/issues$") for r in routes_base.ROUTES):
+if not any(
+    r.method == "GET" and r.pattern.pattern.endswith("/issues$") for r in routes_base.ROUTES
+):
     route("GET", r"{repo}/issues", "issues=read")(_list_issues)
+
+
+# GitHub's OpenAPI types pull-request-simple's labels[].description as a plain string, yet
+# GitHub (and the emulator) send null for a label without one. Reported to the lead; only
+# this one known mismatch is tolerated, every other violation still fails the test.
+_KNOWN = "/commits/{commit_sha}/pulls 200: $[0].labels["
+
+
+def checked_emulator() -> Iterator[GitHubEmulator]:
+    """The body of each release test module's ``emu`` fixture."""
+    with GitHubEmulator() as emulator:
+        yield emulator
+        other = [
+            v
+            for v in emulator.contract_violations
+            if not (_KNOWN in v and v.endswith("description: None is not of type 'string'"))
+        ]
+        assert other == [], "\n".join(other)
 
 
 def scene(emu: Any, *, labels: tuple[str, ...] = ("hotfix", "P1"), **pull: Any) -> str:

@@ -1,0 +1,71 @@
+"""The demo's merge-and-release stage: merge the approved hotfix PR, run ``release``, show the
+tag, the GitHub Release and the deploy matrix, then re-run it to show it creates nothing.
+
+It continues the gate stage of :mod:`hotfix_ci.commands.demo` (PR #1 in acme/shop, approved,
+with v1.4.2 on main) and leaves the tag on ``demo.release_tag`` for the deploy stage.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from hotfix_ci.commands.release import ReleaseArgs, execute
+
+if TYPE_CHECKING:
+    from hotfix_ci.commands.demo import Demo
+
+REPO = "acme/shop"
+WRITES = ("POST", "PATCH", "PUT", "DELETE")
+
+
+def _read_outputs(path: Path) -> dict[str, str]:
+    """``name<<DELIMITER`` blocks of a ``$GITHUB_OUTPUT`` file."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    found: dict[str, str] = {}
+    index = 0
+    while index < len(lines):
+        name, _, delimiter = lines[index].partition("<<")
+        end = lines.index(delimiter, index + 1)
+        found[name] = "\n".join(lines[index + 1 : end])
+        index = end + 1
+    return found
+
+
+def _run_release(demo: Demo, sha: str, outputs: Path) -> int:
+    buffer = io.StringIO()
+    env = {**demo.env, "GITHUB_OUTPUT": str(outputs)}
+    code = execute(ReleaseArgs(sha=sha, workdir=demo.workdir, format="text"), env, buffer)
+    for line in buffer.getvalue().splitlines():
+        demo.say(f"   {line}")
+    demo.say(f"   (exit code {code})")
+    return code
+
+
+def release_stage(demo: Demo) -> int:
+    emu = demo.emu
+    demo.step("5. alice merges PR #1; the release job runs `hotfix-ci release`")
+    sha = emu.merge_pull(REPO, 1, merged_by="alice")
+    outputs = demo.workdir / "release-outputs.txt"
+    outputs.write_text("", encoding="utf-8")
+    code = _run_release(demo, sha, outputs)
+    if code != 0:
+        return code
+    values = _read_outputs(outputs)
+    tag = values["tag"]
+    ref = next(r for r in emu.refs(REPO) if r["ref"] == f"refs/tags/{tag}")
+    demo.say()
+    demo.say(f"   tag {tag}: an annotated tag object ({ref['object']['type']}) on {sha[:7]}")
+    for release in emu.releases(REPO)[:1]:
+        demo.say(f"   GitHub Release {release['name']}, notes from the PR description:")
+        for line in (release["body"] or "").splitlines()[:12]:
+            demo.say(f"     | {line}")
+    demo.say(f"   matrix output for the deploy job: {values['matrix']}")
+    demo.step("6. the release job is re-run (say, after a flaky deploy): nothing is created twice")
+    emu.clear_requests()
+    code = _run_release(demo, sha, outputs)
+    writes = [r for r in emu.requests if r.method in WRITES]
+    demo.say(f"   write requests on the re-run: {len(writes)}")
+    demo.release_tag = tag  # type: ignore[attr-defined]  # read by the deploy stage
+    return code
