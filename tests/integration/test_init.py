@@ -17,7 +17,8 @@ def test_init_writes_valid_config_and_workflows(tmp_path: Path) -> None:
     assert cfg.pull_request.base == ("main", "release")
     gate = yaml.safe_load((tmp_path / ".github/workflows/hotfix-pr-gate.yml").read_text())
     step = gate["jobs"]["gate"]["steps"][1]
-    assert step["uses"] == ACTION.split(" ", maxsplit=1)[0] and step["with"]["command"] == "check-pr"
+    assert step["uses"] == ACTION.split(" ", maxsplit=1)[0]
+    assert step["with"]["command"] == "check-pr"
     assert "require the 'hotfix-ci / PR gate' check" in res.stdout
 
 
