@@ -29,7 +29,7 @@ from typing import Any
 from hotfix_ci import proc
 from hotfix_ci.errors import ProcessError
 from hotfix_ci.providers._cli import last_line
-from hotfix_ci.providers._ssh_keys import identity_file, known_hosts_file
+from hotfix_ci.providers._ssh_keys import KEY_ENV, identity_file, known_hosts_file
 from hotfix_ci.providers.base import (
     DeployResult,
     ProviderContext,
@@ -44,7 +44,7 @@ SETTINGS_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "title": "compose-ssh provider settings",
     "description": "Check out the release tag in a clone on a host over ssh and run "
-    "`docker compose up -d` there. Key: `identity_file` or the SSH_PRIVATE_KEY variable.",
+    f"`docker compose up -d` there. Key: `identity_file` or the {KEY_ENV} variable.",
     "type": "object",
     "additionalProperties": False,
     "required": ["host", "user", "directory"],
@@ -61,7 +61,7 @@ SETTINGS_SCHEMA: dict[str, Any] = {
         "identity_file": {
             "type": "string",
             "description": "Private key file on the runner; without it the key is read from "
-            "the SSH_PRIVATE_KEY environment variable.",
+            f"the {KEY_ENV} environment variable.",
         },
         "known_hosts": {
             "type": "string",
