@@ -49,7 +49,8 @@ OPERATION_IDS = (
     "repos/create-deployment", "repos/list-deployments", "repos/get-deployment",
     "repos/create-deployment-status", "repos/list-deployment-statuses", "repos/get-content",
     "repos/create-or-update-file-contents", "repos/get-branch", "users/get-authenticated",
-    "rate-limit/get",
+    "rate-limit/get", "issues/list-for-repo", "checks/get", "repos/get-release",
+    "issues/remove-label", "issues/delete-comment", "pulls/merge",
 )  # fmt: skip
 # Error bodies are validated even where an operation does not reference these.
 ERROR_SCHEMAS = ("basic-error", "validation-error", "validation-error-simple")

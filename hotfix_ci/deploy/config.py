@@ -72,7 +72,8 @@ class DeployConfig:
 def _choices(what: str, known: list[str], wanted: str) -> str:
     if not known:
         return f"add it under deploy.environments in .github/hotfix.yml (no {what} configured)"
-    close = difflib.get_close_matches(wanted, known, n=1)
+    starts = [name for name in known if name.startswith(wanted) or wanted.startswith(name)]
+    close = starts or difflib.get_close_matches(wanted, known, n=1)
     prefix = f"did you mean {close[0]!r}? " if close else ""
     return f"{prefix}configured {what}: {', '.join(known)}"
 

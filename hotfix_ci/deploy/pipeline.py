@@ -25,7 +25,6 @@ from hotfix_ci.actions_io import ActionsIO
 from hotfix_ci.deploy import history
 from hotfix_ci.deploy.config import Environment, ProviderSpec, substitute
 from hotfix_ci.deploy.report import Console, Recorded
-from hotfix_ci.deploy.rollback import human_needed, perform_rollback
 from hotfix_ci.deploy.runtime import DeployStopped, Recorder
 from hotfix_ci.deploy.signals import StopFlag
 from hotfix_ci.errors import ExitCode, HotfixError, ProcessError
@@ -235,76 +234,6 @@ class DeployPipeline:
         *,
         step: str,
     ) -> None:
-        tag, name = self.release.tag, self.req.spec.name
-        self.console.step(step, False, reason)
-        manual = f"hotfix-ci rollback --environment {self.env_cfg.name} --provider {name}"
-        if not self.env_cfg.rollback_on_failure:
-            self.recorder.status(record, "failure", f"{tag} failed; rollback disabled")
-            return self.report.finish(
-                "failed",
-                1,
-                f"{reason}; rollback.on_failure is false, so {tag} stays live",
-                tag,
-                hint=f"roll back by hand if users are affected: `{manual}`",
-            )
-        if point is None:
-            self.recorder.status(record, "failure", f"{tag} failed; nothing to roll back to")
-            return self.report.finish(
-                "rollback_failed",
-                6,
-                f"ROLLBACK FAILED: a human must act now on {self.env_cfg.name} / {name}.\n"
-                f"  failing release: {tag} ({reason})\n  attempted: nothing; no rollback point "
-                "(the provider reported nothing live and the log holds no earlier release)",
-                tag,
-                hint=f"deploy a known good tag by hand: `{manual} --to TAG`",
-            )
-        result = perform_rollback(self.provider, point, self.env_cfg, self.env, self.console)
-        after = f"rolled back to {point.ref}" if result.ok else "ROLLBACK FAILED"
-        self.recorder.status(record, "failure", f"{reason} -> {after}")
-        if previous_tag is None:
-            self.console.warn("the rollback has no Deployment record: its release tag is unknown")
-            rollback_record = None
-        else:
-            back = Release(
-                tag=previous_tag,
-                version=history.version_from_tag(previous_tag),
-                sha="",
-                environment=self.env_cfg.name,
-            )
-            body = history.payload(
-                provider=name,
-                provider_type=self.req.spec.type,
-                release=back,
-                previous=None,
-                previous_tag=tag,
-                rollback_of=tag,
-                point=point,
-                run_url=self.recorder.log_url,
-            )
-            rollback_record = self.recorder.create(
-                "rollback",
-                ref=previous_tag,
-                environment=self.env_cfg,
-                payload=body,
-                description=f"automatic rollback of {tag} to {previous_tag} via {name}",
-            )
-        state = "success" if result.ok else "failure"
-        url = self.env_cfg.url if result.ok else None
-        self.recorder.status(rollback_record, state, f"rollback of {tag}: {result.detail}", url)
-        if result.ok:
-            return self.report.finish(
-                "rolled_back",
-                5,
-                f"{tag} failed ({reason}); rolled back to {point.description}, and its gates pass",
-                result.live,
-                hint=f"{point.ref} serves users; fix {tag} in a new hotfix PR",
-            )
-        message, hint = human_needed(
-            environment=self.env_cfg.name,
-            provider=name,
-            attempted=f"rollback to {point.description} (ref {point.ref})",
-            result=result,
-            failed_release=f"{tag} ({reason})",
-            manual_tag=previous_tag,
-        )
-        self.report.finish("rollback_failed", 6, message, result.live, hint=hint)
+        from hotfix_ci.deploy.recovery import fail_and_roll_back
+
+        fail_and_roll_back(self, record, reason, point, previous_tag, step=step)

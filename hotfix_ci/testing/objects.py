@@ -154,7 +154,8 @@ def label(base: str, repo: Repo, name: str) -> JSON:
         "node_id": node_id("LA_", label_id),
         "url": f"{base}/repos/{repo.full_name}/labels/{name}",
         "name": name,
-        "description": None,
+        # pull-request-simple types it as a string (GitHub itself sends null): "" fits all
+        "description": "",
         "color": "ededed",
         "default": False,
     }

@@ -111,6 +111,15 @@ def get_issue(store: Store, req: Request) -> Response:
     return Response(200, objects.issue(req.base_url, store, repo, item))
 
 
+@route("GET", r"{repo}/issues", "issues=read")
+def list_issues(store: Store, req: Request) -> Response:
+    """issues/list-for-repo: issues and pull requests, filtered by state (default open)."""
+    repo = repo_of(store, req)
+    state = req.query.get("state", "open")
+    found = [i for i in repo.issues.values() if state in ("all", i.state)]
+    return paginate(req, found, lambda i: objects.issue(req.base_url, store, repo, i))
+
+
 @route("POST", r"{repo}/issues", "issues=write")
 def create_issue(store: Store, req: Request) -> Response:
     repo = repo_of(store, req)

@@ -91,8 +91,9 @@ def test_second_gate_failing_alone_also_rolls_back(scene: Scene) -> None:
 def test_failing_before_check_stops_before_any_deployment(scene: Scene) -> None:
     deployed(scene, GOOD)
     check = scene.tmp / "validate.py"
-    check.write_text("import sys\nprint('env', sys.argv[1], 'lacks DB_URL', file=sys.stderr)\n"
-                     "sys.exit(3)\n")
+    check.write_text(
+        "import sys\nprint('env', sys.argv[1], 'lacks DB_URL', file=sys.stderr)\nsys.exit(3)\n"
+    )
     scene.environment["before"] = [[sys.executable, str(check), "{environment}"]]
     scene.write_config()
     result = scene.deploy(NEW)
@@ -135,7 +136,9 @@ def test_failed_rollback_exits_6_and_names_what_is_live(scene: Scene) -> None:
     )
     assert scene.live() == BAD
     assert scene.history()[-1] == (
-        GOOD, f"automatic rollback of {BAD} to {GOOD} via app", ["failure"]
+        GOOD,
+        f"automatic rollback of {BAD} to {GOOD} via app",
+        ["failure"],
     )
 
 

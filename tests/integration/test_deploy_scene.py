@@ -19,8 +19,13 @@ from hotfix_ci.proc import run as run_process
 from tests.integration.gate_helpers import REPO, Result, base_env, run
 
 TAGS = ("hotfix-v1.4.1", "hotfix-v1.4.2", "hotfix-v1.4.3", "hotfix-v1.4.4")
-FAST_WATCH = {"initial_delay": 0, "interval": 0.05, "duration": 0.25, "failure_limit": 2,
-              "timeout": 1}
+FAST_WATCH = {
+    "initial_delay": 0,
+    "interval": 0.05,
+    "duration": 0.25,
+    "failure_limit": 2,
+    "timeout": 1,
+}
 
 
 class Scene:
@@ -38,8 +43,12 @@ class Scene:
             "url": "https://shop.example.com",
             "providers": [{"name": "app", "type": "command", "with": command_settings(self.state)}],
             "gates": [
-                {"name": "health", "type": "http", "url": service.url,
-                 "expect": {"status": 200, "json": {"status": "healthy"}}},
+                {
+                    "name": "health",
+                    "type": "http",
+                    "url": service.url,
+                    "expect": {"status": 200, "json": {"status": "healthy"}},
+                },
             ],
             "watch": dict(FAST_WATCH),
             "rollback": {"on_failure": True},
@@ -53,8 +62,9 @@ class Scene:
         (folder / "hotfix.yml").write_text(json.dumps(config, indent=2))
 
     def env(self, **extra: str) -> dict[str, str]:
-        return base_env(self.emu, self.tmp, GITHUB_RUN_ID="42", GITHUB_SERVER_URL="https://github.com",
-                        **extra)
+        return base_env(
+            self.emu, self.tmp, GITHUB_RUN_ID="42", GITHUB_SERVER_URL="https://github.com", **extra
+        )
 
     def cli(self, args: list[str], **extra: str) -> Result:
         return run(args, self.env(**extra), self.tmp)

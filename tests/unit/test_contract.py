@@ -29,6 +29,8 @@ PULL = "/repos/acme/web/pulls/7"
 PULL_LABEL = "GET /repos/{owner}/{repo}/pulls/{pull_number} 200"
 
 REQUIRED_OPERATIONS = {
+    "issues/list-for-repo", "checks/get", "repos/get-release", "issues/remove-label",
+    "issues/delete-comment", "pulls/merge",
     "repos/get", "pulls/get", "pulls/list", "pulls/create", "pulls/update", "pulls/list-files",
     "pulls/list-reviews", "pulls/list-commits", "issues/get", "issues/create", "issues/update",
     "issues/list-labels-on-issue", "issues/add-labels", "issues/list-events",

@@ -135,3 +135,12 @@ def test_render_version_text_for_a_repository_without_releases() -> None:
         "previous: none",
         "scheme: patch, read from no release yet: the 0.1.0 baseline",
     ]
+
+
+def test_deploy_matrix_reads_the_parsed_deploy_config() -> None:
+    from hotfix_ci.deploy.config import parse_deploy
+
+    parsed = parse_deploy(
+        {"environments": {"production": {"providers": [{"name": "web", "type": "command"}]}}}
+    )
+    assert deploy_matrix(parsed) == {"include": [{"environment": "production", "provider": "web"}]}
