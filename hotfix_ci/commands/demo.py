@@ -7,6 +7,7 @@ the way an on-call engineer would, and shows what they would see at each step.
 from __future__ import annotations
 
 import io
+import re
 import secrets
 from collections.abc import Callable
 from pathlib import Path
@@ -53,6 +54,7 @@ class Demo:
         self.out = out
         self.workdir = workdir
         self.token = "ghs_demo" + secrets.token_hex(16)
+        self.steps = 0
         self.env = {
             "GITHUB_API_URL": emu.url,
             "GITHUB_REPOSITORY": REPO,
@@ -63,8 +65,11 @@ class Demo:
         self.out.write(text + "\n")
 
     def step(self, title: str) -> None:
+        """A numbered heading; stages may number their own titles, the demo renumbers them."""
+        self.steps += 1
         self.say()
-        self.say(f"== {title} ==")
+        bare = re.sub(r"^\d+\.\s*", "", title)
+        self.say(f"== {self.steps}. {bare} ==")
 
     def gate(self, number: int) -> int:
         buffer = io.StringIO()
@@ -119,8 +124,20 @@ class Demo:
         return code
 
 
+def default_stages() -> tuple[Callable[[Demo], int], ...]:
+    from hotfix_ci.commands.demo_release import release_stage
+
+    stages: list[Callable[[Demo], int]] = [Demo.run_gate_stage, release_stage]
+    try:
+        from hotfix_ci.commands.demo_deploy import deploy_stage
+    except ImportError:  # the deploy stage lands with the deploy commands
+        return tuple(stages)
+    stages.append(deploy_stage)
+    return tuple(stages)
+
+
 def run_demo(out: TextIO, stages: tuple[Callable[[Demo], int], ...] | None = None) -> int:
-    """Run every stage; the exit code is the last stage's."""
+    """Run every stage; stop at the first that does not end as the procedure says."""
     import tempfile
 
     from hotfix_ci.testing import GitHubEmulator
@@ -129,7 +146,7 @@ def run_demo(out: TextIO, stages: tuple[Callable[[Demo], int], ...] | None = Non
     with tempfile.TemporaryDirectory(prefix="hotfix-ci-demo-") as tmp, GitHubEmulator() as emu:
         demo = Demo(emu, out, Path(tmp))
         code = 0
-        for stage in stages or (Demo.run_gate_stage,):
+        for stage in stages or default_stages():
             code = stage(demo)
             if code != 0:
                 out.write(f"\ndemo stopped: stage {stage.__name__} ended with exit code {code}\n")
