@@ -88,12 +88,57 @@ def compile_path_patterns(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
     return pathspec.GitIgnoreSpec.from_lines(patterns)
 
 
+_KEY_PATH = re.compile(r"^(deploy(?:\.[A-Za-z0-9_-]+|\[\d+\])*): (.+)$", re.DOTALL)
+
+
+def _split_key_path(message: str) -> tuple[tuple[PathPart, ...], str]:
+    """``deploy.environments.prod.providers[1].name: text`` -> (path parts, text)."""
+    match = _KEY_PATH.match(message)
+    if not match:
+        return ("deploy",), message
+    parts: list[PathPart] = []
+    for name, index in re.findall(r"([A-Za-z0-9_-]+)|\[(\d+)\]", match.group(1)):
+        parts.append(int(index) if index else name)
+    return tuple(parts), match.group(2)
+
+
+def _deploy_problems(deploy: Mapping[str, Any]) -> Iterator[Problem]:
+    """What the deploy section's own parser rejects, and provider types that do not exist."""
+    if not deploy:
+        return
+    from hotfix_ci.deploy.config import parse_deploy
+    from hotfix_ci.errors import ConfigError
+    from hotfix_ci.providers.registry import provider_factory
+
+    try:
+        parsed = parse_deploy(dict(deploy))
+    except ConfigError as exc:
+        path, message = _split_key_path(exc.message)
+        yield Problem(path, message, exc.hint)
+        return
+    for env_name, environment in parsed.environments.items():
+        for index, spec in enumerate(environment.providers):
+            try:
+                provider_factory(spec.type)
+            except ConfigError as exc:
+                where: tuple[PathPart, ...] = (
+                    "deploy",
+                    "environments",
+                    env_name,
+                    "providers",
+                    index,
+                    "type",
+                )
+                yield Problem(where, exc.message, exc.hint)
+
+
 def check_semantics(raw: Mapping[str, Any]) -> list[Problem]:
     """Problems the schema cannot see; tolerates wrong types (the schema reports those)."""
     return list(_semantic_problems(raw))
 
 
 def _semantic_problems(raw: Mapping[str, Any]) -> Iterator[Problem]:
+    yield from _deploy_problems(_section(raw, "deploy"))
     pull = _section(raw, "pull_request")
     title = pull.get("title")
     if isinstance(title, str):

@@ -63,3 +63,29 @@ def fill_release(template: str, release: Release) -> str:
     for key in RELEASE_KEYS:
         template = template.replace("{" + key + "}", getattr(release, key))
     return template
+
+
+def timeout_schema(description: str, default: float) -> dict[str, Any]:
+    """A provider's ``timeout``: seconds, or a duration such as ``5m`` or ``1h30m``."""
+    from hotfix_ci.gates.durations import DURATION_PATTERN
+
+    return {
+        "oneOf": [
+            {"type": "number", "exclusiveMinimum": 0},
+            {"type": "string", "pattern": DURATION_PATTERN},
+        ],
+        "default": default,
+        "description": f"{description} Seconds, or a duration such as 5m.",
+    }
+
+
+def timeout_seconds(value: object, default: float, *, where: str) -> float:
+    """``value`` (seconds or a duration string) in seconds; ``default`` when unset."""
+    from hotfix_ci.gates.durations import parse_duration
+
+    if value is None or value == "":
+        return float(default)
+    seconds = parse_duration(value, where)
+    if seconds <= 0:
+        raise ConfigError(f"{where}: must be more than 0 seconds, got {value!r}")
+    return seconds

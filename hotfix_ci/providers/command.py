@@ -9,12 +9,13 @@ release's tag as the rollback point. Other brace text (JSON, ``${VAR}``) is left
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from typing import Any
 
 from hotfix_ci.errors import ConfigError
-from hotfix_ci.providers._checks import RELEASE_KEYS
+from hotfix_ci.providers._checks import RELEASE_KEYS, timeout_schema, timeout_seconds
 from hotfix_ci.providers._cli import run_cli
 from hotfix_ci.providers.base import (
     DeployResult,
@@ -60,12 +61,9 @@ SETTINGS_SCHEMA: dict[str, Any] = {
             "additionalProperties": {"type": "string"},
             "description": "Extra environment variables for the commands.",
         },
-        "timeout": {
-            "type": "integer",
-            "minimum": 1,
-            "default": DEFAULT_TIMEOUT,
-            "description": "Seconds each command may run before it is stopped.",
-        },
+        "timeout": timeout_schema(
+            "Time each command may run before it is stopped.", DEFAULT_TIMEOUT
+        ),
     },
 }
 
@@ -113,7 +111,12 @@ class CommandProvider:
         if not isinstance(extra, Mapping):
             raise ConfigError("command provider 'env' must be a mapping of strings")
         self.env = {**context.env, **{str(k): str(v) for k, v in extra.items()}}
-        self.timeout = int(settings.get("timeout") or DEFAULT_TIMEOUT)
+        # whole seconds: they end up in CLI flags such as --timeout=300s
+        self.timeout = math.ceil(
+            timeout_seconds(
+                settings.get("timeout"), DEFAULT_TIMEOUT, where="command provider with.timeout"
+            )
+        )
 
     def current(self) -> RollbackPoint | None:
         if self.current_argv is None:

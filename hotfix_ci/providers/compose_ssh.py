@@ -28,6 +28,7 @@ from typing import Any
 
 from hotfix_ci import proc
 from hotfix_ci.errors import ProcessError
+from hotfix_ci.providers._checks import timeout_schema, timeout_seconds
 from hotfix_ci.providers._cli import last_line
 from hotfix_ci.providers._ssh_keys import KEY_ENV, identity_file, known_hosts_file
 from hotfix_ci.providers.base import (
@@ -83,12 +84,7 @@ SETTINGS_SCHEMA: dict[str, Any] = {
             "items": {"type": "string"},
             "description": "Services to bring up (default: all).",
         },
-        "timeout": {
-            "type": "number",
-            "exclusiveMinimum": 0,
-            "default": 600,
-            "description": "Seconds one remote step (fetch, checkout, up) may take.",
-        },
+        "timeout": timeout_schema("Time one remote step (fetch, checkout, up) may take.", 600),
         "connect_timeout": {
             "type": "integer",
             "minimum": 1,
@@ -123,7 +119,9 @@ class ComposeSshProvider:
         self._user = str(settings["user"])
         self._port = int(settings.get("port", 22))
         self._directory = str(settings["directory"])
-        self._timeout = float(settings.get("timeout", 600))
+        self._timeout = timeout_seconds(
+            settings.get("timeout"), 600, where="compose_ssh provider with.timeout"
+        )
         self._connect_timeout = int(settings.get("connect_timeout", 15))
         self._up = ["docker", "compose"]
         if settings.get("compose_file"):

@@ -15,6 +15,7 @@ Commands, as documented:
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from hotfix_ci.providers._checks import (
@@ -22,6 +23,8 @@ from hotfix_ci.providers._checks import (
     fill_release,
     require_secret,
     required_setting,
+    timeout_schema,
+    timeout_seconds,
 )
 from hotfix_ci.providers._cli import run_cli
 from hotfix_ci.providers.base import (
@@ -59,12 +62,9 @@ SETTINGS_SCHEMA: dict[str, Any] = {
             "enum": STRATEGIES,
             "description": "Machine replacement strategy (--strategy).",
         },
-        "timeout": {
-            "type": "integer",
-            "minimum": 1,
-            "default": DEFAULT_TIMEOUT,
-            "description": "Seconds a flyctl call may take before it is stopped.",
-        },
+        "timeout": timeout_schema(
+            "Time a flyctl call may take before it is stopped.", DEFAULT_TIMEOUT
+        ),
     },
 }
 
@@ -80,7 +80,12 @@ class FlyProvider:
         self._ctx = context
         self.app = required_setting(settings, "app", provider="fly")
         self.image_template = required_setting(settings, "image", provider="fly")
-        self.timeout = int(settings.get("timeout") or DEFAULT_TIMEOUT)
+        # whole seconds: they end up in CLI flags such as --timeout=300s
+        self.timeout = math.ceil(
+            timeout_seconds(
+                settings.get("timeout"), DEFAULT_TIMEOUT, where="fly provider with.timeout"
+            )
+        )
         self._deploy_flags: list[str] = []
         if settings.get("config"):
             self._deploy_flags += ["--config", str(settings["config"])]

@@ -24,7 +24,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from hotfix_ci.providers._checks import require_secret
+from hotfix_ci.providers._checks import require_secret, timeout_schema, timeout_seconds
 from hotfix_ci.providers._http import RETRY_ATTEMPTS, RETRY_WAIT, RestApi, RestClient
 from hotfix_ci.providers.base import (
     DeployResult,
@@ -80,12 +80,7 @@ SETTINGS_SCHEMA: dict[str, Any] = {
             "default": 5,
             "description": "Seconds between two reads of a build's or release's status.",
         },
-        "timeout": {
-            "type": "number",
-            "exclusiveMinimum": 0,
-            "default": 900,
-            "description": "Seconds to wait for a build and its release to succeed.",
-        },
+        "timeout": timeout_schema("Time to wait for a build and its release to succeed.", 900),
     },
 }
 
@@ -102,7 +97,9 @@ class HerokuProvider:
         self._image = settings.get("docker_image")
         self._process_types = [str(t) for t in settings.get("process_types", ["web"])]
         self._poll_interval = float(settings.get("poll_interval", 5))
-        self._timeout = float(settings.get("timeout", 900))
+        self._timeout = timeout_seconds(
+            settings.get("timeout"), 900, where="heroku provider with.timeout"
+        )
         if bool(self._source_url) == bool(self._image):
             raise ProviderError(
                 f"Heroku app {self._app}: set exactly one of `source_url` and `docker_image`",

@@ -18,10 +18,17 @@ Commands, as documented:
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
-from hotfix_ci.providers._checks import check_point_type, fill_release, required_setting
+from hotfix_ci.providers._checks import (
+    check_point_type,
+    fill_release,
+    required_setting,
+    timeout_schema,
+    timeout_seconds,
+)
 from hotfix_ci.providers._cli import run_cli
 from hotfix_ci.providers.base import (
     DeployResult,
@@ -64,12 +71,9 @@ SETTINGS_SCHEMA: dict[str, Any] = {
             "description": "Path of a kubeconfig file (--kubeconfig); by default KUBECONFIG "
             "or ~/.kube/config.",
         },
-        "timeout": {
-            "type": "integer",
-            "minimum": 1,
-            "default": DEFAULT_TIMEOUT,
-            "description": "Seconds to wait for a rollout (and for each kubectl call).",
-        },
+        "timeout": timeout_schema(
+            "Time to wait for a rollout (and for each kubectl call).", DEFAULT_TIMEOUT
+        ),
     },
 }
 
@@ -91,7 +95,12 @@ class KubernetesProvider:
         self.deployment = required_setting(settings, "deployment", provider="kubernetes")
         self.container = required_setting(settings, "container", provider="kubernetes")
         self.image_template = required_setting(settings, "image", provider="kubernetes")
-        self.timeout = int(settings.get("timeout") or DEFAULT_TIMEOUT)
+        # whole seconds: they end up in CLI flags such as --timeout=300s
+        self.timeout = math.ceil(
+            timeout_seconds(
+                settings.get("timeout"), DEFAULT_TIMEOUT, where="kubernetes provider with.timeout"
+            )
+        )
         self._kube_flags: list[str] = []
         if settings.get("context"):
             self._kube_flags += ["--context", str(settings["context"])]

@@ -22,7 +22,7 @@ import time
 from typing import Any
 
 from hotfix_ci.errors import ConfigError
-from hotfix_ci.providers._checks import check_point_type
+from hotfix_ci.providers._checks import check_point_type, timeout_schema, timeout_seconds
 from hotfix_ci.providers._railway_api import RailwayAPI
 from hotfix_ci.providers.base import (
     DeployResult,
@@ -55,12 +55,9 @@ SETTINGS_SCHEMA: dict[str, Any] = {
             "default": DEFAULT_API_URL,
             "description": "GraphQL endpoint of the public API.",
         },
-        "timeout": {
-            "type": "integer",
-            "minimum": 1,
-            "default": DEFAULT_TIMEOUT,
-            "description": "Seconds to wait for a deployment to become SUCCESS.",
-        },
+        "timeout": timeout_schema(
+            "Time to wait for a deployment to become SUCCESS.", DEFAULT_TIMEOUT
+        ),
         "poll_interval": {
             "type": "number",
             "exclusiveMinimum": 0,
@@ -108,7 +105,9 @@ class RailwayProvider:
                 )
             ids[key] = value
         self.project_id, self.environment_id, self.service_id = ids.values()
-        self.timeout = float(settings.get("timeout") or DEFAULT_TIMEOUT)
+        self.timeout = timeout_seconds(
+            settings.get("timeout"), DEFAULT_TIMEOUT, where="railway provider with.timeout"
+        )
         self.poll_interval = float(settings.get("poll_interval") or 5)
         url = settings.get("api_url") or context.env.get(API_URL_ENV) or DEFAULT_API_URL
         self.api = RailwayAPI(str(url), context.env)

@@ -24,7 +24,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from hotfix_ci.providers._checks import require_secret
+from hotfix_ci.providers._checks import require_secret, timeout_schema, timeout_seconds
 from hotfix_ci.providers._http import RETRY_ATTEMPTS, RETRY_WAIT, RestApi, RestClient
 from hotfix_ci.providers.base import (
     DeployResult,
@@ -71,12 +71,7 @@ SETTINGS_SCHEMA: dict[str, Any] = {
             "default": 5,
             "description": "Seconds between two reads of a deploy's status.",
         },
-        "timeout": {
-            "type": "number",
-            "exclusiveMinimum": 0,
-            "default": 900,
-            "description": "Seconds to wait for a deploy or rollback to become live.",
-        },
+        "timeout": timeout_schema("Time to wait for a deploy or rollback to become live.", 900),
     },
 }
 
@@ -91,7 +86,9 @@ class RenderProvider:
         self._service = str(settings["service_id"])
         self._image_url = settings.get("image_url")
         self._poll_interval = float(settings.get("poll_interval", 5))
-        self._timeout = float(settings.get("timeout", 900))
+        self._timeout = timeout_seconds(
+            settings.get("timeout"), 900, where="render provider with.timeout"
+        )
         base = settings.get("api_url") or context.env.get(API_URL_ENV) or DEFAULT_API_URL
         self._api = RestClient(
             RENDER_API,

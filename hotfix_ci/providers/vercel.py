@@ -12,6 +12,9 @@ Commands, as documented:
 - ``vercel rollback <url|id> --timeout 300s``: https://vercel.com/docs/cli/rollback
 - ``vercel promote <url|id> --yes --timeout 300s``: https://vercel.com/docs/cli/promote
 - ``--scope``: https://vercel.com/docs/cli/global-options
+- ``project`` is passed as ``VERCEL_PROJECT_ID`` (a project name or ID), which the CLI reads
+  instead of a ``.vercel`` link: https://vercel.com/docs/cli/link; its production domain
+  defaults to ``<project>.vercel.app``, the domain Vercel assigns to a project's production
 - The CLI reads ``VERCEL_TOKEN`` from the environment, so the token never goes into argv
   (``--token`` would put it in the process list and logs):
   https://github.com/vercel-labs/agent-skills (skill vercel-cli-with-tokens)
@@ -20,10 +23,16 @@ Commands, as documented:
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from hotfix_ci.errors import ConfigError
-from hotfix_ci.providers._checks import check_point_type, require_secret
+from hotfix_ci.providers._checks import (
+    check_point_type,
+    require_secret,
+    timeout_schema,
+    timeout_seconds,
+)
 from hotfix_ci.providers._cli import run_cli
 from hotfix_ci.providers.base import (
     DeployResult,
@@ -43,12 +52,17 @@ SETTINGS_SCHEMA: dict[str, Any] = {
     "description": "Deploy the checked-out release to Vercel production with the vercel CLI.",
     "type": "object",
     "additionalProperties": False,
-    "required": ["production_url"],
+    "anyOf": [{"required": ["production_url"]}, {"required": ["project"]}],
     "properties": {
+        "project": {
+            "type": "string",
+            "description": "Vercel project name or ID (passed as VERCEL_PROJECT_ID); "
+            "not needed when the checkout is linked (.vercel/project.json).",
+        },
         "production_url": {
             "type": "string",
             "description": "Production domain (e.g. shop.example.com); the deployment it "
-            "points to is what is live.",
+            "points to is what is live. Default: <project>.vercel.app.",
         },
         "scope": {"type": "string", "description": "Team slug (--scope)."},
         "path": {
@@ -56,12 +70,7 @@ SETTINGS_SCHEMA: dict[str, Any] = {
             "default": ".",
             "description": "Project directory, relative to the checkout.",
         },
-        "timeout": {
-            "type": "integer",
-            "minimum": 1,
-            "default": DEFAULT_TIMEOUT,
-            "description": "Seconds a vercel call may take (build included).",
-        },
+        "timeout": timeout_schema("Time a vercel call may take (build included).", DEFAULT_TIMEOUT),
     },
 }
 
@@ -75,14 +84,24 @@ class VercelProvider:
         settings = context.settings
         self.name = context.name
         self._ctx = context
-        domain = settings.get("production_url")
+        project = settings.get("project")
+        domain = settings.get("production_url") or (f"{project}.vercel.app" if project else None)
         if not isinstance(domain, str) or not domain:
             raise ConfigError(
-                "vercel provider 'production_url' is missing",
-                hint="set `production_url:` to the production domain under `with:`",
+                "vercel provider needs `project` or `production_url`",
+                hint="set `project:` (the Vercel project) or `production_url:` (its production "
+                "domain) under `with:`",
             )
+        self._env = dict(context.env)
+        if project:
+            self._env["VERCEL_PROJECT_ID"] = str(project)
         self.domain = domain.removeprefix("https://").rstrip("/")
-        self.timeout = int(settings.get("timeout") or DEFAULT_TIMEOUT)
+        # whole seconds: they end up in CLI flags such as --timeout=300s
+        self.timeout = math.ceil(
+            timeout_seconds(
+                settings.get("timeout"), DEFAULT_TIMEOUT, where="vercel provider with.timeout"
+            )
+        )
         self.project_dir = context.workdir / str(settings.get("path") or ".")
         self._scope = ["--scope", str(settings["scope"])] if settings.get("scope") else []
 
@@ -175,7 +194,7 @@ class VercelProvider:
         )
         return run_cli(
             ["vercel", *args],
-            env=self._ctx.env,
+            env=self._env,
             cwd=cwd or self._ctx.workdir,
             timeout=self.timeout,
             failed=f"vercel could not {what}",

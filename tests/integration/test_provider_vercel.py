@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from hotfix_ci.errors import ConfigError
 from hotfix_ci.providers.base import ProviderContext, ProviderError, Release, RollbackPoint
 from hotfix_ci.providers.vercel import create
 from tests.standins import JsonState, install, path_env
@@ -139,3 +140,27 @@ def test_rollback_to_an_unknown_deployment_fails_clearly(tmp_path: Path, vercel:
         make(tmp_path).rollback(point)
     assert "roll back to https://shop-9999.vercel.app" in info.value.message
     assert "not eligible" in info.value.message
+
+
+def test_project_setting_without_production_url(tmp_path: Path, vercel: JsonState):
+    state = vercel.load()
+    state["domain"] = "shop.vercel.app"
+    state["aliases"] = {"shop.vercel.app": "dpl_0001"}
+    vercel.save(state)
+    provider = make(tmp_path, production_url=None, project="shop")
+    point = provider.current()
+    assert point is not None and point.ref == "dpl_0001"
+    provider.deploy(RELEASE)
+    after = provider.current()
+    assert after is not None and after.ref != "dpl_0001"
+
+
+def test_unknown_project_is_reported(tmp_path: Path, vercel: JsonState):
+    provider = make(tmp_path, project="nope")
+    with pytest.raises(ProviderError, match="Project not found"):
+        provider.deploy(RELEASE)
+
+
+def test_neither_project_nor_production_url(tmp_path: Path, vercel: JsonState):
+    with pytest.raises(ConfigError, match="needs `project` or `production_url`"):
+        make(tmp_path, production_url=None)

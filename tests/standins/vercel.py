@@ -5,7 +5,8 @@ Accepts ([--scope S] anywhere; --timeout as ``--timeout=T`` or ``--timeout T``):
   inspect URL|ID|DOMAIN --format=json [--wait]
   rollback URL|ID [--timeout T]         pins the production domain to that deployment
   promote URL|ID [--yes] [--timeout T]  moves the domain and unpins it
-Needs VERCEL_TOKEN in the environment; refuses ``--token`` / ``-t``.
+Needs VERCEL_TOKEN in the environment; refuses ``--token`` / ``-t``; a VERCEL_PROJECT_ID
+other than the state's project is refused like an unknown project.
 State: {"project": NAME, "domain": DOMAIN, "scope": S, "deployments": {ID: {...}},
 "aliases": {DOMAIN: ID}, "pinned": bool, "faults": {"hang", "build_fail", "garbage"},
 "calls": [...]}.
@@ -66,6 +67,9 @@ def main(argv: list[str], env: Mapping[str, str], state_path: str) -> int:
         return fail(
             'Error: No existing credentials found. Please run `vercel login` or pass "--token"'
         )
+    project = env.get("VERCEL_PROJECT_ID")
+    if project is not None and project != state.get("project"):
+        return fail(f'Error: Project not found ({{"VERCEL_PROJECT_ID":"{project}"}})')
     args = list(argv)
     scope = _pop_value(args, "--scope")
     if scope is not None and scope != state.get("scope"):

@@ -58,7 +58,9 @@ release:
   delete_branch: false
   back_merge: ["develop"]
 deploy:
-  environments: {production: {provider: fly}}
+  environments:
+    production:
+      providers: [{name: web, type: fly, with: {app: acme-web, image: "registry.fly.io/acme-web:{tag}"}}]
 """
 
 
@@ -154,7 +156,19 @@ def test_full_config_round_trips_into_the_dataclasses() -> None:
         delete_branch=False,
         back_merge=("develop",),
     )
-    assert config.deploy == {"environments": {"production": {"provider": "fly"}}}
+    assert config.deploy == {
+        "environments": {
+            "production": {
+                "providers": [
+                    {
+                        "name": "web",
+                        "type": "fly",
+                        "with": {"app": "acme-web", "image": "registry.fly.io/acme-web:{tag}"},
+                    }
+                ]
+            }
+        }
+    }
 
 
 def test_given_severities_replace_the_default_set() -> None:

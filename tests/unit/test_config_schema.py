@@ -55,16 +55,26 @@ def _objects(node: Any, where: str = "#") -> list[tuple[str, dict[str, Any]]]:
     return found
 
 
-def test_every_object_is_closed_except_deploy() -> None:
-    schema = config_schema()
-    for where, node in _objects(schema):
+# Free-form by design: a provider's `with:` before its type is known, request headers, and
+# the JSON subset a health answer must contain.
+OPEN_OBJECTS = ("/with", "/headers", "/json")
+# A gate entry only names its `type`; the branch for that type (under allOf/then) is closed.
+DISPATCHERS = ("/gates/items",)
+
+
+def test_every_object_is_closed() -> None:
+    for where, node in _objects(config_schema()):
+        if where.endswith(OPEN_OBJECTS + DISPATCHERS) or "/if/" in where:
+            continue
         assert node.get("additionalProperties") is False, where
-    assert schema["properties"]["deploy"] == {
-        "title": "Deployment",
-        "description": schema["properties"]["deploy"]["description"],
-        "type": "object",
-        "default": {},
-    }
+
+
+def test_committed_schema_matches_the_generated_deploy_section() -> None:
+    from hotfix_ci.config.deploy_schema import deploy_schema
+
+    assert config_schema()["properties"]["deploy"] == deploy_schema(), (
+        "hotfix.schema.json is out of date: run python scripts/build_config_schema.py"
+    )
 
 
 def test_every_key_has_a_title_and_description() -> None:
@@ -103,8 +113,8 @@ def test_schema_defaults_are_the_dataclass_defaults() -> None:
             assert _as_json(getattr(severity, key)) == expected, f"{severity.name}.{key}"
 
 
-def test_there_are_two_examples() -> None:
-    assert {p.parts[-3] for p in EXAMPLES} == {"minimal", "full"}
+def test_the_minimal_and_full_examples_exist() -> None:
+    assert {"minimal", "full"} <= {p.parts[-3] for p in EXAMPLES}
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.parts[-3])

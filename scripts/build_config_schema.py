@@ -1,0 +1,32 @@
+"""Write the generated ``deploy`` part into hotfix_ci/config/hotfix.schema.json.
+
+    python scripts/build_config_schema.py
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from hotfix_ci.config.deploy_schema import deploy_schema
+
+SCHEMA = Path(__file__).resolve().parent.parent / "hotfix_ci" / "config" / "hotfix.schema.json"
+
+
+def build(current: dict) -> dict:
+    updated = dict(current)
+    updated["properties"] = {**current["properties"], "deploy": deploy_schema()}
+    return updated
+
+
+def main() -> int:
+    current = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    SCHEMA.write_text(json.dumps(build(current), indent=2, ensure_ascii=False) + "\n",
+                      encoding="utf-8")
+    print(f"wrote {SCHEMA}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
