@@ -13,7 +13,7 @@ from typing import Any
 
 import requests
 
-from hotfix_ci.providers._http import new_session, send_with_retries
+from hotfix_ci.providers._http import new_session, rest_transient, send_with_retries
 from hotfix_ci.providers.base import ProviderError
 
 RETRY_HINT = "Railway may be having an incident (status.railway.com); re-run the job"
@@ -52,9 +52,10 @@ class RailwayAPI:
                     headers=self.headers,
                     timeout=self.request_timeout,
                 ),
-                # Every request error is retried, read timeouts of mutations included: the
-                # behaviour this provider has always had (see the refactor report).
-                retry_if=lambda _exc: True,
+                # GraphQL sends everything as POST: a query may be retried after a read
+                # timeout, a mutation may not (Railway may have started the deploy already,
+                # and a second one would race it).
+                retry_if=rest_transient("GET" if query.lstrip().startswith("query") else "POST"),
                 attempts=self.attempts,
                 wait=0.25,
                 max_wait=4,

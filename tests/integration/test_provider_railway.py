@@ -166,3 +166,24 @@ def test_missing_ids_are_config_errors(railway: RailwayStandin):
     with pytest.raises(ConfigError) as info:
         make(railway, service_id="")
     assert "service_id" in info.value.message
+
+
+def test_a_mutation_whose_answer_timed_out_is_not_sent_again(railway: RailwayStandin):
+    provider = make(railway)
+    provider.api.request_timeout = 0.3
+    railway.stall_next = [1.0]  # the deploy mutation is handled, its answer comes too late
+    with pytest.raises(ProviderError):
+        provider.deploy(RELEASE)
+    mutations = [r for r in railway.requests if "mutation" in str(r.get("query"))]
+    assert len(mutations) == 1
+
+
+def test_a_query_whose_answer_timed_out_is_retried(railway: RailwayStandin):
+    railway.seed("c" * 40)
+    provider = make(railway)
+    provider.api.request_timeout = 0.3
+    railway.stall_next = [1.0]
+    point = provider.current()
+    assert point is not None
+    queries = [r for r in railway.requests if str(r.get("query")).lstrip().startswith("query")]
+    assert len(queries) == 2

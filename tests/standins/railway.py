@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -52,6 +53,7 @@ class RailwayStandin:
         self.fail_next: list[int] = []
         self.build_fail = False
         self.garbage = False  # answer 200 with an HTML page instead of JSON
+        self.stall_next: list[float] = []  # seconds to sit on a request after handling it
         self.rollback_returns_bool = False  # the older schema: deploymentRollback: Boolean!
         self.requests: list[dict[str, Any]] = []
         self.lock = threading.Lock()
@@ -197,6 +199,9 @@ def _handler(standin: RailwayStandin) -> type[BaseHTTPRequestHandler]:
                 return
             with standin.lock:
                 code, payload = standin.handle(self.headers, body)
+                stall = standin.stall_next.pop(0) if standin.stall_next else 0.0
+            # Handled, but the answer comes late: the client sees a read timeout.
+            time.sleep(stall)
             self._send(code, payload)
 
         def do_GET(self) -> None:
