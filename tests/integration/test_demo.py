@@ -1,0 +1,29 @@
+"""`hotfix-ci demo`: the README's first command plays the whole procedure and exits 0."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def test_demo_runs_every_stage() -> None:
+    res = subprocess.run(
+        [sys.executable, "-m", "hotfix_ci", "demo"],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    out = res.stdout
+    assert res.returncode == 0, out[-3000:] + res.stderr[-3000:]
+    # the gate fails, then passes once the PR is fixed and approved by someone else
+    assert "FAILED, 5 problem(s) to fix" in out
+    assert "bob approved their own pull request, which does not count" in out
+    assert '"[HOTFIX] Fix login 500s" (P1): passed.' in out
+    # merge and release, and a re-run that creates nothing
+    assert "hotfix-v1.4.3" in out
+    assert "write requests on the re-run: 0" in out
+    # deploy, a failing gate, the automatic rollback
+    assert "rolled back to hotfix-v1.4.3" in out
+    assert "demo finished: every stage behaved as the procedure says." in out
+    assert "Traceback" not in out + res.stderr
