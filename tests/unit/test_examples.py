@@ -8,10 +8,15 @@ Regenerate the example workflows after a template change with
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import re
 import shutil
 import subprocess
 import sys
+import threading
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -19,11 +24,13 @@ import yaml
 
 from hotfix_ci.config import load_config, validate_config_text
 from hotfix_ci.deploy.config import DeployConfig, check_provider_settings, parse_deploy
+from hotfix_ci.gates import HttpGate
 from hotfix_ci.gates.watch import header_variables
 from hotfix_ci.workflows import WorkflowSettings, render_all
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
+SAMPLE_APP = EXAMPLES / "sample-app"
 # The action as `hotfix-ci init --action` takes it: pinned by commit, version in a comment.
 ACTION = "hotfix-ci/hotfix-ci@93a7e0c2f4be58fc2e62558de408d184f6e20e2a # v0.1.0"
 # The variables each example's deploy step passes from secrets: what the provider (or its
@@ -95,7 +102,7 @@ def test_every_example_config_loads_with_its_deploy_section(config: Path) -> Non
     for environment in deploy.environments.values():
         for spec in environment.providers:
             check_provider_settings(spec)
-    if config.parent.parent.name in PROVIDER_EXAMPLES + ["sample-app"]:
+    if config.parent.parent.name in [*PROVIDER_EXAMPLES, "sample-app"]:
         assert deploy.environments, f"{config} deploys nowhere"
 
 
@@ -179,6 +186,51 @@ def test_readme_config_examples_load() -> None:
         for environment in deploy.environments.values():
             for spec in environment.providers:
                 check_provider_settings(spec)
+
+
+def _sample_app_module() -> object:
+    spec = importlib.util.spec_from_file_location("sample_app_example", SAMPLE_APP / "app.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _get(url: str) -> tuple[int, dict[str, str]]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as answer:
+            return answer.status, json.loads(answer.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read())
+
+
+def test_sample_app_serves_the_release_its_configured_deploy_made_live(tmp_path: Path) -> None:
+    """The sample config's deploy command and app.py agree: what the tool deploys is what
+    /health reports, and a tag marked bad fails the config's gate expectation."""
+    environment = parse_deploy(load_config(SAMPLE_APP / ".github" / "hotfix.yml").deploy)
+    production = environment.environment("production")
+    deploy_argv = [
+        sys.executable if arg == "python" else arg.replace("{tag}", "hotfix-v1.4.3")
+        for arg in production.provider("shop").settings["deploy"]
+    ]
+    subprocess.run(deploy_argv, cwd=tmp_path, check=True, capture_output=True, timeout=60)
+    state = tmp_path / "service-state.json"
+    server = _sample_app_module().serve(state, 0)  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/health"
+        gate = production.gates[0]
+        assert isinstance(gate, HttpGate)
+        assert gate.expect.status == (200,) and gate.expect.json == {"status": "healthy"}
+        assert _get(url) == (200, {"status": "healthy", "version": "hotfix-v1.4.3"})
+        data = json.loads(state.read_text())
+        state.write_text(json.dumps({**data, "bad": ["hotfix-v1.4.3"]}))
+        assert _get(url)[0] == 500
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
 
 
 def write_examples() -> None:
