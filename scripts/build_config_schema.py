@@ -1,6 +1,6 @@
 """Write the generated ``deploy`` part into hotfix_ci/config/hotfix.schema.json.
 
-    python scripts/build_config_schema.py
+python scripts/build_config_schema.py
 """
 
 from __future__ import annotations
@@ -22,8 +22,9 @@ def build(current: dict) -> dict:
 
 def main() -> int:
     current = json.loads(SCHEMA.read_text(encoding="utf-8"))
-    SCHEMA.write_text(json.dumps(build(current), indent=2, ensure_ascii=False) + "\n",
-                      encoding="utf-8")
+    SCHEMA.write_text(
+        json.dumps(build(current), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     print(f"wrote {SCHEMA}")
     return 0
 

@@ -12,9 +12,9 @@ from hotfix_ci.actions_io import ActionsIO
 from hotfix_ci.config import load_config
 from hotfix_ci.deploy.config import Environment, ProviderSpec, check_provider_settings, parse_deploy
 from hotfix_ci.deploy.report import Console, Recorded
-from hotfix_ci.errors import ExitCode, GitHubAPIError, HotfixError
+from hotfix_ci.errors import ConfigError, ExitCode, GitHubAPIError, HotfixError
 from hotfix_ci.gates import secret_values
-from hotfix_ci.providers.base import Provider, ProviderContext
+from hotfix_ci.providers.base import Provider, ProviderContext, ProviderError
 
 if TYPE_CHECKING:
     from hotfix_ci.github_api.client import GitHubClient
@@ -79,7 +79,13 @@ def build_provider(
         workdir=workdir,
         log=log,
     )
-    return provider_factory(spec.type)(context)
+    factory = provider_factory(spec.type)
+    try:
+        return factory(context)
+    except ProviderError as exc:
+        # Raised while reading settings (a missing key file, a bad combination): the
+        # config is at fault, not hotfix-ci, so it is a usage error (exit 2), not exit 3.
+        raise ConfigError(f"{spec.where or spec.name}: {exc.message}", hint=exc.hint) from exc
 
 
 class Recorder:

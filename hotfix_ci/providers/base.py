@@ -77,9 +77,11 @@ class DeployResult:
 
 @dataclass(frozen=True, kw_only=True)
 class ProviderContext:
-    """What a provider is built from. ``settings`` already has {tag}, {version}, {sha},
-    {environment} substituted; ``env`` is the environment to read secrets from and to pass
-    to the provider's CLI (never read os.environ directly)."""
+    """What a provider is built from. ``settings`` are the config's ``with:`` block as
+    written: a provider replaces {tag}, {version}, {sha} and {environment} itself, per
+    release (``_checks.fill_release``), since a rollback must not see the new release's
+    values. ``env`` is the environment to read secrets from and to pass to the provider's
+    CLI (never read os.environ directly)."""
 
     name: str
     type: str

@@ -24,7 +24,12 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from hotfix_ci.providers._checks import require_secret, timeout_schema, timeout_seconds
+from hotfix_ci.providers._checks import (
+    fill_release,
+    require_secret,
+    timeout_schema,
+    timeout_seconds,
+)
 from hotfix_ci.providers._http import RETRY_ATTEMPTS, RETRY_WAIT, RestApi, RestClient
 from hotfix_ci.providers.base import (
     DeployResult,
@@ -131,7 +136,8 @@ class HerokuProvider:
 
     def deploy(self, release: Release) -> DeployResult:
         if self._image:
-            updates = [{"type": t, "docker_image": str(self._image)} for t in self._process_types]
+            image = fill_release(str(self._image), release)
+            updates = [{"type": t, "docker_image": image} for t in self._process_types]
             self._api.call(
                 "PATCH", f"/apps/{self._app}/formation", json={"updates": updates},
                 headers={"Accept": DOCKER_RELEASES},
@@ -140,7 +146,7 @@ class HerokuProvider:
             if not newest:
                 raise ProviderError(f"Heroku app {self._app} has no release after the update")
             return self._wait_release(str(newest[0]["id"]), f"container release of {release.tag}")
-        blob = {"url": str(self._source_url), "version": release.sha}
+        blob = {"url": fill_release(str(self._source_url), release), "version": release.sha}
         build = self._api.call("POST", f"/apps/{self._app}/builds", json={"source_blob": blob})
         build_id = _field(build, "id")
         self._log(f"heroku: build {build_id} of {release.tag} started")

@@ -24,7 +24,12 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from hotfix_ci.providers._checks import require_secret, timeout_schema, timeout_seconds
+from hotfix_ci.providers._checks import (
+    fill_release,
+    require_secret,
+    timeout_schema,
+    timeout_seconds,
+)
 from hotfix_ci.providers._http import RETRY_ATTEMPTS, RETRY_WAIT, RestApi, RestClient
 from hotfix_ci.providers.base import (
     DeployResult,
@@ -113,7 +118,11 @@ class RenderProvider:
         return None
 
     def deploy(self, release: Release) -> DeployResult:
-        body = {"imageUrl": str(self._image_url)} if self._image_url else {"commitId": release.sha}
+        body = (
+            {"imageUrl": fill_release(str(self._image_url), release)}
+            if self._image_url
+            else {"commitId": release.sha}
+        )
         created = self._api.call("POST", f"/services/{self._service}/deploys", json=body)
         self._log(f"render: triggered deploy {_id(created)} of {release.tag}")
         return self._wait_live(_id(created), f"deploy of {release.tag}")

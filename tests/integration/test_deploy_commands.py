@@ -127,3 +127,25 @@ def test_cancelled_watch_still_writes_the_final_status(scene: Scene) -> None:
     assert time.monotonic() - started < 10
     assert scene.history()[-1][2] == ["in_progress", "error"]
     assert "interrupted by SIGINT" in result.stderr
+
+
+def test_a_provider_that_cannot_be_set_up_is_a_config_error(scene: Scene) -> None:
+    scene.environment["providers"] = [
+        {
+            "name": "app",
+            "type": "compose-ssh",
+            "with": {
+                "host": "127.0.0.1",
+                "user": "deploy",
+                "directory": "/srv/app",
+                "identity_file": str(scene.tmp / "id_ed25519"),
+                "known_hosts": str(scene.tmp / "missing_known_hosts"),
+            },
+        }
+    ]
+    scene.write_config()
+    res = scene.deploy(NEW)
+    assert res.exit_code == 2, res.stdout + res.stderr
+    assert "deploy.environments.production.providers[0]" in res.stderr
+    assert "known_hosts" in res.stderr
+    assert scene.emu.deployments("acme/web") == []

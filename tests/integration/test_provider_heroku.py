@@ -189,3 +189,16 @@ def test_settings_schema_describes_every_key() -> None:
     assert not Draft202012Validator(schema).is_valid(
         {"app": "acme-api", "source_url": "u", "docker_image": "sha256:1"}
     )
+
+
+def test_release_placeholders_are_replaced_in_the_source_url(
+    tmp_path: Path, api: HerokuAPIStandin
+) -> None:
+    api.seed_release("Deploy 1111111", "build:old")
+    template = "https://codeload.example.test/acme/api/tar.gz/{tag}?sha={sha}"
+    make(tmp_path, api, source_url=template).deploy(release())
+    blob = {
+        "url": f"https://codeload.example.test/acme/api/tar.gz/hotfix-v2.0.1?sha={SHA}",
+        "version": SHA,
+    }
+    assert ("POST", f"/apps/{APP}/builds", {"source_blob": blob}) in api.requests

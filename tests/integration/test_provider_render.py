@@ -183,3 +183,13 @@ def test_settings_schema_describes_every_key() -> None:
         {"service_id": "srv-abc123", "image_url": "ghcr.io/a/b:{tag}"}
     )
     assert not Draft202012Validator(schema).is_valid({"service_id": "srv-abc123", "serviceId": "x"})
+
+
+def test_release_placeholders_are_replaced_in_the_image_url(
+    tmp_path: Path, api: RenderAPIStandin
+) -> None:
+    settings = {"service_id": SERVICE, "api_url": api.url, "image_url": "ghcr.io/acme/api:{tag}"}
+    rel = release()
+    make(tmp_path, settings).deploy(rel)
+    body = {"imageUrl": f"ghcr.io/acme/api:{rel.tag}"}
+    assert ("POST", f"/v1/services/{SERVICE}/deploys", body) in api.requests

@@ -177,12 +177,15 @@ def test_dry_run_writes_nothing_and_says_what_it_would_do(emu: Any, tmp_path: Pa
     assert tag_names(emu) == ["v1.4.2"]
 
 
+CMD = "type: command, with: {deploy: [./deploy.sh], rollback: [./rollback.sh]}"
+
+
 def test_deploy_matrix_comes_from_the_config(emu: Any, tmp_path: Path) -> None:
     write_config(
         tmp_path,
         "deploy:\n  environments:\n    production:\n      providers:\n"
-        "        - name: kubernetes\n        - name: vercel\n    staging:\n"
-        "      providers:\n        - name: fly\n",
+        f"        - {{name: kubernetes, {CMD}}}\n        - {{name: vercel, {CMD}}}\n"
+        f"    staging:\n      providers:\n        - {{name: fly, {CMD}}}\n",
     )
     data = as_json(release(emu, tmp_path, scene(emu)))
     assert data["matrix"] == {

@@ -132,9 +132,9 @@ def test_provider_settings_are_checked_against_the_provider_schema() -> None:
         name="app",
         type="command",
         where="x",
-        settings={"deploy": ["d"], "rollback": ["r"], "timeout": "5m"},
+        settings={"deploy": "./d.sh", "rollback": ["r"], "timeout": "5m"},
     )
-    with pytest.raises(ConfigError, match=r"x\.with\.timeout: '5m' is not of type 'integer'"):
+    with pytest.raises(ConfigError, match=r"x\.with\.deploy: './d.sh' is not of type 'array'"):
         check_provider_settings(wrong_type)
     check_provider_settings(
         ProviderSpec(name="app", type="command", settings={"deploy": ["d"], "rollback": ["r"]})
