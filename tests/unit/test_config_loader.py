@@ -60,7 +60,8 @@ release:
 deploy:
   environments:
     production:
-      providers: [{name: web, type: fly, with: {app: acme-web, image: "registry.fly.io/acme-web:{tag}"}}]
+      providers:
+        - {name: web, type: fly, with: {app: acme-web, image: "registry.fly.io/acme-web:{tag}"}}
 """
 
 
