@@ -149,3 +149,48 @@ def test_a_provider_that_cannot_be_set_up_is_a_config_error(scene: Scene) -> Non
     assert "deploy.environments.production.providers[0]" in res.stderr
     assert "known_hosts" in res.stderr
     assert scene.emu.deployments("acme/web") == []
+
+
+def test_sigterm_to_the_process_still_writes_the_final_status(scene: Scene) -> None:
+    """A cancelled Actions run sends SIGTERM to the step's process."""
+    import subprocess
+    import sys
+
+    assert scene.deploy(GOOD).exit_code == 0
+    scene.environment["watch"] = {
+        "initial_delay": 0,
+        "interval": 0.1,
+        "duration": 30,
+        "failure_limit": 2,
+        "timeout": 1,
+    }
+    scene.write_config()
+    env = {**os.environ, **scene.env()}
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "hotfix_ci",
+            "deploy",
+            "-e",
+            "production",
+            "-p",
+            "app",
+            "--ref",
+            NEW,
+        ],
+        cwd=scene.tmp,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 30
+    while scene.live() != NEW and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.3)
+    child.send_signal(signal.SIGTERM)
+    _, stderr = child.communicate(timeout=15)
+    assert child.returncode == 130, stderr
+    assert "interrupted by SIGTERM" in stderr
+    assert scene.history()[-1][2] == ["in_progress", "error"]
