@@ -213,29 +213,26 @@ def check_diff(ev: GateEvidence, cfg: HotfixConfig) -> tuple[list[Finding], int,
     return out, len(counted), lines
 
 
+def _not_gated(*, hotfix: bool, note: str) -> GateVerdict:
+    return GateVerdict(
+        hotfix=hotfix,
+        passed=True,
+        severity=None,
+        review_after_deploy=False,
+        findings=(),
+        files=0,
+        lines=0,
+        note=note,
+    )
+
+
 def evaluate(ev: GateEvidence, cfg: HotfixConfig) -> GateVerdict:
     pull = ev.pull
     if not is_hotfix(pull, cfg):
-        return GateVerdict(
-            hotfix=False,
-            passed=True,
-            severity=None,
-            review_after_deploy=False,
-            findings=(),
-            files=0,
-            lines=0,
-            note="not a hotfix pull request",
-        )
+        return _not_gated(hotfix=False, note="not a hotfix pull request")
     if pull.author.lower() in {a.lower() for a in cfg.pull_request.skip_authors}:
-        return GateVerdict(
-            hotfix=True,
-            passed=True,
-            severity=None,
-            review_after_deploy=False,
-            findings=(),
-            files=0,
-            lines=0,
-            note=f"{pull.author} is in pull_request.skip_authors: not gated",
+        return _not_gated(
+            hotfix=True, note=f"{pull.author} is in pull_request.skip_authors: not gated"
         )
     findings = check_shape(ev, cfg)
     sev_findings, sev = check_severity(ev, cfg)
