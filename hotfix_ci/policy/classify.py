@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fnmatch
 import re
 
 from hotfix_ci.config.model import HotfixConfig, SeverityConfig
@@ -10,7 +9,14 @@ from hotfix_ci.model import PullRequest
 
 
 def branch_matches(branch: str, pattern: str) -> bool:
-    return fnmatch.fnmatchcase(branch, pattern)
+    """The documented branch glob: ``*`` stays within one ``/`` segment, ``**`` crosses them
+    (the same matcher the config loader validates the pattern with)."""
+    from hotfix_ci.config.convert import branch_glob_regex
+
+    try:
+        return branch_glob_regex(pattern).fullmatch(branch) is not None
+    except ValueError:  # the loader rejects such patterns; never crash on one here
+        return False
 
 
 def is_hotfix(pull: PullRequest, cfg: HotfixConfig) -> bool:

@@ -259,3 +259,12 @@ def test_custom_severity_set_replaces_defaults() -> None:
     )
     v = evaluate(ev, cfg)
     assert v.passed and v.severity == "SEV1"
+
+
+def test_branch_glob_star_stays_within_a_segment() -> None:
+    from hotfix_ci.policy.classify import branch_matches
+
+    assert branch_matches("hotfix/login-500", "hotfix/*")
+    assert not branch_matches("hotfix/auth/login-500", "hotfix/*")
+    assert branch_matches("hotfix/auth/login-500", "hotfix/**")
+    assert not branch_matches("feature/hotfix/x", "hotfix/*")
