@@ -25,8 +25,15 @@ _VERSION = re.compile(
 )
 
 
+_DATE_VERSION = re.compile(r"\d{8}-\d{4}(?:-\d+)?$")
+
+
 def version_from_tag(tag: str) -> str:
-    """``hotfix-v1.4.3`` -> ``1.4.3``; a tag without a version is its own version."""
+    """``hotfix-v1.4.3`` -> ``1.4.3``; ``hotfix-20251022-1430`` (the date scheme) ->
+    ``20251022-1430``; a tag without a version is its own version."""
+    dated = _DATE_VERSION.search(tag)
+    if dated:
+        return dated.group(0)
     found = _VERSION.search(tag)
     return found.group(0) if found else tag
 

@@ -115,6 +115,9 @@ def test_version_from_tag() -> None:
     assert history.version_from_tag("v2.0.0-hotfix.1") == "2.0.0-hotfix.1"
     assert history.version_from_tag("hotfix-2026-11-22.1") == "2026-11-22.1"
     assert history.version_from_tag("release-x") == "release-x"
+    # the date scheme's tags
+    assert history.version_from_tag("hotfix-20251022-1430") == "20251022-1430"
+    assert history.version_from_tag("hotfix-20251022-1430-2") == "20251022-1430-2"
 
 
 def test_status_descriptions_fit_githubs_limit() -> None:
