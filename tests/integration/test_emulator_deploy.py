@@ -3,32 +3,12 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
 
 import pytest
-from github import Auth, Github, GithubException
+from github import GithubException
 
 from hotfix_ci.testing import GitHubEmulator
-
-REPO = "acme/web"
-
-
-@pytest.fixture
-def emu() -> Iterator[GitHubEmulator]:
-    with GitHubEmulator() as emulator:
-        emulator.create_repo(REPO)
-        yield emulator
-        assert emulator.contract_violations == []
-
-
-def client(emu: GitHubEmulator) -> Github:
-    return Github(
-        base_url=emu.url,
-        auth=Auth.Token("x"),
-        retry=None,
-        seconds_between_requests=0,
-        seconds_between_writes=0,
-    )
+from tests.integration.emulator_client import REPO, client
 
 
 def test_deployments_and_statuses_newest_first(emu: GitHubEmulator) -> None:

@@ -3,34 +3,14 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 
 import pytest
 import requests
-from github import Auth, Github, GithubException, RateLimitExceededException
+from github import GithubException, RateLimitExceededException
 from urllib3.util.retry import Retry
 
 from hotfix_ci.testing import Fault, GitHubEmulator
-
-REPO = "acme/web"
-
-
-@pytest.fixture
-def emu() -> Iterator[GitHubEmulator]:
-    with GitHubEmulator() as emulator:
-        emulator.create_repo(REPO)
-        yield emulator
-        assert emulator.contract_violations == []
-
-
-def client(emu: GitHubEmulator, retry: Retry | None = None) -> Github:
-    return Github(
-        base_url=emu.url,
-        auth=Auth.Token("x"),
-        retry=retry,
-        seconds_between_requests=0,
-        seconds_between_writes=0,
-    )
+from tests.integration.emulator_client import REPO, client
 
 
 def get(emu: GitHubEmulator, path: str, token: str | None = "x") -> requests.Response:
@@ -111,7 +91,7 @@ def test_error_fault_then_recovery_with_bounded_retry(emu: GitHubEmulator) -> No
     n = emu.create_pull(REPO, title="t", head="hotfix/x", author="bob")
     emu.faults.add(Fault(method="GET", path=r"/pulls/\d+$", status=502, times=2))
     retry = Retry(total=3, status_forcelist=[502], backoff_factor=0, allowed_methods=None)
-    assert client(emu, retry).get_repo(REPO).get_pull(n).number == n
+    assert client(emu, retry=retry).get_repo(REPO).get_pull(n).number == n
     assert [r.status for r in emu.requests if r.path.endswith(f"/pulls/{n}")] == [502, 502, 200]
 
 

@@ -2,34 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from github import Auth, Github, GithubException
+from github import GithubException
 
 from hotfix_ci.errors import UsageError
 from hotfix_ci.testing import GitHubEmulator
-
-REPO = "acme/web"
-
-
-@pytest.fixture
-def emu() -> Iterator[GitHubEmulator]:
-    with GitHubEmulator() as emulator:
-        emulator.create_repo(REPO)
-        yield emulator
-        assert emulator.contract_violations == []
-
-
-def client(emu: GitHubEmulator, per_page: int = 30) -> Github:
-    return Github(
-        base_url=emu.url,
-        auth=Auth.Token("x"),
-        retry=None,
-        per_page=per_page,
-        seconds_between_requests=0,
-        seconds_between_writes=0,
-    )
+from tests.integration.emulator_client import REPO, client
 
 
 def changed(count: int) -> list[dict[str, object]]:
