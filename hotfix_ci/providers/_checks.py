@@ -6,6 +6,7 @@ engineer looking at a failed deploy job, not at this code.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -89,3 +90,8 @@ def timeout_seconds(value: object, default: float, *, where: str) -> float:
     if seconds <= 0:
         raise ConfigError(f"{where}: must be more than 0 seconds, got {value!r}")
     return seconds
+
+
+def timeout_whole_seconds(value: object, default: float, *, where: str) -> int:
+    """:func:`timeout_seconds` rounded up, for CLI flags such as ``--timeout=300s``."""
+    return math.ceil(timeout_seconds(value, default, where=where))

@@ -9,13 +9,16 @@ release's tag as the rollback point. Other brace text (JSON, ``${VAR}``) is left
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping
 from typing import Any
 
 from hotfix_ci.errors import ConfigError
-from hotfix_ci.providers._checks import RELEASE_KEYS, timeout_schema, timeout_seconds
+from hotfix_ci.providers._checks import (
+    RELEASE_KEYS,
+    timeout_schema,
+    timeout_whole_seconds,
+)
 from hotfix_ci.providers._cli import run_cli
 from hotfix_ci.providers.base import (
     DeployResult,
@@ -111,11 +114,8 @@ class CommandProvider:
         if not isinstance(extra, Mapping):
             raise ConfigError("command provider 'env' must be a mapping of strings")
         self.env = {**context.env, **{str(k): str(v) for k, v in extra.items()}}
-        # whole seconds: they end up in CLI flags such as --timeout=300s
-        self.timeout = math.ceil(
-            timeout_seconds(
-                settings.get("timeout"), DEFAULT_TIMEOUT, where="command provider with.timeout"
-            )
+        self.timeout = timeout_whole_seconds(
+            settings.get("timeout"), DEFAULT_TIMEOUT, where="command provider with.timeout"
         )
 
     def current(self) -> RollbackPoint | None:

@@ -15,7 +15,6 @@ Commands, as documented:
 from __future__ import annotations
 
 import json
-import math
 from typing import Any
 
 from hotfix_ci.providers._checks import (
@@ -24,7 +23,7 @@ from hotfix_ci.providers._checks import (
     require_secret,
     required_setting,
     timeout_schema,
-    timeout_seconds,
+    timeout_whole_seconds,
 )
 from hotfix_ci.providers._cli import run_cli
 from hotfix_ci.providers.base import (
@@ -80,11 +79,8 @@ class FlyProvider:
         self._ctx = context
         self.app = required_setting(settings, "app", provider="fly")
         self.image_template = required_setting(settings, "image", provider="fly")
-        # whole seconds: they end up in CLI flags such as --timeout=300s
-        self.timeout = math.ceil(
-            timeout_seconds(
-                settings.get("timeout"), DEFAULT_TIMEOUT, where="fly provider with.timeout"
-            )
+        self.timeout = timeout_whole_seconds(
+            settings.get("timeout"), DEFAULT_TIMEOUT, where="fly provider with.timeout"
         )
         self._deploy_flags: list[str] = []
         if settings.get("config"):

@@ -18,7 +18,6 @@ Commands, as documented:
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +26,7 @@ from hotfix_ci.providers._checks import (
     fill_release,
     required_setting,
     timeout_schema,
-    timeout_seconds,
+    timeout_whole_seconds,
 )
 from hotfix_ci.providers._cli import run_cli
 from hotfix_ci.providers.base import (
@@ -95,11 +94,8 @@ class KubernetesProvider:
         self.deployment = required_setting(settings, "deployment", provider="kubernetes")
         self.container = required_setting(settings, "container", provider="kubernetes")
         self.image_template = required_setting(settings, "image", provider="kubernetes")
-        # whole seconds: they end up in CLI flags such as --timeout=300s
-        self.timeout = math.ceil(
-            timeout_seconds(
-                settings.get("timeout"), DEFAULT_TIMEOUT, where="kubernetes provider with.timeout"
-            )
+        self.timeout = timeout_whole_seconds(
+            settings.get("timeout"), DEFAULT_TIMEOUT, where="kubernetes provider with.timeout"
         )
         self._kube_flags: list[str] = []
         if settings.get("context"):

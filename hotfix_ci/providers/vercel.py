@@ -23,7 +23,6 @@ Commands, as documented:
 from __future__ import annotations
 
 import json
-import math
 from typing import Any
 
 from hotfix_ci.errors import ConfigError
@@ -31,7 +30,7 @@ from hotfix_ci.providers._checks import (
     check_point_type,
     require_secret,
     timeout_schema,
-    timeout_seconds,
+    timeout_whole_seconds,
 )
 from hotfix_ci.providers._cli import run_cli
 from hotfix_ci.providers.base import (
@@ -96,11 +95,8 @@ class VercelProvider:
         if project:
             self._env["VERCEL_PROJECT_ID"] = str(project)
         self.domain = domain.removeprefix("https://").rstrip("/")
-        # whole seconds: they end up in CLI flags such as --timeout=300s
-        self.timeout = math.ceil(
-            timeout_seconds(
-                settings.get("timeout"), DEFAULT_TIMEOUT, where="vercel provider with.timeout"
-            )
+        self.timeout = timeout_whole_seconds(
+            settings.get("timeout"), DEFAULT_TIMEOUT, where="vercel provider with.timeout"
         )
         self.project_dir = context.workdir / str(settings.get("path") or ".")
         self._scope = ["--scope", str(settings["scope"])] if settings.get("scope") else []
