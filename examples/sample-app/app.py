@@ -4,8 +4,8 @@ live (200 ``{"status": "healthy"}``, or 500 for a tag listed under ``bad``).
     python examples/sample-app/app.py [--port 8000] [STATE]   # STATE: service-state.json
 
 The state file is the one hotfix-ci's sample deploy tool writes
-(``python -m hotfix_ci.deploy.sample_app deploy|rollback|current STATE ...``); the answers
-are those of :class:`hotfix_ci.deploy.sample_app.SampleService`, which ``hotfix-ci demo``
+(``python -m hotfix_ci.commands.demo.sample_app deploy|rollback|current STATE ...``); the answers
+are those of :class:`hotfix_ci.commands.demo.sample_app.SampleService`, which ``hotfix-ci demo``
 runs in-process on a random port. This script only puts it on a port you choose.
 """
 
@@ -17,7 +17,7 @@ import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from hotfix_ci.deploy.sample_app import read_state
+from hotfix_ci.commands.demo.sample_app import read_state
 
 
 def health(state: Path) -> tuple[int, dict[str, str]]:

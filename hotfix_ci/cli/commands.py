@@ -91,7 +91,7 @@ def config_validate(path: str | None) -> None:
 @click.option("--dry-run", is_flag=True, help="Print what would be written.")
 def init(action_ref: str, base: tuple[str, ...], force: bool, dry_run: bool) -> None:
     """Write .github/hotfix.yml and the PR-gate, deploy and rollback workflows."""
-    from hotfix_ci.commands.init_cmd import InitArgs, execute
+    from hotfix_ci.commands.init import InitArgs, execute
 
     args = InitArgs(root=Path.cwd(), action=action_ref, base=base, force=force, dry_run=dry_run)
     run_command(lambda: execute(args, sys.stdout))

@@ -50,7 +50,7 @@ def deploy(
 
     Exit 0 healthy, 1 stopped before deploying, 5 failed and rolled back, 6 rollback failed.
     """
-    from hotfix_ci.deploy.commands import DeployArgs, execute_deploy
+    from hotfix_ci.commands.deploy import DeployArgs, execute_deploy
 
     args = DeployArgs(
         environment=environment,
@@ -74,7 +74,7 @@ def deploy(
 @FORMAT_OPTION
 def gate(environment: str, config_path: str | None, fmt: str | None) -> None:
     """Run only the health gates, on the configured watch schedule (exit 0 healthy, 1 not)."""
-    from hotfix_ci.deploy.commands import GateArgs, execute_gate
+    from hotfix_ci.commands.deploy import GateArgs, execute_gate
 
     args = GateArgs(
         environment=environment, config=_config(config_path), format=fmt, workdir=Path.cwd()
@@ -102,7 +102,7 @@ def rollback(
     token: str | None,
 ) -> None:
     """Roll an environment back to its last good release, or to --to TAG (exit 0 or 6)."""
-    from hotfix_ci.deploy.rollback_cmd import RollbackArgs, execute_rollback
+    from hotfix_ci.commands.rollback import RollbackArgs, execute_rollback
 
     args = RollbackArgs(
         environment=environment,

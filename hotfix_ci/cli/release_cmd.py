@@ -62,7 +62,7 @@ def version(kind: str, config_path: str | None, fmt: str) -> None:
 
     Reads the git tags (or release.version_from's file) without any API call.
     """
-    from hotfix_ci.commands.version_cmd import Kind, execute_version
+    from hotfix_ci.commands.version import Kind, execute_version
     from hotfix_ci.config import load_config
     from hotfix_ci.reports.release import render_version
 

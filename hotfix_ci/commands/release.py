@@ -2,7 +2,7 @@
 and hand the deploy matrix to the next job.
 
 Everything is read from the API at the merge commit (the release job may not have a full
-clone). Writes happen in :mod:`release_steps`' order, each skipped when already done, so a
+clone). Writes happen in :mod:`hotfix_ci.release.steps`' order, each skipped when already done, so a
 re-run after a failure completes the release and never creates anything twice.
 """
 
@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from hotfix_ci.commands.context import RunContext, resolve_context
-from hotfix_ci.commands.release_plan import (
+from hotfix_ci.release.plan import (
     deploy_matrix,
     parse_version_text,
     pick_pull,
@@ -26,7 +26,7 @@ from hotfix_ci.config import load_config
 from hotfix_ci.config.model import HotfixConfig
 from hotfix_ci.errors import ConfigError, ExitCode, GitHubAPIError, UsageError
 from hotfix_ci.policy.classify import is_hotfix, severity_of
-from hotfix_ci.release_notes import (
+from hotfix_ci.release.notes import (
     Commit,
     ReleaseNotesContext,
     parse_sections,
@@ -104,7 +104,7 @@ def release(
     client: GitHubClient, cfg: HotfixConfig, sha: str, *, dry_run: bool, now: datetime, server: str
 ) -> ReleaseReport:
     """Decide, then write what is missing; the report says what each step found or did."""
-    from hotfix_ci.commands import release_steps as steps_
+    from hotfix_ci.release import steps as steps_
     from hotfix_ci.github_api import releases as api
 
     chosen = pick_pull(api.pulls_for_commit(client, sha), sha, cfg)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from hotfix_ci.actions_io import ActionsIO
-from hotfix_ci.deploy.report import RunReport, render_json, render_markdown
+from hotfix_ci.reports.deploy import RunReport, render_json, render_markdown
 from hotfix_ci.deploy.runtime import GatesFailed, Interrupted
 from hotfix_ci.errors import (
     DeployRolledBack,

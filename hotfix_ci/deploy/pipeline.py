@@ -24,7 +24,7 @@ from hotfix_ci import proc
 from hotfix_ci.actions_io import ActionsIO
 from hotfix_ci.deploy import history
 from hotfix_ci.deploy.config import Environment, ProviderSpec, substitute
-from hotfix_ci.deploy.report import Console, Recorded
+from hotfix_ci.reports.deploy import Console, Recorded
 from hotfix_ci.deploy.runtime import DeployStopped, Recorder
 from hotfix_ci.deploy.signals import StopFlag
 from hotfix_ci.errors import ExitCode, HotfixError, ProcessError

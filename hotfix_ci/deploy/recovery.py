@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from hotfix_ci.deploy import history
-from hotfix_ci.deploy.report import Recorded
+from hotfix_ci.reports.deploy import Recorded
 from hotfix_ci.deploy.rollback import human_needed, perform_rollback
 from hotfix_ci.providers.base import Release, RollbackPoint
 

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from hotfix_ci.deploy.config import Environment
-from hotfix_ci.deploy.report import Console
+from hotfix_ci.reports.deploy import Console
 from hotfix_ci.errors import HotfixError
 from hotfix_ci.gates import ProbeResult, run_once
 from hotfix_ci.providers.base import Provider, RollbackPoint

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from hotfix_ci.actions_io import ActionsIO
 from hotfix_ci.config import load_config
 from hotfix_ci.deploy.config import Environment, ProviderSpec, check_provider_settings, parse_deploy
-from hotfix_ci.deploy.report import Console, Recorded
+from hotfix_ci.reports.deploy import Console, Recorded
 from hotfix_ci.errors import ConfigError, ExitCode, GitHubAPIError, HotfixError
 from hotfix_ci.gates import secret_values
 from hotfix_ci.providers.base import Provider, ProviderContext, ProviderError

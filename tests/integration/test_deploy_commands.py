@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from hotfix_ci.deploy.sample_app import SampleService
+from hotfix_ci.commands.demo.sample_app import SampleService
 from tests.integration.test_deploy_scene import Scene
 
 GOOD, NEW, BAD = "hotfix-v1.4.2", "hotfix-v1.4.3", "hotfix-v1.4.4"

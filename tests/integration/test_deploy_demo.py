@@ -6,7 +6,7 @@ import io
 from pathlib import Path
 
 from hotfix_ci.commands.demo import Demo
-from hotfix_ci.commands.demo_deploy import deploy_stage, next_tag
+from hotfix_ci.commands.demo.deploy_stage import deploy_stage, next_tag
 from hotfix_ci.testing import GitHubEmulator
 
 

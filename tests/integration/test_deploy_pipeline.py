@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from hotfix_ci.deploy.sample_app import SampleService
+from hotfix_ci.commands.demo.sample_app import SampleService
 from hotfix_ci.testing import Fault
 from tests.integration.test_deploy_scene import Scene
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import requests
 
-from hotfix_ci.deploy.sample_app import (
+from hotfix_ci.commands.demo.sample_app import (
     SampleService,
     command_settings,
     read_state,

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from hotfix_ci.commands.demo import Demo, run_demo
-from hotfix_ci.commands.demo_release import release_stage
+from hotfix_ci.commands.demo.release_stage import release_stage
 from tests.integration.gate_helpers import run
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from hotfix_ci.commands.version_cmd import (
+from hotfix_ci.commands.version import (
     execute_version,
     read_version_file,
     toml_version_fallback,

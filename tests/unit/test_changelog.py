@@ -7,7 +7,7 @@ import re
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
-from hotfix_ci.changelog import insert_release
+from hotfix_ci.release.changelog import insert_release
 
 VERSION, DATE = "9.9.9", "2025-10-22"
 HEADING = f"## [{VERSION}] - {DATE}"

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from hotfix_ci.release_notes import (
+from hotfix_ci.release.notes import (
     Commit,
     ReleaseNotesContext,
     parse_sections,

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from hotfix_ci.commands.release_plan import (
+from hotfix_ci.release.plan import (
     deploy_matrix,
     pick_pull,
     plan_version,

@@ -9,7 +9,7 @@ from semver import Version
 
 from hotfix_ci.config.model import ReleaseConfig
 from hotfix_ci.errors import ConfigError
-from hotfix_ci.versioning import latest_version, next_version, parse_tag
+from hotfix_ci.release.versioning import latest_version, next_version, parse_tag
 
 NOW = datetime(2025, 10, 22, 14, 30, tzinfo=timezone.utc)
 PATCH = ReleaseConfig()

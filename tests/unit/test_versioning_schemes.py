@@ -6,10 +6,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from hotfix_ci import suffix_version
+from hotfix_ci.release import suffix as suffix_version
 from hotfix_ci.config.model import ReleaseConfig
 from hotfix_ci.errors import ConfigError
-from hotfix_ci.versioning import NextVersion, latest_release, next_version, tag_name_problem
+from hotfix_ci.release.versioning import NextVersion, latest_release, next_version, tag_name_problem
 
 NOW = datetime(2025, 10, 22, 14, 30, 59, tzinfo=timezone.utc)
 SUFFIX = ReleaseConfig(scheme="suffix", token="q")

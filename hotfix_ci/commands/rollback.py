@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, TextIO
 
 from hotfix_ci.commands.context import RunContext, resolve_context
 from hotfix_ci.deploy import history
-from hotfix_ci.deploy.commands import progress_stream
+from hotfix_ci.commands.deploy import progress_stream
 from hotfix_ci.deploy.config import Environment, ProviderSpec, check_provider_settings
 from hotfix_ci.deploy.outcome import finish
-from hotfix_ci.deploy.report import Console, RunReport
+from hotfix_ci.reports.deploy import Console, RunReport
 from hotfix_ci.deploy.rollback import human_needed, perform_rollback
 from hotfix_ci.deploy.runtime import Recorder, build_provider, load_environment, mask_secrets
 from hotfix_ci.deploy.signals import stop_on_signals

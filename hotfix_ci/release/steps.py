@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from hotfix_ci import changelog
-from hotfix_ci.commands.release_plan import (
+from hotfix_ci.release import changelog
+from hotfix_ci.release.plan import (
     PlannedVersion,
     back_merge_branch,
     plan_version,

@@ -125,11 +125,11 @@ class Demo:
 
 
 def default_stages() -> tuple[Callable[[Demo], int], ...]:
-    from hotfix_ci.commands.demo_release import release_stage
+    from hotfix_ci.commands.demo.release_stage import release_stage
 
     stages: list[Callable[[Demo], int]] = [Demo.run_gate_stage, release_stage]
     try:
-        from hotfix_ci.commands.demo_deploy import deploy_stage
+        from hotfix_ci.commands.demo.deploy_stage import deploy_stage
     except ImportError:  # the deploy stage lands with the deploy commands
         return tuple(stages)
     stages.append(deploy_stage)

@@ -3,7 +3,7 @@
 No GitHub API: the versions come from the local git tags (``release.version_from: tags``) or
 a version file (``file:pyproject.toml`` -- ``[project].version`` or ``[tool.poetry].version``;
 ``file:package.json`` -- ``"version"``; any other file, e.g. ``file:VERSION`` -- its first
-non-empty line). The arithmetic is :mod:`hotfix_ci.versioning`'s. The date scheme always
+non-empty line). The arithmetic is :mod:`hotfix_ci.release.versioning`'s. The date scheme always
 reads tags: its versions live nowhere else.
 
 pyproject.toml is read with :mod:`tomllib` (https://docs.python.org/3/library/tomllib.html)
@@ -20,7 +20,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from hotfix_ci import gitrepo, versioning
+from hotfix_ci import gitrepo
+from hotfix_ci.release import versioning
 from hotfix_ci.config.model import ReleaseConfig
 from hotfix_ci.errors import ConfigError
 

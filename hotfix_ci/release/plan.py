@@ -2,7 +2,7 @@
 deploy matrix, and the texts of the tag, the follow-up issue and the back-merge PR.
 
 Pure functions over data the command read; the version arithmetic is
-:mod:`hotfix_ci.versioning`'s, the hotfix rule :mod:`hotfix_ci.policy.classify`'s.
+:mod:`hotfix_ci.release.versioning`'s, the hotfix rule :mod:`hotfix_ci.policy.classify`'s.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from hotfix_ci import versioning
-from hotfix_ci.commands.version_cmd import read_version_file
+from hotfix_ci.release import versioning
+from hotfix_ci.commands.version import read_version_file
 from hotfix_ci.config.model import HotfixConfig, ReleaseConfig
 from hotfix_ci.github_api.releases import CommitPull, TagInfo
 from hotfix_ci.reports.release import Matrix

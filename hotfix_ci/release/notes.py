@@ -4,7 +4,7 @@
 Impact, Root cause, Fix, Testing, Rollback plan) from a PR body: ``##`` or ``###`` headings,
 any case, a trailing colon or ``#`` allowed, ``## Severity: P1`` style inline values too.
 HTML comments (the template's instructions) are removed first; a section left empty is
-missing. The renderers use the jinja2 templates shipped in ``hotfix_ci/templates/``
+missing. The renderers use the jinja2 templates shipped in ``hotfix_ci/release/templates/``
 (https://jinja.palletsprojects.com/en/3.1.x/api/#jinja2.PackageLoader, ``StrictUndefined``,
 ``trim_blocks``); the output is Markdown, so autoescaping is off. Missing sections are left
 out of the notes, never printed as empty headings.
@@ -111,7 +111,7 @@ class ReleaseNotesContext:
 def _environment() -> jinja2.Environment:
     # Markdown output, never served as HTML: escaping would garble titles like "a < b".
     return jinja2.Environment(
-        loader=jinja2.PackageLoader("hotfix_ci", "templates"),
+        loader=jinja2.PackageLoader("hotfix_ci.release", "templates"),
         autoescape=False,  # noqa: S701
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

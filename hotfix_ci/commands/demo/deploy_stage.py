@@ -13,8 +13,8 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hotfix_ci.deploy.commands import DeployArgs, execute_deploy
-from hotfix_ci.deploy.sample_app import SampleService, command_settings, read_state, update_state
+from hotfix_ci.commands.deploy import DeployArgs, execute_deploy
+from hotfix_ci.commands.demo.sample_app import SampleService, command_settings, read_state, update_state
 from hotfix_ci.errors import HotfixError, UsageError
 
 if TYPE_CHECKING:

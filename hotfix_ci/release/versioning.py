@@ -30,7 +30,7 @@ so the first hotfix is 0.1.1, 0.1.0-hotfix.1 or 0.1.0q1. Tags that count: those 
 ``release.tag``, and bare semver behind the prefixes ``""``, ``v``, ``release-``,
 ``release-v``; others (``api-v9.0.0``, ``nightly``) are ignored.
 
-Tag templates and git's tag-name rules are in :mod:`hotfix_ci.release_tags`.
+Tag templates and git's tag-name rules are in :mod:`hotfix_ci.release.tags`.
 Reference: https://semver.org/#spec-item-11 (precedence).
 """
 
@@ -45,10 +45,10 @@ from functools import cmp_to_key
 
 from semver import Version
 
-from hotfix_ci import suffix_version
+from hotfix_ci.release import suffix as suffix_version
 from hotfix_ci.config.model import ReleaseConfig
 from hotfix_ci.errors import ConfigError
-from hotfix_ci.release_tags import DATE_VALUE, TagTemplate, check_tag_name, tag_name_problem
+from hotfix_ci.release.tags import DATE_VALUE, TagTemplate, check_tag_name, tag_name_problem
 
 # Re-exported: TagTemplate and the tag-name checks lived here before release_tags.
 __all__ = [

@@ -15,7 +15,7 @@ from hotfix_ci.deploy import history
 from hotfix_ci.deploy.config import Environment, ProviderSpec, check_provider_settings, substitute
 from hotfix_ci.deploy.outcome import finish
 from hotfix_ci.deploy.pipeline import DeployPipeline, DeployRequest
-from hotfix_ci.deploy.report import Console, RunReport
+from hotfix_ci.reports.deploy import Console, RunReport
 from hotfix_ci.deploy.runtime import (
     DeployStopped,
     Recorder,

@@ -1,0 +1,1 @@
+"""The release stage: version arithmetic, tags, changelog, notes, and the idempotent writes."""
