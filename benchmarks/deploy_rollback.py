@@ -26,8 +26,8 @@ from typing import Any
 
 import hotfix_ci.commands.deploy as deploy_commands
 from hotfix_ci.commands.demo.deploy_stage import next_tag
-from hotfix_ci.commands.deploy import DeployArgs, execute_deploy
 from hotfix_ci.commands.demo.sample_app import SampleService, command_settings, update_state
+from hotfix_ci.commands.deploy import DeployArgs, execute_deploy
 from hotfix_ci.errors import HotfixError
 from hotfix_ci.testing import GitHubEmulator
 

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import sys
+
 from hotfix_ci.cli import main
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -46,6 +46,18 @@ class ConfigError(UsageError):
     """The hotfix config is malformed; the message names the key path and line."""
 
 
+class InvalidConfigError(ConfigError):
+    """The config file has problems; ``problems`` holds each one with its file line
+    (:class:`hotfix_ci.config.locate.Problem`), the message all of them in words."""
+
+    def __init__(
+        self, message: str, *, hint: str | None, source: str, problems: tuple[object, ...]
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.source = source
+        self.problems = problems
+
+
 class PayloadError(UsageError):
     """The GitHub event payload is missing, unreadable, or of the wrong event."""
 
@@ -88,6 +100,28 @@ class ProcessError(HotfixError):
         self.stderr = stderr
 
 
+class ProviderError(HotfixError):
+    """A provider call failed; the message says which call and what the tool answered."""
+
+
+class DeployStopped(HotfixError):
+    """Stopped before anything changed (a before-check or the rollback point failed)."""
+
+    exit_code = ExitCode.POLICY_FAILED
+
+
+class GatesFailed(HotfixError):
+    """Gates failed and nothing was rolled back (``gate`` command, or rollback disabled)."""
+
+    exit_code = ExitCode.POLICY_FAILED
+
+
+class Interrupted(HotfixError):
+    """A signal stopped the run; the records say how far it got."""
+
+    exit_code = ExitCode.INTERRUPTED
+
+
 class DeployRolledBack(HotfixError):
     """A deploy failed its gates and was rolled back; the rollback point is live."""
 
@@ -98,3 +132,26 @@ class RollbackFailed(HotfixError):
     """A rollback failed: a human must act now."""
 
     exit_code = ExitCode.ROLLBACK_FAILED
+
+
+class RefAlreadyExists(GitHubAPIError):
+    """422 "Reference already exists": someone else holds the name."""
+
+
+class ContentChanged(GitHubAPIError):
+    """409 (or 422 "sha wasn't supplied"): the file changed since we read it."""
+
+
+def error_for(code: ExitCode, message: str, hint: str | None = None) -> HotfixError:
+    """The error class that ends a command with ``code``, carrying its message and hint."""
+    by_code: dict[ExitCode, type[HotfixError]] = {
+        ExitCode.ROLLBACK_FAILED: RollbackFailed,
+        ExitCode.ROLLED_BACK: DeployRolledBack,
+        ExitCode.GITHUB_API: GitHubAPIError,
+        ExitCode.POLICY_FAILED: GatesFailed,
+        ExitCode.USAGE: UsageError,
+        ExitCode.INTERRUPTED: Interrupted,
+    }
+    error = by_code.get(code, HotfixError)(message, hint=hint)
+    error.exit_code = code
+    return error

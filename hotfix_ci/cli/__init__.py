@@ -1,16 +1,95 @@
-"""The ``hotfix-ci`` command line: click only; options -> objects -> core -> exit code.
+"""The ``hotfix-ci`` command line: click only; options -> args object -> ``commands`` -> exit code.
 
-Heavy modules (PyGithub, jsonschema, jinja2) are imported inside the commands so that
-``hotfix-ci --help`` stays fast.
+Every command module registers nothing by itself: the group below adds each command
+explicitly, so ``from hotfix_ci.cli import cli`` is the whole command line. Heavy modules
+(PyGithub, jsonschema, jinja2) are imported inside the commands so ``--help`` stays fast.
+
+:func:`main` is the one place errors become exit codes: a ``HotfixError`` exits with its own
+code and prints what to do, ^C exits 130, a click usage error 2, anything else 3.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
+from collections.abc import Iterator
 
-from hotfix_ci.cli.main import cli, main
+import click
+
+from hotfix_ci import __version__
+from hotfix_ci.cli import deploy, pr, release, setup
+from hotfix_ci.errors import ExitCode, HotfixError
 
 __all__ = ["cli", "main"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="hotfix-ci")
+def cli() -> None:
+    """Enforce your hotfix procedure: gate hotfix PRs, release, deploy, watch, roll back.
+
+    Exit codes: 0 ok, 1 policy or gate failure, 2 usage or config error, 3 internal error,
+    4 GitHub API error, 5 deploy failed and was rolled back, 6 rollback failed (page a human).
+    """
+
+
+for _command in (
+    pr.check_pr,
+    release.release,
+    release.version,
+    deploy.deploy,
+    deploy.gate,
+    deploy.rollback,
+    setup.config_group,
+    setup.init,
+    setup.demo,
+):
+    cli.add_command(_command)
+
+
+class _Exit(Exception):
+    def __init__(self, code: int) -> None:
+        self.code = code
+
+
+@contextlib.contextmanager
+def error_handler() -> Iterator[None]:
+    """Turn whatever a command raises into its message on stderr and its exit code."""
+    try:
+        yield
+    except HotfixError as exc:
+        click.echo(f"error: {exc.message}", err=True)
+        if exc.hint:
+            click.echo(f"  what to do: {exc.hint}", err=True)
+        if os.environ.get("GITHUB_ACTIONS") == "true":
+            click.echo(f"::error title=hotfix-ci::{exc.message}", err=True)
+        raise _Exit(int(exc.exit_code)) from None
+    except (KeyboardInterrupt, click.Abort):
+        click.echo("interrupted", err=True)
+        raise _Exit(int(ExitCode.INTERRUPTED)) from None
+    except click.ClickException as exc:
+        exc.show()
+        raise _Exit(exc.exit_code) from None
+    except Exception as exc:
+        click.echo(f"internal error: {type(exc).__name__}: {exc}", err=True)
+        click.echo(
+            "  what to do: this is a bug in hotfix-ci; re-run with the same input and report it "
+            "with this message",
+            err=True,
+        )
+        raise _Exit(int(ExitCode.INTERNAL)) from None
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command line; return its exit code (the console script exits with it)."""
+    try:
+        with error_handler():
+            result = cli.main(args=argv, prog_name="hotfix-ci", standalone_mode=False)
+    except _Exit as done:
+        return done.code
+    return result if isinstance(result, int) else 0
+
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -82,7 +82,7 @@ def publish(ctx: RunContext, client: GitHubClient, report: GateReport) -> None:
     ctx.io.write_summary(render_markdown(report).replace(COMMENT_MARKER + "\n", ""))
 
 
-def execute(args: CheckPrArgs, env: Mapping[str, str], out: TextIO) -> int:
+def run(args: CheckPrArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
     ctx = resolve_context(env, repo=args.repo, token=args.token, fmt=args.format, out=out)
     cfg = load_config(args.config, workdir=args.workdir)
     number = _pull_number(args, env)

@@ -1,32 +1,27 @@
-"""``hotfix-ci deploy`` and ``hotfix-ci gate``: args objects and ``execute`` functions
-(click stays in :mod:`hotfix_ci.cli.deploy_cmd`)."""
+"""``hotfix-ci deploy``: one provider of one environment, via :mod:`hotfix_ci.deploy.pipeline`."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from hotfix_ci.actions_io import ActionsIO
-from hotfix_ci.commands.context import FORMATS, RunContext, resolve_context
+from hotfix_ci.commands.context import RunContext, resolve_context
+from hotfix_ci.config import load_config
+from hotfix_ci.config.model import Environment, ProviderSpec, ReleaseConfig
 from hotfix_ci.deploy import history
-from hotfix_ci.deploy.config import Environment, ProviderSpec, check_provider_settings, substitute
-from hotfix_ci.deploy.outcome import finish
 from hotfix_ci.deploy.pipeline import DeployPipeline, DeployRequest
-from hotfix_ci.reports.deploy import Console, RunReport
-from hotfix_ci.deploy.runtime import (
-    DeployStopped,
-    Recorder,
-    build_provider,
-    load_environment,
-    mask_secrets,
-)
+from hotfix_ci.deploy.recorder import Recorder
+from hotfix_ci.deploy.runtime import build_provider, check_provider_settings, mask_secrets
 from hotfix_ci.deploy.signals import stop_on_signals
-from hotfix_ci.errors import ExitCode, GitHubAPIError, UsageError
-from hotfix_ci.gates import check_environment, format_duration, watch
+from hotfix_ci.durations import format_duration
+from hotfix_ci.errors import DeployStopped, ExitCode, GitHubAPIError, UsageError
+from hotfix_ci.gates import check_environment
+from hotfix_ci.patterns import fill_placeholders
 from hotfix_ci.providers.base import Release
+from hotfix_ci.release.versioning import version_of_tag
+from hotfix_ci.reports.deploy import Console, RunReport, finish, progress_stream
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -44,16 +39,10 @@ class DeployArgs:
     workdir: Path = Path()
 
 
-def progress_stream(fmt: str, out: TextIO, err: TextIO | None) -> TextIO:
-    """JSON keeps stdout for the document; progress then goes to stderr."""
-    return (err or sys.stderr) if fmt == "json" else out
-
-
-def execute_deploy(
-    args: DeployArgs, env: Mapping[str, str], out: TextIO, err: TextIO | None = None
-) -> int:
+def run(args: DeployArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
     ctx = resolve_context(env, repo=args.repo, token=args.token, fmt=args.format, out=out)
-    environment = load_environment(args.config, args.workdir, args.environment)
+    cfg = load_config(args.config, workdir=args.workdir)
+    environment = cfg.deploy.environment(args.environment)
     spec = environment.provider(args.provider)
     mask_secrets(ctx.io, environment, env)
     check_environment(environment.gates, env)
@@ -61,7 +50,7 @@ def execute_deploy(
         raise UsageError("--ref is empty", hint="pass the release tag, e.g. --ref hotfix-v1.4.3")
     release = Release(
         tag=args.ref,
-        version=args.version or history.version_from_tag(args.ref),
+        version=args.version or version_of_tag(args.ref, cfg.release),
         sha=args.sha or "",
         environment=environment.name,
     )
@@ -76,9 +65,9 @@ def execute_deploy(
     if args.dry_run:
         check_provider_settings(spec)
         describe_deploy(console, environment, spec, release, ctx.run_url())
-        report.finish("dry_run", 0, "dry run: nothing was changed", None)
+        report.finish("dry_run", ExitCode.OK, "dry run: nothing was changed", None)
         return finish([report], ctx.io, ctx.format, out)
-    _run_pipeline(ctx, args, environment, spec, release, console, env)
+    _run_pipeline(ctx, args, environment, spec, release, console, env, cfg.release)
     return finish([report], ctx.io, ctx.format, out)
 
 
@@ -90,6 +79,7 @@ def _run_pipeline(
     release: Release,
     console: Console,
     env: Mapping[str, str],
+    release_config: ReleaseConfig,
 ) -> None:
     from hotfix_ci.github_api import GitHubClient
 
@@ -102,21 +92,26 @@ def _run_pipeline(
     log = history.DeploymentLog(client, environment.name, spec.name)
     attempt = _attempt(env)
     request = DeployRequest(
-        environment=environment, spec=spec, release=release, workdir=args.workdir, attempt=attempt
+        environment=environment,
+        spec=spec,
+        release=release,
+        release_config=release_config,
+        workdir=args.workdir,
+        attempt=attempt,
     )
     with stop_on_signals() as stop:
         pipeline = DeployPipeline(request, provider, log, recorder, env, stop, ctx.io)
         try:
             pipeline.run()
         except DeployStopped as exc:
-            report.finish("stopped", int(exc.exit_code), exc.message, None, exc.hint)
+            report.finish("stopped", exc.exit_code, exc.message, None, exc.hint)
         except GitHubAPIError as exc:  # only raised before anything was deployed
             message = f"{exc.message}; nothing was deployed"
-            report.finish("stopped", int(exc.exit_code), message, None, exc.hint)
+            report.finish("stopped", exc.exit_code, message, None, exc.hint)
     if recorder.failed and report.exit_code == 0:
         report.finish(
             report.state,
-            int(ExitCode.GITHUB_API),
+            ExitCode.GITHUB_API,
             f"{report.message}, but GitHub did not record it: {'; '.join(recorder.failed)}",
             report.live,
             hint="the Deployments API is the rollback log: re-run the job once GitHub answers "
@@ -147,7 +142,7 @@ def describe_deploy(
     say = console.say
     say("dry run: nothing is changed.")
     for argv in environment.before:
-        say(f"would run before-check: {' '.join(substitute(a, values) for a in argv)}")
+        say(f"would run before-check: {' '.join(fill_placeholders(a, values) for a in argv)}")
     say(
         f"would ask {spec.name} ({spec.type}) what is live, as the rollback point "
         "(else the newest successful Deployment of the log)"
@@ -176,51 +171,3 @@ def describe_deploy(
         )
     else:
         say("on failure: mark it failure and exit 1 (rollback.on_failure is false)")
-
-
-@dataclass(frozen=True, kw_only=True)
-class GateArgs:
-    environment: str
-    config: Path | None = None
-    format: str | None = None
-    workdir: Path = Path()
-
-
-def execute_gate(
-    args: GateArgs, env: Mapping[str, str], out: TextIO, err: TextIO | None = None
-) -> int:
-    io = ActionsIO(env, out)
-    environment = load_environment(args.config, args.workdir, args.environment)
-    mask_secrets(io, environment, env)
-    if args.format is not None and args.format not in FORMATS:
-        raise UsageError(f"unknown --format {args.format!r}", hint=f"use one of {FORMATS}")
-    fmt = args.format or ("github" if io.in_actions else "text")
-    check_environment(environment.gates, env)
-    report = RunReport(command="gate", environment=environment.name)
-    console = Console(progress_stream(fmt, out, err), report)
-    gates = environment.gates
-    width = max((len(g.name) for g in gates), default=0)
-    with stop_on_signals() as stop:
-        outcome = watch(
-            gates,
-            environment.watch,
-            env=env,
-            stop=stop.event,
-            on_probe=lambda p: console.probe("watch", p, width),
-        )
-    if outcome.passed:
-        console.step("gates", True, outcome.reason)
-        report.finish("healthy", 0, outcome.reason, None)
-    elif stop.stopped:
-        report.finish("interrupted", int(ExitCode.INTERRUPTED), stop.reason(), None)
-    else:
-        console.step("gates", False, outcome.reason)
-        report.finish(
-            "unhealthy",
-            1,
-            outcome.reason,
-            None,
-            hint=f"look at the failing gate's probes above; roll back with `hotfix-ci rollback "
-            f"--environment {environment.name}` if the latest release caused it",
-        )
-    return finish([report], io, fmt, out)

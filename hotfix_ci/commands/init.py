@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -28,7 +28,7 @@ class InitArgs:
     dry_run: bool = False
 
 
-def execute(args: InitArgs, out: TextIO) -> int:
+def run(args: InitArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
     settings = WorkflowSettings(action=args.action, base=tuple(args.base))
     files = {Path(".github/workflows") / name: text for name, text in render_all(settings).items()}
     files[Path(".github/hotfix.yml")] = STARTER_CONFIG.format(

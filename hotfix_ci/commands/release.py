@@ -16,12 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from hotfix_ci.commands.context import RunContext, resolve_context
-from hotfix_ci.release.plan import (
-    deploy_matrix,
-    parse_version_text,
-    pick_pull,
-    version_file_name,
-)
 from hotfix_ci.config import load_config
 from hotfix_ci.config.model import HotfixConfig
 from hotfix_ci.errors import ConfigError, ExitCode, GitHubAPIError, UsageError
@@ -32,6 +26,12 @@ from hotfix_ci.release.notes import (
     parse_sections,
     render_changelog_entries,
     render_release_notes,
+)
+from hotfix_ci.release.plan import (
+    deploy_matrix,
+    parse_version_text,
+    pick_pull,
+    version_file_name,
 )
 from hotfix_ci.reports.release import (
     ReleaseReport,
@@ -104,8 +104,8 @@ def release(
     client: GitHubClient, cfg: HotfixConfig, sha: str, *, dry_run: bool, now: datetime, server: str
 ) -> ReleaseReport:
     """Decide, then write what is missing; the report says what each step found or did."""
-    from hotfix_ci.release import steps as steps_
     from hotfix_ci.github_api import releases as api
+    from hotfix_ci.release import steps as steps_
 
     chosen = pick_pull(api.pulls_for_commit(client, sha), sha, cfg)
     if chosen is None:
@@ -201,7 +201,7 @@ def publish(ctx: RunContext, report: ReleaseReport, out: TextIO) -> None:
     out.write(render_text(report) + "\n")
 
 
-def execute(args: ReleaseArgs, env: Mapping[str, str], out: TextIO) -> int:
+def run(args: ReleaseArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
     ctx = resolve_context(env, repo=args.repo, token=args.token, fmt=args.format, out=out)
     cfg = load_config(args.config, workdir=args.workdir)
     sha = _sha(args, env)

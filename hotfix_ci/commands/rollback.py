@@ -14,18 +14,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from hotfix_ci.commands.context import RunContext, resolve_context
+from hotfix_ci.config import load_config
+from hotfix_ci.config.model import Environment, ProviderSpec, ReleaseConfig
 from hotfix_ci.deploy import history
-from hotfix_ci.commands.deploy import progress_stream
-from hotfix_ci.deploy.config import Environment, ProviderSpec, check_provider_settings
-from hotfix_ci.deploy.outcome import finish
-from hotfix_ci.reports.deploy import Console, RunReport
+from hotfix_ci.deploy.recorder import Recorder
 from hotfix_ci.deploy.rollback import human_needed, perform_rollback
-from hotfix_ci.deploy.runtime import Recorder, build_provider, load_environment, mask_secrets
+from hotfix_ci.deploy.runtime import build_provider, check_provider_settings, mask_secrets
 from hotfix_ci.deploy.signals import stop_on_signals
-from hotfix_ci.errors import GitHubAPIError, HotfixError, UsageError
+from hotfix_ci.errors import ExitCode, GitHubAPIError, HotfixError, UsageError
 from hotfix_ci.gates import check_environment
 from hotfix_ci.github_api.deployments import DeploymentRecord
 from hotfix_ci.providers.base import Release, RollbackPoint
+from hotfix_ci.release.versioning import version_of_tag
+from hotfix_ci.reports.deploy import Console, RunReport, finish, progress_stream
 
 if TYPE_CHECKING:
     from hotfix_ci.github_api import GitHubClient
@@ -44,11 +45,10 @@ class RollbackArgs:
     workdir: Path = Path()
 
 
-def execute_rollback(
-    args: RollbackArgs, env: Mapping[str, str], out: TextIO, err: TextIO | None = None
-) -> int:
+def run(args: RollbackArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
     ctx = resolve_context(env, repo=args.repo, token=args.token, fmt=args.format, out=out)
-    environment = load_environment(args.config, args.workdir, args.environment)
+    cfg = load_config(args.config, workdir=args.workdir)
+    environment = cfg.deploy.environment(args.environment)
     specs = [environment.provider(args.provider)] if args.provider else list(environment.providers)
     if not specs:
         raise UsageError(f"environment {environment.name!r} has no providers to roll back")
@@ -69,9 +69,11 @@ def execute_rollback(
             )
             reports.append(report)
             try:
-                _roll_back(ctx, client, args, environment, spec, Console(stream, report), env)
+                _roll_back(
+                    ctx, client, args, environment, spec, Console(stream, report), env, cfg.release
+                )
             except (UsageError, GitHubAPIError) as exc:
-                report.finish("stopped", int(exc.exit_code), exc.message, None, exc.hint)
+                report.finish("stopped", exc.exit_code, exc.message, None, exc.hint)
     return finish(reports, ctx.io, ctx.format, out)
 
 
@@ -83,6 +85,7 @@ def _roll_back(
     spec: ProviderSpec,
     console: Console,
     env: Mapping[str, str],
+    release_config: ReleaseConfig,
 ) -> None:
     report = console.report
     log = history.DeploymentLog(client, environment.name, spec.name)
@@ -100,16 +103,18 @@ def _roll_back(
         )
     report.release = Release(
         tag=target,
-        version=history.version_from_tag(target),
+        version=version_of_tag(target, release_config),
         sha=target_record.sha if target_record else "",
         environment=environment.name,
     )
     report.rollback_of = current.ref if current else None
     if current is not None and current.ref == target:
         console.step("rollback", True, f"{target} is already live on {spec.name}: nothing to do")
-        return report.finish("already_there", 0, f"{spec.name} already runs {target}", target)
+        return report.finish(
+            "already_there", ExitCode.OK, f"{spec.name} already runs {target}", target
+        )
     point = history.recorded_point(log, target) or _point_for(
-        target, target_record, spec, environment
+        target, target_record, spec, environment, version_of_tag(target, release_config)
     )
     report.rollback_point = point
     was = current.ref if current else "nothing recorded"
@@ -119,7 +124,7 @@ def _roll_back(
             f"dry run: would roll {spec.name} back from {was} to {point.description}, "
             "probe the gates once and record a rollback Deployment"
         )
-        return report.finish("dry_run", 0, "dry run: nothing was changed", None)
+        return report.finish("dry_run", ExitCode.OK, "dry run: nothing was changed", None)
     provider = build_provider(
         spec, env, args.workdir, lambda s: console.say(f"  [{spec.name}] {s}")
     )
@@ -153,7 +158,10 @@ def _roll_back(
     recorder.status(record, state, f"rollback from {was} to {target}: {result.detail}", url)
     if result.ok:
         return report.finish(
-            "rolled_back", 0, f"{spec.name} rolled back to {target}; gates pass", result.live
+            "rolled_back",
+            ExitCode.OK,
+            f"{spec.name} rolled back to {target}; gates pass",
+            result.live,
         )
     message, hint = human_needed(
         environment=environment.name,
@@ -163,15 +171,18 @@ def _roll_back(
         failed_release=None,
         manual_tag=target,
     )
-    report.finish("rollback_failed", 6, message, result.live, hint)
+    report.finish("rollback_failed", ExitCode.ROLLBACK_FAILED, message, result.live, hint)
 
 
 def _point_for(
-    tag: str, record: DeploymentRecord | None, spec: ProviderSpec, environment: Environment
+    tag: str,
+    record: DeploymentRecord | None,
+    spec: ProviderSpec,
+    environment: Environment,
+    version: str,
 ) -> RollbackPoint:
     if record is not None:
         return history.point_from_record(record, spec.name, spec.type)
-    version = history.version_from_tag(tag)
     return RollbackPoint(
         provider=spec.name,
         type=spec.type,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from hotfix_ci.gates import GATES_SCHEMA, WATCH_SCHEMA
+from hotfix_ci.config.gates_schema import GATES_SCHEMA, WATCH_SCHEMA
 from hotfix_ci.providers.registry import BUILTIN_PROVIDERS, settings_schema
 
 NAME_PATTERN = "^[A-Za-z0-9][A-Za-z0-9_.-]*$"

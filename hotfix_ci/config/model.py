@@ -1,8 +1,14 @@
-"""The config as frozen dataclasses; every field's default is the documented default."""
+"""The whole config as frozen dataclasses, deploy section included; every field's default is
+the documented default. Built once by :mod:`hotfix_ci.config.build` from validated data."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from hotfix_ci.errors import ConfigError
+from hotfix_ci.text import did_you_mean
 
 DEFAULT_PROTECTED: tuple[str, ...] = (
     "**/package-lock.json",
@@ -91,6 +97,115 @@ class ReleaseConfig:
         return "hotfix-{date}" if self.scheme == "date" else "hotfix-v{version}"
 
 
+# --- deploy: gates, watch, providers, environments ----------------------------------------
+
+NoDataPolicy = Literal["fail", "pass", "ignore"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class HttpExpect:
+    """What a healthy answer looks like. ``status`` None means any 2xx."""
+
+    status: tuple[int, ...] | None = None
+    json: Mapping[str, Any] | None = field(default=None, hash=False)
+    contains: str | None = None
+    max_latency_ms: float | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class HttpGate:
+    name: str
+    url: str
+    expect: HttpExpect = field(default_factory=HttpExpect)
+    # Values may hold ${VAR} references; resolved per probe, never logged.
+    headers: Mapping[str, str] = field(default_factory=dict, hash=False)
+    type: Literal["http"] = "http"
+
+
+@dataclass(frozen=True, kw_only=True)
+class PrometheusGate:
+    name: str
+    url: str
+    query: str
+    max: float | None = None
+    min: float | None = None
+    on_no_data: NoDataPolicy = "fail"
+    headers: Mapping[str, str] = field(default_factory=dict, hash=False)
+    type: Literal["prometheus"] = "prometheus"
+
+
+@dataclass(frozen=True, kw_only=True)
+class CommandGate:
+    name: str
+    run: tuple[str, ...]
+    type: Literal["command"] = "command"
+
+
+GateSpec = HttpGate | PrometheusGate | CommandGate
+
+
+@dataclass(frozen=True, kw_only=True)
+class WatchSpec:
+    """The watch schedule, in seconds; defaults are the documented ones."""
+
+    initial_delay: float = 15.0
+    interval: float = 10.0
+    duration: float = 300.0
+    failure_limit: int = 3
+    timeout: float = 5.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProviderSpec:
+    name: str
+    type: str
+    settings: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    where: str = ""  # key path, for messages about its settings
+
+
+@dataclass(frozen=True, kw_only=True)
+class Environment:
+    name: str
+    url: str | None = None
+    before: tuple[tuple[str, ...], ...] = ()
+    providers: tuple[ProviderSpec, ...] = ()
+    gates: tuple[GateSpec, ...] = ()
+    watch: WatchSpec = field(default_factory=WatchSpec)
+    rollback_on_failure: bool = True
+    production: bool = False
+    transient: bool = False
+
+    def provider(self, name: str) -> ProviderSpec:
+        for spec in self.providers:
+            if spec.name == name:
+                return spec
+        known = [spec.name for spec in self.providers]
+        raise ConfigError(
+            f"environment {self.name!r} has no provider named {name!r}",
+            hint=_choices("providers", known, name),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeployConfig:
+    environments: Mapping[str, Environment] = field(default_factory=dict, hash=False)
+
+    def environment(self, name: str) -> Environment:
+        found = self.environments.get(name)
+        if found is None:
+            raise ConfigError(
+                f"deploy.environments has no environment {name!r}",
+                hint=_choices("environments", list(self.environments), name),
+            )
+        return found
+
+
+def _choices(what: str, known: list[str], wanted: str) -> str:
+    if not known:
+        return f"add it under deploy.environments in .github/hotfix.yml (no {what} configured)"
+    return did_you_mean(wanted, known, listing=f"configured {what}")
+
+
 @dataclass(frozen=True, kw_only=True)
 class HotfixConfig:
     version: int = 1
@@ -99,6 +214,5 @@ class HotfixConfig:
     approvals: ApprovalsConfig = field(default_factory=ApprovalsConfig)
     diff: DiffConfig = field(default_factory=DiffConfig)
     release: ReleaseConfig = field(default_factory=ReleaseConfig)
-    # Filled by the deploy section once it lands; kept raw until then.
-    deploy: dict[str, object] = field(default_factory=dict)
+    deploy: DeployConfig = field(default_factory=DeployConfig)
     source: str | None = None  # the file it was read from, for messages

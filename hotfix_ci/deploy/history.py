@@ -9,33 +9,18 @@ Order is the log's order (newest first), never version arithmetic, so every tag 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
+from hotfix_ci.config.model import ReleaseConfig
 from hotfix_ci.github_api.deployments import DeploymentRecord, list_deployments
 from hotfix_ci.providers.base import Release, RollbackPoint
+from hotfix_ci.release.versioning import version_of_tag
 
 if TYPE_CHECKING:
     from hotfix_ci.github_api.client import GitHubClient
 
 TOOL = "hotfix-ci"
-_VERSION = re.compile(
-    r"\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?|\d{4}-\d{2}-\d{2}\S*"
-)
-
-
-_DATE_VERSION = re.compile(r"\d{8}-\d{4}(?:-\d+)?$")
-
-
-def version_from_tag(tag: str) -> str:
-    """``hotfix-v1.4.3`` -> ``1.4.3``; ``hotfix-20251022-1430`` (the date scheme) ->
-    ``20251022-1430``; a tag without a version is its own version."""
-    dated = _DATE_VERSION.search(tag)
-    if dated:
-        return dated.group(0)
-    found = _VERSION.search(tag)
-    return found.group(0) if found else tag
 
 
 def payload(
@@ -143,10 +128,18 @@ def recorded_point(records: Iterable[DeploymentRecord], tag: str) -> RollbackPoi
     return None
 
 
-def point_from_record(record: DeploymentRecord, provider: str, provider_type: str) -> RollbackPoint:
+def point_from_record(
+    record: DeploymentRecord,
+    provider: str,
+    provider_type: str,
+    release_config: ReleaseConfig | None = None,
+) -> RollbackPoint:
     """A point for a release known only from the log: its tag is the ref (the command
     provider passes it as {rollback_ref}; {tag}, {version}, {sha} come from data)."""
-    version = str(record.payload.get("version") or version_from_tag(record.ref))
+    version = str(
+        record.payload.get("version")
+        or version_of_tag(record.ref, release_config or ReleaseConfig())
+    )
     return RollbackPoint(
         provider=provider,
         type=provider_type,

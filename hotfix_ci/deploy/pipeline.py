@@ -22,14 +22,17 @@ from pathlib import Path
 
 from hotfix_ci import proc
 from hotfix_ci.actions_io import ActionsIO
+from hotfix_ci.config.model import Environment, ProviderSpec, ReleaseConfig
 from hotfix_ci.deploy import history
-from hotfix_ci.deploy.config import Environment, ProviderSpec, substitute
-from hotfix_ci.reports.deploy import Console, Recorded
-from hotfix_ci.deploy.runtime import DeployStopped, Recorder
+from hotfix_ci.deploy.recorder import Recorder
+from hotfix_ci.deploy.rollback import human_needed, perform_rollback
 from hotfix_ci.deploy.signals import StopFlag
-from hotfix_ci.errors import ExitCode, HotfixError, ProcessError
+from hotfix_ci.errors import DeployStopped, ExitCode, HotfixError, ProcessError
 from hotfix_ci.gates import WatchOutcome, format_probe, watch
+from hotfix_ci.patterns import fill_placeholders
 from hotfix_ci.providers.base import Provider, Release, RollbackPoint
+from hotfix_ci.release.versioning import version_of_tag
+from hotfix_ci.reports.deploy import Console, Recorded
 
 BEFORE_TIMEOUT = 600.0
 
@@ -39,6 +42,7 @@ class DeployRequest:
     environment: Environment
     spec: ProviderSpec
     release: Release  # an empty sha is taken from the Deployment GitHub creates
+    release_config: ReleaseConfig
     workdir: Path
     attempt: int = 1
 
@@ -89,7 +93,7 @@ class DeployPipeline:
             self.console.step("gates", True, outcome.reason)
             self.recorder.status(record, "success", f"{tag} is live and healthy", url)
             what = f"rolled back to {tag} (was {rollback_of})" if rollback_of else f"{tag} deployed"
-            return self.report.finish("deployed", 0, f"{what}; gates passed", tag)
+            return self.report.finish("deployed", ExitCode.OK, f"{what}; gates passed", tag)
         if self.stop.stopped:
             return self.interrupted(record, f"during the watch: {tag} is live, unverified", tag)
         self.failed(record, outcome.reason, point, previous_tag, step="gates")
@@ -103,7 +107,7 @@ class DeployPipeline:
             "environment": self.env_cfg.name,
         }
         for argv in self.env_cfg.before:
-            command = [substitute(arg, values) for arg in argv]
+            command = [fill_placeholders(arg, values) for arg in argv]
             shown = " ".join(command)
             try:
                 done = proc.run(command, cwd=self.req.workdir, env=self.env, timeout=BEFORE_TIMEOUT)
@@ -218,7 +222,7 @@ class DeployPipeline:
         self.recorder.status(record, "error", reason)
         self.report.finish(
             "interrupted",
-            int(ExitCode.INTERRUPTED),
+            ExitCode.INTERRUPTED,
             reason,
             live,
             hint=f"re-run the job to deploy and watch again, or roll back: `hotfix-ci rollback "
@@ -234,6 +238,81 @@ class DeployPipeline:
         *,
         step: str,
     ) -> None:
-        from hotfix_ci.deploy.recovery import fail_and_roll_back
-
-        fail_and_roll_back(self, record, reason, point, previous_tag, step=step)
+        """The deploy step or a gate failed: roll back at once, then mark the failed
+        Deployment, record the rollback as its own Deployment, and end with exit 5, or exit 6
+        with what a human must do (also when there is no rollback point at all)."""
+        tag, name = self.release.tag, self.req.spec.name
+        self.console.step(step, False, reason)
+        manual = f"hotfix-ci rollback --environment {self.env_cfg.name} --provider {name}"
+        if not self.env_cfg.rollback_on_failure:
+            self.recorder.status(record, "failure", f"{tag} failed; rollback disabled")
+            return self.report.finish(
+                "failed",
+                ExitCode.POLICY_FAILED,
+                f"{reason}; rollback.on_failure is false, so {tag} stays live",
+                tag,
+                hint=f"roll back by hand if users are affected: `{manual}`",
+            )
+        if point is None:
+            self.recorder.status(record, "failure", f"{tag} failed; nothing to roll back to")
+            return self.report.finish(
+                "rollback_failed",
+                ExitCode.ROLLBACK_FAILED,
+                f"ROLLBACK FAILED: a human must act now on {self.env_cfg.name} / {name}.\n"
+                f"  failing release: {tag} ({reason})\n  attempted: nothing; no rollback point "
+                "(the provider reported nothing live and the log holds no earlier release)",
+                tag,
+                hint=f"deploy a known good tag by hand: `{manual} --to TAG`",
+            )
+        result = perform_rollback(self.provider, point, self.env_cfg, self.env, self.console)
+        after = f"rolled back to {point.ref}" if result.ok else "ROLLBACK FAILED"
+        self.recorder.status(record, "failure", f"{reason} -> {after}")
+        if previous_tag is None:
+            self.console.warn("the rollback has no Deployment record: its release tag is unknown")
+            rollback_record = None
+        else:
+            back = Release(
+                tag=previous_tag,
+                version=version_of_tag(previous_tag, self.req.release_config),
+                sha="",
+                environment=self.env_cfg.name,
+            )
+            body = history.payload(
+                provider=name,
+                provider_type=self.req.spec.type,
+                release=back,
+                previous=None,
+                previous_tag=tag,
+                rollback_of=tag,
+                point=point,
+                run_url=self.recorder.log_url,
+            )
+            rollback_record = self.recorder.create(
+                "rollback",
+                ref=previous_tag,
+                environment=self.env_cfg,
+                payload=body,
+                description=f"automatic rollback of {tag} to {previous_tag} via {name}",
+            )
+        state = "success" if result.ok else "failure"
+        url = self.env_cfg.url if result.ok else None
+        self.recorder.status(rollback_record, state, f"rollback of {tag}: {result.detail}", url)
+        if result.ok:
+            return self.report.finish(
+                "rolled_back",
+                ExitCode.ROLLED_BACK,
+                f"{tag} failed ({reason}); rolled back to {point.description}, and its gates pass",
+                result.live,
+                hint=f"{point.ref} serves users; fix {tag} in a new hotfix PR",
+            )
+        message, hint = human_needed(
+            environment=self.env_cfg.name,
+            provider=name,
+            attempted=f"rollback to {point.description} (ref {point.ref})",
+            result=result,
+            failed_release=f"{tag} ({reason})",
+            manual_tag=previous_tag,
+        )
+        self.report.finish(
+            "rollback_failed", ExitCode.ROLLBACK_FAILED, message, result.live, hint=hint
+        )

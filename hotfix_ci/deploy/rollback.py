@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from hotfix_ci.deploy.config import Environment
-from hotfix_ci.reports.deploy import Console
+from hotfix_ci.config.model import Environment
 from hotfix_ci.errors import HotfixError
 from hotfix_ci.gates import ProbeResult, run_once
 from hotfix_ci.providers.base import Provider, RollbackPoint
+from hotfix_ci.reports.deploy import Console
 
 
 @dataclass(frozen=True, kw_only=True)

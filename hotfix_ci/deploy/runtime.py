@@ -1,23 +1,16 @@
 """What deploy, gate and rollback share: the environment's config, secrets masked before the
-first line, the provider built from its spec, and Deployment writes that never abort a
-rollback (:class:`Recorder`)."""
+first line, and the provider built from its spec."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from hotfix_ci.actions_io import ActionsIO
-from hotfix_ci.config import load_config
-from hotfix_ci.deploy.config import Environment, ProviderSpec, check_provider_settings, parse_deploy
-from hotfix_ci.reports.deploy import Console, Recorded
-from hotfix_ci.errors import ConfigError, ExitCode, GitHubAPIError, HotfixError
+from hotfix_ci.config.model import Environment, ProviderSpec
+from hotfix_ci.errors import ConfigError, ProviderError
 from hotfix_ci.gates import secret_values
-from hotfix_ci.providers.base import Provider, ProviderContext, ProviderError
-
-if TYPE_CHECKING:
-    from hotfix_ci.github_api.client import GitHubClient
+from hotfix_ci.providers.base import Provider, ProviderContext
 
 # The variables each provider's own tooling reads its credentials from.
 PROVIDER_SECRETS = (
@@ -32,29 +25,6 @@ PROVIDER_SECRETS = (
 )
 
 
-class DeployStopped(HotfixError):
-    """Stopped before anything changed (a before-check or the rollback point failed)."""
-
-    exit_code = ExitCode.POLICY_FAILED
-
-
-class GatesFailed(HotfixError):
-    """Gates failed and nothing was rolled back (``gate`` command, or rollback disabled)."""
-
-    exit_code = ExitCode.POLICY_FAILED
-
-
-class Interrupted(HotfixError):
-    """A signal stopped the run; the records say how far it got."""
-
-    exit_code = ExitCode.INTERRUPTED
-
-
-def load_environment(config: Path | None, workdir: Path, name: str) -> Environment:
-    cfg = load_config(config, workdir=workdir)
-    return parse_deploy(cfg.deploy).environment(name)
-
-
 def mask_secrets(io: ActionsIO, environment: Environment, env: Mapping[str, str]) -> None:
     """Mask gate header secrets and provider tokens (each line of a multi-line key too)."""
     values = [*secret_values(environment.gates, env)]
@@ -63,6 +33,30 @@ def mask_secrets(io: ActionsIO, environment: Environment, env: Mapping[str, str]
         for line in {value, *value.splitlines()}:
             if line.strip():
                 io.mask(line.strip())
+
+
+def check_provider_settings(spec: ProviderSpec) -> None:
+    """Validate a plugin provider's ``with:`` against its own schema (built-in providers'
+    settings are part of the config schema, checked when the config loads)."""
+    from hotfix_ci.providers.registry import BUILTIN_PROVIDERS, settings_schema
+
+    if spec.type in BUILTIN_PROVIDERS:
+        return
+    schema = settings_schema(spec.type)
+    if not schema:
+        return
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(schema)
+    errors = sorted(validator.iter_errors(dict(spec.settings)), key=lambda e: list(e.path))
+    if errors:
+        first = errors[0]
+        key = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in first.path)
+        raise ConfigError(
+            f"{spec.where}.with{key}: {first.message}",
+            hint=f"`{spec.type}` provider settings: "
+            + ", ".join(sorted(schema.get("properties", {}))),
+        )
 
 
 def build_provider(
@@ -86,74 +80,3 @@ def build_provider(
         # Raised while reading settings (a missing key file, a bad combination): the
         # config is at fault, not hotfix-ci, so it is a usage error (exit 2), not exit 3.
         raise ConfigError(f"{spec.where or spec.name}: {exc.message}", hint=exc.hint) from exc
-
-
-class Recorder:
-    """Writes Deployments and statuses; a write that fails after the client's bounded
-    retries becomes a warning (the provider work must go on), remembered in ``failed``."""
-
-    def __init__(self, client: GitHubClient, console: Console, log_url: str | None) -> None:
-        self.client = client
-        self.console = console
-        self.log_url = log_url
-        self.failed: list[str] = []
-
-    def create(
-        self,
-        kind: str,
-        *,
-        ref: str,
-        environment: Environment,
-        payload: dict[str, object],
-        description: str,
-        strict: bool = False,
-    ) -> Recorded | None:
-        """``strict``: let the error through (nothing was changed yet, so stop there)."""
-        from hotfix_ci.github_api.deployments import create_deployment
-
-        try:
-            record = create_deployment(
-                self.client,
-                ref=ref,
-                environment=environment.name,
-                payload=payload,
-                description=description,
-                production=environment.production,
-                transient=environment.transient,
-            )
-        except GitHubAPIError as exc:
-            if strict:
-                raise
-            self._failed(f"the {kind} Deployment of {ref} was not recorded: {exc.message}")
-            return None
-        entry = Recorded(id=record.id, kind=kind, ref=ref, sha=record.sha)
-        self.console.report.deployments.append(entry)
-        return entry
-
-    def status(
-        self, entry: Recorded | None, state: str, description: str, url: str | None = None
-    ) -> bool:
-        from hotfix_ci.github_api.deployments import clip, create_status
-
-        if entry is None:
-            return False
-        try:
-            create_status(
-                self.client,
-                entry.id,
-                state,
-                description=description,
-                log_url=self.log_url,
-                environment_url=url,
-            )
-        except GitHubAPIError as exc:
-            self._failed(
-                f"Deployment {entry.id} ({entry.ref}) was not marked {state}: {exc.message}"
-            )
-            return False
-        entry.state, entry.description = state, clip(description)
-        return True
-
-    def _failed(self, text: str) -> None:
-        self.failed.append(text)
-        self.console.warn(text)

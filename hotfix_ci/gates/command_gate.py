@@ -14,9 +14,10 @@ from collections.abc import Mapping
 import requests
 
 from hotfix_ci import proc
+from hotfix_ci.config.model import CommandGate
 from hotfix_ci.errors import ProcessError
 from hotfix_ci.gates.http_gate import DEFAULT_TIMEOUT, clip
-from hotfix_ci.gates.spec import CommandGate, ProbeResult
+from hotfix_ci.gates.spec import ProbeResult
 
 
 def probe(

@@ -18,8 +18,9 @@ from typing import Any
 
 import requests
 
-from hotfix_ci.gates.durations import format_duration
-from hotfix_ci.gates.spec import ENV_REFERENCE, HttpGate, ProbeResult
+from hotfix_ci.config.model import HttpGate
+from hotfix_ci.durations import format_duration
+from hotfix_ci.gates.spec import ENV_REFERENCE, ProbeResult
 
 DEFAULT_TIMEOUT = 5.0
 _DETAIL_LIMIT = 200

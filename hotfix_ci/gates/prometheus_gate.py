@@ -17,6 +17,7 @@ from typing import Any
 
 import requests
 
+from hotfix_ci.config.model import PrometheusGate
 from hotfix_ci.gates.http_gate import (
     DEFAULT_TIMEOUT,
     MissingVariable,
@@ -24,7 +25,7 @@ from hotfix_ci.gates.http_gate import (
     fetch_with,
     resolve_headers,
 )
-from hotfix_ci.gates.spec import ProbeResult, PrometheusGate
+from hotfix_ci.gates.spec import ProbeResult
 
 
 def probe(

@@ -18,17 +18,11 @@ from dataclasses import dataclass
 
 import requests
 
+from hotfix_ci.config.model import CommandGate, GateSpec, HttpGate, WatchSpec
+from hotfix_ci.durations import format_duration
 from hotfix_ci.errors import UsageError
 from hotfix_ci.gates import command_gate, http_gate, prometheus_gate
-from hotfix_ci.gates.durations import format_duration
-from hotfix_ci.gates.spec import (
-    ENV_REFERENCE,
-    CommandGate,
-    GateSpec,
-    HttpGate,
-    ProbeResult,
-    WatchSpec,
-)
+from hotfix_ci.gates.spec import ENV_REFERENCE, ProbeResult
 
 _POLL = 0.1  # seconds between checks of the stop event while sleeping or waiting
 Prober = Callable[[GateSpec], ProbeResult]

@@ -27,21 +27,13 @@ from urllib.parse import quote
 
 from github import GithubException
 
-from hotfix_ci.errors import GitHubAPIError
+from hotfix_ci.errors import ContentChanged, GitHubAPIError, RefAlreadyExists
 from hotfix_ci.github_api.client import GitHubClient, pull_from_raw
 from hotfix_ci.model import PullRequest
 
 MAX_PAGES = 50  # 5,000 items: far beyond any list a release reads; stops a runaway Link loop
 _NEXT = re.compile(r'<([^>]+)>;\s*rel="next"')
 CONTENTS = "contents: write"
-
-
-class RefAlreadyExists(GitHubAPIError):
-    """422 "Reference already exists": someone else holds the name."""
-
-
-class ContentChanged(GitHubAPIError):
-    """409 (or 422 "sha wasn't supplied"): the file changed since we read it."""
 
 
 @dataclass(frozen=True, kw_only=True)

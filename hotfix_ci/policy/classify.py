@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from hotfix_ci import patterns
 from hotfix_ci.config.model import HotfixConfig, SeverityConfig
 from hotfix_ci.model import PullRequest
 
@@ -11,10 +12,8 @@ from hotfix_ci.model import PullRequest
 def branch_matches(branch: str, pattern: str) -> bool:
     """The documented branch glob: ``*`` stays within one ``/`` segment, ``**`` crosses them
     (the same matcher the config loader validates the pattern with)."""
-    from hotfix_ci.config.convert import branch_glob_regex
-
     try:
-        return branch_glob_regex(pattern).fullmatch(branch) is not None
+        return patterns.branch_matches(branch, pattern)
     except ValueError:  # the loader rejects such patterns; never crash on one here
         return False
 

@@ -11,23 +11,10 @@ from dataclasses import dataclass
 
 from hotfix_ci.config.model import HotfixConfig, SeverityConfig
 from hotfix_ci.model import Finding, GateEvidence
+from hotfix_ci.patterns import path_matches as matches
 from hotfix_ci.policy.approvals import count_approvals
 from hotfix_ci.policy.classify import branch_matches, is_hotfix, severity_labels
-from hotfix_ci.policy.globs import matches
 from hotfix_ci.policy.principals import is_listed
-
-RULES = (
-    "branch",
-    "base",
-    "title",
-    "labels",
-    "severity",
-    "approvals",
-    "diff-size",
-    "protected-paths",
-    "tests-required",
-    "api-limit",
-)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -68,7 +68,7 @@ def fill_release(template: str, release: Release) -> str:
 
 def timeout_schema(description: str, default: float) -> dict[str, Any]:
     """A provider's ``timeout``: seconds, or a duration such as ``5m`` or ``1h30m``."""
-    from hotfix_ci.gates.durations import DURATION_PATTERN
+    from hotfix_ci.durations import DURATION_PATTERN
 
     return {
         "oneOf": [
@@ -82,7 +82,7 @@ def timeout_schema(description: str, default: float) -> dict[str, Any]:
 
 def timeout_seconds(value: object, default: float, *, where: str) -> float:
     """``value`` (seconds or a duration string) in seconds; ``default`` when unset."""
-    from hotfix_ci.gates.durations import parse_duration
+    from hotfix_ci.durations import parse_duration
 
     if value is None or value == "":
         return float(default)

@@ -13,11 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from hotfix_ci.errors import HotfixError
-
-
-class ProviderError(HotfixError):
-    """A provider call failed; the message says which call and what the tool answered."""
+from hotfix_ci.errors import ProviderError as ProviderError  # noqa: PLC0414
 
 
 @dataclass(frozen=True, kw_only=True)

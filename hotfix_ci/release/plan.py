@@ -7,16 +7,15 @@ Pure functions over data the command read; the version arithmetic is
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
-from hotfix_ci.release import versioning
-from hotfix_ci.commands.version import read_version_file
-from hotfix_ci.config.model import HotfixConfig, ReleaseConfig
+from hotfix_ci.config.model import DeployConfig, HotfixConfig, ReleaseConfig
 from hotfix_ci.github_api.releases import CommitPull, TagInfo
+from hotfix_ci.patterns import TagTemplate
+from hotfix_ci.release import versioning
+from hotfix_ci.release.version_files import version_in_text
 from hotfix_ci.reports.release import Matrix
 
 
@@ -63,7 +62,7 @@ def plan_version(
     reused one, so a re-run reports the same outputs even after later hotfixes.
     """
     tags = list(tags)
-    template = versioning.TagTemplate(cfg.tag_template, scheme=versioning.check_scheme(cfg.scheme))
+    template = TagTemplate(cfg.tag_template, scheme=versioning.check_scheme(cfg.scheme))
     releases = {t.name: versioning.release_from_tag(t.name, cfg, template) for t in tags}
     mine = versioning.latest(
         r
@@ -105,39 +104,16 @@ def version_file_name(cfg: ReleaseConfig) -> str | None:
 
 def parse_version_text(name: str, text: str) -> str:
     """The version in the text of the file ``name``, by the rules of ``hotfix-ci version``."""
-    with tempfile.TemporaryDirectory(prefix="hotfix-ci-version-") as tmp:
-        path = Path(tmp) / Path(name).name
-        path.write_text(text, encoding="utf-8")
-        return read_version_file(Path(tmp), path.name)
+    return version_in_text(name, text)
 
 
-def _field(container: object, key: str) -> object:
-    if isinstance(container, Mapping):
-        return container.get(key)
-    return getattr(container, key, None)
-
-
-def deploy_matrix(deploy: object) -> Matrix:
-    """``{"include": [{"environment": E, "provider": P}, ...]}`` from ``deploy.environments``.
-
-    Read loosely (a mapping today, dataclasses tomorrow): environments as a mapping of name to
-    environment or a list of environments with a ``name``; providers as names or entries
-    with a ``name``.
-    """
-    include: list[dict[str, str]] = []
-    environments = _field(deploy, "environments")
-    if isinstance(environments, Mapping):
-        pairs = list(environments.items())
-    elif isinstance(environments, (list, tuple)):
-        pairs = [(_field(env, "name"), env) for env in environments]
-    else:
-        pairs = []
-    for env_name, env in pairs:
-        providers = _field(env, "providers")
-        for provider in providers if isinstance(providers, (list, tuple)) else []:
-            name = provider if isinstance(provider, str) else _field(provider, "name")
-            if env_name and name:
-                include.append({"environment": str(env_name), "provider": str(name)})
+def deploy_matrix(deploy: DeployConfig) -> Matrix:
+    """``{"include": [{"environment": E, "provider": P}, ...]}``: one job per provider."""
+    include = [
+        {"environment": name, "provider": spec.name}
+        for name, environment in deploy.environments.items()
+        for spec in environment.providers
+    ]
     return {"include": include}
 
 

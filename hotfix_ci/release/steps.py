@@ -13,6 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from hotfix_ci.config.model import HotfixConfig
+from hotfix_ci.errors import ContentChanged, GitHubAPIError, RefAlreadyExists
+from hotfix_ci.github_api import releases as api
+from hotfix_ci.github_api.client import GitHubClient
+from hotfix_ci.model import PullRequest
+from hotfix_ci.policy.classify import branch_matches
 from hotfix_ci.release import changelog
 from hotfix_ci.release.plan import (
     PlannedVersion,
@@ -22,12 +28,6 @@ from hotfix_ci.release.plan import (
     review_issue_title,
     tag_message,
 )
-from hotfix_ci.config.model import HotfixConfig
-from hotfix_ci.errors import GitHubAPIError
-from hotfix_ci.github_api import releases as api
-from hotfix_ci.github_api.client import GitHubClient
-from hotfix_ci.model import PullRequest
-from hotfix_ci.policy.classify import branch_matches
 from hotfix_ci.reports.release import StepResult
 
 MAX_TAG_ATTEMPTS = 3  # a tag taken by a concurrent release: recompute, at most this often
@@ -67,7 +67,7 @@ def ensure_tag(
             )
             try:
                 api.create_annotated_tag(job.client, planned.tag, message, job.sha)
-            except api.RefAlreadyExists:
+            except RefAlreadyExists:
                 # Another job took the name since we listed the tags: where does it point?
                 holder = api.tag_commit(job.client, planned.tag)
                 tags = [*tags, api.TagInfo(name=planned.tag, commit_sha=holder or "")]
@@ -120,7 +120,7 @@ def write_changelog(
                 message=f"docs(changelog): {planned.version} [skip ci]",
                 sha=found.sha if found is not None else None,
             )
-        except api.ContentChanged:
+        except ContentChanged:
             continue  # someone committed to the file since we read it: re-read, re-apply
         return StepResult(step="changelog", state=_would(job, verb), detail=detail)
     raise GitHubAPIError(
@@ -179,7 +179,7 @@ def open_back_merges(job: ReleaseJob, planned: PlannedVersion) -> list[StepResul
             continue
         if not job.dry_run:
             # The branch may be left by an earlier run that failed before opening the PR.
-            with contextlib.suppress(api.RefAlreadyExists):
+            with contextlib.suppress(RefAlreadyExists):
                 api.create_ref(job.client, f"refs/heads/{head}", job.sha)
             number = api.create_pull(
                 job.client,

@@ -30,7 +30,7 @@ so the first hotfix is 0.1.1, 0.1.0-hotfix.1 or 0.1.0q1. Tags that count: those 
 ``release.tag``, and bare semver behind the prefixes ``""``, ``v``, ``release-``,
 ``release-v``; others (``api-v9.0.0``, ``nightly``) are ignored.
 
-Tag templates and git's tag-name rules are in :mod:`hotfix_ci.release.tags`.
+Tag templates and git's tag-name rules are in :mod:`hotfix_ci.patterns`.
 Reference: https://semver.org/#spec-item-11 (precedence).
 """
 
@@ -45,35 +45,10 @@ from functools import cmp_to_key
 
 from semver import Version
 
-from hotfix_ci.release import suffix as suffix_version
 from hotfix_ci.config.model import ReleaseConfig
 from hotfix_ci.errors import ConfigError
-from hotfix_ci.release.tags import DATE_VALUE, TagTemplate, check_tag_name, tag_name_problem
-
-# Re-exported: TagTemplate and the tag-name checks lived here before release_tags.
-__all__ = [
-    "BASELINE",
-    "CONVENTIONAL_PREFIXES",
-    "DATE_FORMAT",
-    "SCHEMES",
-    "NextVersion",
-    "Release",
-    "TagTemplate",
-    "check_scheme",
-    "check_tag_name",
-    "check_token",
-    "date_stamp",
-    "latest",
-    "latest_release",
-    "latest_version",
-    "next_version",
-    "parse_tag",
-    "release_from_tag",
-    "release_from_version",
-    "releases_in",
-    "resolve_current",
-    "tag_name_problem",
-]
+from hotfix_ci.patterns import DATE_VALUE, TagTemplate, check_tag_name
+from hotfix_ci.release import suffix as suffix_version
 
 SCHEMES = ("patch", "prerelease", "suffix", "date")
 CONVENTIONAL_PREFIXES = ("", "v", "release-", "release-v")
@@ -198,6 +173,18 @@ def release_from_tag(tag: str, cfg: ReleaseConfig, template: TagTemplate) -> Rel
             if found is not None:
                 return found
     return None
+
+
+def version_of_tag(tag: str, cfg: ReleaseConfig) -> str:
+    """The version ``tag`` carries under ``cfg`` (what ``{version}`` means at deploy time):
+    ``hotfix-v0.14.0q1`` -> ``0.14.0q1`` in the suffix scheme, ``hotfix-20251022-1430`` ->
+    ``20251022-1430`` in the date scheme; a tag that names no release is its own version."""
+    template = TagTemplate(cfg.tag_template, scheme=check_scheme(cfg.scheme))
+    found = release_from_tag(tag, cfg, template)
+    if found is not None:
+        return found.version
+    fields = template.match(tag) or {}
+    return fields.get("version") or fields.get("date") or tag
 
 
 def _compare(a: Release, b: Release) -> int:

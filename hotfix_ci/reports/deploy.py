@@ -7,10 +7,13 @@ In JSON mode progress lines go to stderr so stdout stays one parseable document.
 from __future__ import annotations
 
 import json
+import sys
 import time
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
+from hotfix_ci.actions_io import ActionsIO
+from hotfix_ci.errors import ExitCode, error_for
 from hotfix_ci.gates import ProbeResult, format_probe
 from hotfix_ci.providers.base import Release, RollbackPoint
 
@@ -51,13 +54,18 @@ class RunReport:
     deployments: list[Recorded] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     state: str = "running"
-    exit_code: int = 0
+    exit_code: ExitCode = ExitCode.OK
     live: str | None = None
     message: str = ""
     hint: str | None = None
 
     def finish(
-        self, state: str, exit_code: int, message: str, live: str | None, hint: str | None = None
+        self,
+        state: str,
+        exit_code: ExitCode,
+        message: str,
+        live: str | None,
+        hint: str | None = None,
     ) -> None:
         self.state, self.exit_code, self.message, self.live = state, exit_code, message, live
         self.hint = hint
@@ -105,7 +113,7 @@ class RunReport:
             "warnings": list(self.warnings),
             "outcome": {
                 "state": self.state,
-                "exit_code": self.exit_code,
+                "exit_code": int(self.exit_code),
                 "live": self.live,
                 "message": self.message,
                 "hint": self.hint,
@@ -128,7 +136,7 @@ def render_markdown(report: RunReport) -> str:
     lines = [
         f"## hotfix-ci {report.command}: {release} → {target}".replace(":  →", ":"),
         "",
-        f"**Result:** {report.state.replace('_', ' ')} (exit {report.exit_code}): "
+        f"**Result:** {report.state.replace('_', ' ')} (exit {int(report.exit_code)}): "
         f"{_cell(report.message)}",
     ]
     if report.live:
@@ -194,3 +202,53 @@ class Console:
         shown = result.latency_ms is not None and " ms" not in result.detail
         latency = f"  ({result.latency_ms:.0f} ms)" if shown else ""
         self.say(f"  {format_probe(result, name_width=width)}{latency}")
+
+
+def progress_stream(fmt: str, out: TextIO, err: TextIO | None) -> TextIO:
+    """JSON keeps stdout for the document; progress then goes to stderr."""
+    return (err or sys.stderr) if fmt == "json" else out
+
+
+# Worst first: a human must act beats everything else.
+_SEVERITY = (
+    ExitCode.ROLLBACK_FAILED,
+    ExitCode.INTERRUPTED,
+    ExitCode.ROLLED_BACK,
+    ExitCode.GITHUB_API,
+    ExitCode.POLICY_FAILED,
+    ExitCode.USAGE,
+    ExitCode.INTERNAL,
+    ExitCode.OK,
+)
+
+
+def worst(reports: list[RunReport]) -> RunReport:
+    return min(reports, key=lambda r: _SEVERITY.index(r.exit_code))
+
+
+def finish(reports: list[RunReport], io: ActionsIO, fmt: str, out: TextIO) -> int:
+    """End a deploy, gate or rollback run: job summary, step outputs, the JSON document, then
+    the exit code, as the matching HotfixError so the one handler in :mod:`hotfix_ci.cli`
+    prints message and hint (exit 5 and 6 included) the same way for every command."""
+    for report in reports:
+        io.write_summary(render_markdown(report))
+    top = worst(reports)
+    io.set_outputs(
+        {
+            "state": top.state,
+            "live": top.live or "",
+            "exit-code": str(int(top.exit_code)),
+            "rolled-back": str(any(r.state == "rolled_back" for r in reports)).lower(),
+        }
+    )
+    if fmt == "json":
+        out.write(render_json(reports) + "\n")
+    else:
+        for report in reports:
+            if report.exit_code == ExitCode.OK:
+                out.write(f"done: {report.message}\n")
+    if top.exit_code == ExitCode.OK:
+        return 0
+    messages = [r.message for r in reports if r.exit_code == top.exit_code]
+    hints = [r.hint for r in reports if r.exit_code == top.exit_code and r.hint]
+    raise error_for(top.exit_code, "\n".join(messages), "; ".join(dict.fromkeys(hints)) or None)

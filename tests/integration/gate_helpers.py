@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,10 +12,7 @@ from typing import Any
 
 from click.testing import CliRunner
 
-import hotfix_ci.cli.commands
-import hotfix_ci.cli.deploy_cmd
-import hotfix_ci.cli.release_cmd  # noqa: F401
-from hotfix_ci.cli.main import cli
+from hotfix_ci.cli import main
 
 REPO = "acme/web"
 TOKEN = "ghs_" + "t3st" * 10
@@ -53,14 +51,18 @@ def base_env(emu: Any, tmp_path: Path, **extra: str) -> dict[str, str]:
 
 
 def run(args: list[str], env: Mapping[str, str], cwd: Path) -> Result:
-    runner = CliRunner()
+    """One whole command line through the console script's entry point, ``main``, so the
+    exit code is the one a user gets (its error handler included)."""
     old = Path.cwd()
     os.chdir(cwd)
     try:
-        res = runner.invoke(cli, args, env=dict(env), catch_exceptions=False)
+        with CliRunner().isolation(env=dict(env)) as (stdout, stderr, _):
+            code = main(args)
+            sys.stdout.flush()
+            sys.stderr.flush()
+            return Result(code, stdout.getvalue().decode(), stderr.getvalue().decode())
     finally:
         os.chdir(old)
-    return Result(res.exit_code, res.stdout, res.stderr)
 
 
 def seed(emu: Any, **pull: Any) -> int:

@@ -10,7 +10,7 @@ import pytest
 from hotfix_ci import gitrepo
 from hotfix_ci.errors import HotfixError, ProcessError, UsageError
 from hotfix_ci.model import FileChange
-from hotfix_ci.release.versioning import tag_name_problem
+from hotfix_ci.patterns import tag_name_problem
 
 
 def git(repo: Path, *args: str) -> str:

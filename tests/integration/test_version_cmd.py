@@ -9,13 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from hotfix_ci.commands.version import (
-    execute_version,
-    read_version_file,
-    toml_version_fallback,
-)
+from hotfix_ci.commands.version import version_report
 from hotfix_ci.config.model import ReleaseConfig
 from hotfix_ci.errors import ConfigError, UsageError
+from hotfix_ci.release.version_files import read_version_file, toml_version_fallback
 
 NOW = datetime(2025, 10, 22, 14, 30, tzinfo=timezone.utc)
 
@@ -59,7 +56,7 @@ def repo(tmp_path: Path) -> Path:
 
 
 def summary(kind: str, cfg: ReleaseConfig, repo: Path) -> tuple[str | None, ...]:
-    report = execute_version(kind, cfg, repo, NOW)  # type: ignore[arg-type]
+    report = version_report(kind, cfg, repo, NOW)  # type: ignore[arg-type]
     return report.version, report.tag, report.previous_version, report.previous_tag, report.source
 
 
@@ -135,7 +132,7 @@ def test_patch_after_a_prerelease_hotfix(repo: Path) -> None:
 def test_suffix_scheme_walks_q1_then_q2(repo: Path) -> None:
     cfg = ReleaseConfig(scheme="suffix", token="q")
     tag(repo, "v0.14.0")
-    first = execute_version("next", cfg, repo, NOW)
+    first = version_report("next", cfg, repo, NOW)
     assert (first.version, first.tag) == ("0.14.0q1", "hotfix-v0.14.0q1")
     tag(repo, first.tag or "")  # what the release job does with it
     assert summary("current", cfg, repo)[:2] == ("0.14.0q1", "hotfix-v0.14.0q1")
@@ -218,19 +215,19 @@ def test_version_source_errors_are_config_errors(
     for name, content in files.items():
         (repo / name).write_text(content, encoding="utf-8")
     with pytest.raises(ConfigError, match=message) as caught:
-        execute_version("next", ReleaseConfig(version_from=version_from), repo, NOW)
+        version_report("next", ReleaseConfig(version_from=version_from), repo, NOW)
     assert caught.value.hint
     assert caught.value.exit_code == 2
 
 
 def test_tags_outside_a_git_repository_is_a_usage_error(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="not a git repository"):
-        execute_version("current", ReleaseConfig(), tmp_path, NOW)
+        version_report("current", ReleaseConfig(), tmp_path, NOW)
 
 
 def test_report_as_dict(repo: Path) -> None:
     tag(repo, "v1.4.2")
-    assert execute_version("next", ReleaseConfig(), repo, NOW).as_dict() == {
+    assert version_report("next", ReleaseConfig(), repo, NOW).as_dict() == {
         "kind": "next",
         "scheme": "patch",
         "version": "1.4.3",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from hotfix_ci.config import branch_glob_regex, compile_path_patterns
-from hotfix_ci.config.convert import check_semantics
+from hotfix_ci.config.semantics import check_semantics
+from hotfix_ci.patterns import branch_glob_regex, path_spec
 
 
 @pytest.mark.parametrize(
@@ -39,7 +39,7 @@ def test_bad_branch_globs_raise_value_error(pattern: str) -> None:
 
 
 def test_path_patterns_have_gitignore_semantics() -> None:
-    spec = compile_path_patterns(("**/package-lock.json", "tests/**", "**/*.md"))
+    spec = path_spec(("**/package-lock.json", "tests/**", "**/*.md"))
     assert spec.match_file("package-lock.json")
     assert spec.match_file("web/app/package-lock.json")
     assert spec.match_file("tests/unit/test_x.py")

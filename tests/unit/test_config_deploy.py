@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from hotfix_ci.config import InvalidConfigError, validate_config_text
-from hotfix_ci.deploy.config import parse_deploy
+from hotfix_ci.config import validate_config_text
+from hotfix_ci.errors import InvalidConfigError
 
 # The example of the deploy issue, verbatim.
 ISSUE_EXAMPLE = """\
@@ -35,7 +35,7 @@ def problems(text: str) -> list[str]:
 
 def test_the_issue_example_is_valid() -> None:
     cfg = validate_config_text(ISSUE_EXAMPLE, "hotfix.yml")
-    env = parse_deploy(cfg.deploy).environment("production")
+    env = cfg.deploy.environment("production")
     assert [p.name for p in env.providers] == ["api", "web"]
     assert [g.name for g in env.gates] == ["health", "errors", "smoke"]
     assert env.watch.duration == 300 and env.watch.failure_limit == 3

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import pytest
 
-from hotfix_ci.config import InvalidConfigError, validate_config_text
-from hotfix_ci.errors import ConfigError
+from hotfix_ci.config import validate_config_text
+from hotfix_ci.errors import ConfigError, InvalidConfigError
+
+NOW = datetime(2025, 10, 22, 14, 30, tzinfo=timezone.utc)
 
 SRC = ".github/hotfix.yml"
 
@@ -183,29 +187,35 @@ def error_for(text: str) -> ConfigError:
         ),
         pytest.param(
             "version: 1\nrelease:\n  tag: 'v{semver}'\n",
-            ".github/hotfix.yml:3: release.tag: unknown placeholder {semver} in tag template",
-            "the tag template knows {version} and {date}, e.g. 'hotfix-v{version}'",
+            ".github/hotfix.yml:3: release.tag: unusable tag template: {semver} is not a "
+            "placeholder it knows",
+            "use {version} and/or {date} with letters, digits, '-', '.', '_' and '/' around them, "
+            "e.g. 'hotfix-v{version}'; double a brace ('{{') for a literal one",
             id="tag-placeholder",
         ),
         pytest.param(
             "version: 1\nrelease:\n  tag: 'v{version'\n",
-            ".github/hotfix.yml:3: release.tag: invalid tag template: expected '}' before end "
-            "of string",
-            "write braces only around {version} or {date}; double them ('{{', '}}') for a "
-            "literal brace",
+            ".github/hotfix.yml:3: release.tag: unusable tag template: its braces do not balance "
+            "(expected '}' before end of string)",
+            "use {version} and/or {date} with letters, digits, '-', '.', '_' and '/' around them, "
+            "e.g. 'hotfix-v{version}'; double a brace ('{{') for a literal one",
             id="tag-braces",
         ),
         pytest.param(
             "version: 1\nrelease:\n  tag: 'hotfix'\n",
-            ".github/hotfix.yml:3: release.tag: tag template has no {version} or {date}, so "
-            "every hotfix would get the same tag",
-            "add a placeholder, e.g. 'hotfix-v{version}'",
+            ".github/hotfix.yml:3: release.tag: unusable tag template: it has no {version} "
+            "placeholder, so every hotfix would get the same tag",
+            "use {version} and/or {date} with letters, digits, '-', '.', '_' and '/' around them, "
+            "e.g. 'hotfix-v{version}'; double a brace ('{{') for a literal one",
             id="tag-constant",
         ),
         pytest.param(
             "version: 1\nrelease:\n  tag: 'hot fix {version}'\n",
-            ".github/hotfix.yml:3: release.tag: git tag names cannot contain ' '",
-            "use letters, digits, '-', '.', '_' and '/' around the placeholders",
+            ".github/hotfix.yml:3: release.tag: unusable tag template: the tags it makes are not "
+            "valid git tag names: it contains a space, a control character, or one of "
+            "~ ^ : ? * [ \\",
+            "use {version} and/or {date} with letters, digits, '-', '.', '_' and '/' around them, "
+            "e.g. 'hotfix-v{version}'; double a brace ('{{') for a literal one",
             id="tag-space",
         ),
         pytest.param(
@@ -387,3 +397,36 @@ def test_duplicates_are_found_at_any_depth_and_in_lists() -> None:
         (("severities", "P0", "label"), 5),
         (("pull_request", "base"), 8),
     ]
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "hotfix*v{version}",
+        "hotfix-{version}.lock",
+        "{version!r}",
+        "{version:>20}",
+        "-{version}",
+        "{version}/",
+        "{tga}",
+        "hotfix-v{version",
+    ],
+)
+def test_validate_rejects_exactly_the_tag_templates_release_rejects(template: str) -> None:
+    """One rule: ``config validate`` refuses a template iff ``release`` would at merge time."""
+    from hotfix_ci.config.model import ReleaseConfig
+    from hotfix_ci.release.versioning import next_version
+
+    with pytest.raises(ConfigError):
+        next_version(None, ReleaseConfig(tag=template), now=NOW, existing_tags=[])
+    with pytest.raises(ConfigError, match=r"release\.tag: unusable tag template"):
+        validate_config_text(f"version: 1\nrelease:\n  tag: '{template}'\n", "hotfix.yml")
+
+
+@pytest.mark.parametrize("template", ["hotfix-v{version}", "rel/{version}", "hf_{date}_{version}"])
+def test_validate_accepts_the_tag_templates_release_accepts(template: str) -> None:
+    from hotfix_ci.config.model import ReleaseConfig
+    from hotfix_ci.release.versioning import next_version
+
+    next_version(None, ReleaseConfig(tag=template), now=NOW, existing_tags=[])
+    validate_config_text(f"version: 1\nrelease:\n  tag: '{template}'\n", "hotfix.yml")

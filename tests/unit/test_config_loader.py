@@ -7,22 +7,20 @@ from pathlib import Path
 
 import pytest
 
-from hotfix_ci.config import (
-    HotfixConfig,
-    InvalidConfigError,
-    load_config,
-    validate_config_text,
-)
+from hotfix_ci.config import HotfixConfig, load_config, validate_config_text
 from hotfix_ci.config.model import (
     DEFAULT_PROTECTED,
     DEFAULT_TESTS,
     ApprovalsConfig,
+    DeployConfig,
     DiffConfig,
+    Environment,
+    ProviderSpec,
     PullRequestConfig,
     ReleaseConfig,
     SeverityConfig,
 )
-from hotfix_ci.errors import ConfigError, ExitCode
+from hotfix_ci.errors import ConfigError, ExitCode, InvalidConfigError
 
 FULL = """\
 version: 1
@@ -110,7 +108,7 @@ def test_version_1_alone_gives_every_documented_default() -> None:
     assert (config.release.github_release, config.release.delete_branch) == (True, True)
     assert config.release.commit_changelog is False
     assert config.release.back_merge == ()
-    assert config.deploy == {}
+    assert config.deploy == DeployConfig()
 
 
 def test_full_config_round_trips_into_the_dataclasses() -> None:
@@ -157,19 +155,22 @@ def test_full_config_round_trips_into_the_dataclasses() -> None:
         delete_branch=False,
         back_merge=("develop",),
     )
-    assert config.deploy == {
-        "environments": {
-            "production": {
-                "providers": [
-                    {
-                        "name": "web",
-                        "type": "fly",
-                        "with": {"app": "acme-web", "image": "registry.fly.io/acme-web:{tag}"},
-                    }
-                ]
-            }
+    assert config.deploy == DeployConfig(
+        environments={
+            "production": Environment(
+                name="production",
+                production=True,
+                providers=(
+                    ProviderSpec(
+                        name="web",
+                        type="fly",
+                        settings={"app": "acme-web", "image": "registry.fly.io/acme-web:{tag}"},
+                        where="deploy.environments.production.providers[0]",
+                    ),
+                ),
+            )
         }
-    }
+    )
 
 
 def test_given_severities_replace_the_default_set() -> None:

@@ -1,19 +1,18 @@
-"""Parsing the deploy: section: dataclasses, key paths in errors, suggestions."""
+"""The deploy: section, loaded with the rest of the config: dataclasses, key paths in errors,
+suggestions."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
-from hotfix_ci.deploy.config import (
-    ProviderSpec,
-    check_provider_settings,
-    parse_deploy,
-    substitute,
-)
+from hotfix_ci.config import DeployConfig, ProviderSpec, validate_config_text
+from hotfix_ci.config.model import HttpGate
+from hotfix_ci.deploy.runtime import check_provider_settings
 from hotfix_ci.errors import ConfigError
-from hotfix_ci.gates import HttpGate
+from hotfix_ci.patterns import fill_placeholders
 
 ISSUE_EXAMPLE: dict[str, Any] = {
     "environments": {
@@ -52,13 +51,19 @@ ISSUE_EXAMPLE: dict[str, Any] = {
             },
             "rollback": {"on_failure": True},
         },
-        "staging": {"providers": [], "transient": True},
+        "staging": {"transient": True},
     }
 }
 
 
+def load(deploy: dict[str, Any]) -> DeployConfig:
+    """The deploy section as the loader builds it (JSON is YAML)."""
+    text = json.dumps({"version": 1, "deploy": deploy})
+    return validate_config_text(text, ".github/hotfix.yml").deploy
+
+
 def test_issue_example_parses_into_dataclasses() -> None:
-    config = parse_deploy(ISSUE_EXAMPLE)
+    config = load(ISSUE_EXAMPLE)
     prod = config.environment("production")
     assert prod.url == "https://example.com"
     assert prod.before == (("./scripts/validate_env.sh", "production"),)
@@ -73,77 +78,83 @@ def test_issue_example_parses_into_dataclasses() -> None:
 
 
 def test_empty_section_has_no_environments() -> None:
-    assert parse_deploy({}).environments == {}
+    assert load({}).environments == {}
     with pytest.raises(ConfigError, match="no environment 'production'") as missing:
-        parse_deploy(None).environment("production")
+        DeployConfig().environment("production")
     assert missing.value.hint is not None and "deploy.environments" in missing.value.hint
 
 
+COMMAND = {"deploy": ["./d.sh"], "rollback": ["./r.sh"]}
+
+
 @pytest.mark.parametrize(
-    ("patch", "message"),
+    ("patch", "message", "hint"),
     [
-        ({"before": "./check.sh"}, r"production\.before: expected a list"),
-        ({"before": ["./check.sh"]}, r"production\.before\[0\]: expected an argument list"),
-        ({"url": "example.com"}, r"production\.url: expected an http\(s\) URL"),
-        ({"rollback": {"on_fail": True}}, r"production\.rollback: unknown key 'on_fail'"),
-        ({"rollback": {"on_failure": "yes"}}, r"rollback\.on_failure: expected true or false"),
-        ({"gates": [{"name": "h", "type": "htp"}]}, r"gates\[0\]\.type: unknown gate type"),
-        ({"watch": {"interval": 0}}, r"watch\.interval: must be greater than zero"),
-        ({"providers": [{"name": "a b", "type": "command"}]}, r"providers\[0\]\.name"),
+        ({"before": "./check.sh"}, r"production\.before: expected a list", "write a list"),
+        ({"before": ["./check.sh"]}, r"production\.before\[0\]: expected a list", "a list"),
         (
-            {"providers": [{"name": "a", "type": "command"}, {"name": "a", "type": "fly"}]},
+            {"url": "example.com"},
+            r"production\.url: expected an absolute http\(s\) URL",
+            "https://",
+        ),
+        ({"rollback": {"on_fail": True}}, r"rollback\.on_fail: unknown key", "'on_failure'"),
+        ({"rollback": {"on_failure": "yes"}}, r"on_failure: expected true or false", "true"),
+        ({"gates": [{"name": "h", "type": "htp"}]}, r"gates\[0\]\.type: expected one of", "http"),
+        ({"watch": {"interval": 0}}, r"watch\.interval: must be greater than zero", "10s"),
+        ({"providers": [{"name": "a b", "type": "command"}]}, r"providers\[0\]\.name", "letter"),
+        (
+            {
+                "providers": [
+                    {"name": "a", "type": "command", "with": COMMAND},
+                    {"name": "a", "type": "command", "with": COMMAND},
+                ]
+            },
             r"providers\[1\]\.name: provider name 'a' is used twice",
+            "--provider",
         ),
-        (
-            {"providers": [{"name": "a", "type": "fly", "whit": {}}]},
-            r"providers\[0\]: unknown key 'whit'",
-        ),
-        ({"provider": []}, r"production: unknown key 'provider'"),
+        ({"providers": [{"name": "a", "type": "fly", "whit": {}}]}, r"whit: unknown key", "'with'"),
+        ({"provider": []}, r"production\.provider: unknown key", "'providers'"),
+        ({"providres": []}, r"production\.providres: unknown key", "did you mean 'providers'"),
     ],
 )
-def test_errors_name_the_key_path(patch: dict[str, Any], message: str) -> None:
-    with pytest.raises(ConfigError, match=message):
-        parse_deploy({"environments": {"production": patch}})
-
-
-def test_unknown_key_suggests_the_nearest() -> None:
-    with pytest.raises(ConfigError) as raised:
-        parse_deploy({"environments": {"production": {"providres": []}}})
-    assert raised.value.hint is not None and "did you mean 'providers'" in raised.value.hint
+def test_errors_name_the_key_path(patch: dict[str, Any], message: str, hint: str) -> None:
+    with pytest.raises(ConfigError, match=message) as raised:
+        load({"environments": {"production": patch}})
+    assert raised.value.hint is not None and hint in raised.value.hint
 
 
 def test_unknown_provider_name_suggests_one() -> None:
-    prod = parse_deploy(ISSUE_EXAMPLE).environment("production")
+    prod = load(ISSUE_EXAMPLE).environment("production")
     with pytest.raises(ConfigError) as raised:
         prod.provider("wbe")
     assert raised.value.hint is not None and "did you mean 'web'" in raised.value.hint
 
 
-def test_provider_settings_are_checked_against_the_provider_schema() -> None:
-    spec = ProviderSpec(
-        name="app",
-        type="command",
-        settings={"deploy": ["./d.sh"]},
-        where="deploy.environments.production.providers[0]",
-    )
-    with pytest.raises(ConfigError, match=r"providers\[0\]\.with: 'rollback' is a required"):
+def test_builtin_provider_settings_are_checked_when_the_config_loads() -> None:
+    missing = {"providers": [{"name": "app", "type": "command", "with": {"deploy": ["./d.sh"]}}]}
+    with pytest.raises(ConfigError, match=r"providers\[0\]\.with\.rollback: required key"):
+        load({"environments": {"production": missing}})
+    wrong = {"providers": [{"name": "app", "type": "command", "with": {**COMMAND, "deploy": "d"}}]}
+    with pytest.raises(ConfigError, match=r"with\.deploy: expected a list, got \"d\""):
+        load({"environments": {"production": wrong}})
+
+
+def test_plugin_provider_settings_are_checked_against_the_plugin_schema(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from hotfix_ci.providers import registry
+
+    plugin = type("Plugin", (), {"SETTINGS_SCHEMA": {"type": "object", "required": ["app"]}})
+    monkeypatch.setattr(registry, "_load_module", lambda name: plugin)
+    spec = ProviderSpec(name="x", type="acme-cloud", where="deploy.environments.p.providers[0]")
+    with pytest.raises(ConfigError, match=r"providers\[0\]\.with: 'app' is a required property"):
         check_provider_settings(spec)
-    wrong_type = ProviderSpec(
-        name="app",
-        type="command",
-        where="x",
-        settings={"deploy": "./d.sh", "rollback": ["r"], "timeout": "5m"},
-    )
-    with pytest.raises(ConfigError, match=r"x\.with\.deploy: './d.sh' is not of type 'array'"):
-        check_provider_settings(wrong_type)
-    check_provider_settings(
-        ProviderSpec(name="app", type="command", settings={"deploy": ["d"], "rollback": ["r"]})
-    )
+    check_provider_settings(ProviderSpec(name="x", type="acme-cloud", settings={"app": "a"}))
 
 
-def test_substitute_replaces_release_placeholders_only() -> None:
+def test_placeholders_replace_release_values_only() -> None:
     values = {"tag": "hotfix-v1.4.3", "version": "1.4.3", "sha": "abc", "environment": "prod"}
-    assert substitute("{environment}:{tag}@{sha} v{version}", values) == (
+    assert fill_placeholders("{environment}:{tag}@{sha} v{version}", values) == (
         "prod:hotfix-v1.4.3@abc v1.4.3"
     )
-    assert substitute('{"json": 1} ${HOME} {other}', values) == '{"json": 1} ${HOME} {other}'
+    assert fill_placeholders('{"json": 1} ${HOME} {other}', values) == '{"json": 1} ${HOME} {other}'

@@ -110,16 +110,6 @@ def test_payload_shape() -> None:
     assert body["rollback_of"] == "v1.4.4" and "point" not in body
 
 
-def test_version_from_tag() -> None:
-    assert history.version_from_tag("hotfix-v1.4.3") == "1.4.3"
-    assert history.version_from_tag("v2.0.0-hotfix.1") == "2.0.0-hotfix.1"
-    assert history.version_from_tag("hotfix-2026-11-22.1") == "2026-11-22.1"
-    assert history.version_from_tag("release-x") == "release-x"
-    # the date scheme's tags
-    assert history.version_from_tag("hotfix-20251022-1430") == "20251022-1430"
-    assert history.version_from_tag("hotfix-20251022-1430-2") == "20251022-1430-2"
-
-
 def test_status_descriptions_fit_githubs_limit() -> None:
     assert clip("x" * 200) == "x" * 139 + "…"
     assert clip("short") == "short"

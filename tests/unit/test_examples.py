@@ -23,8 +23,8 @@ import pytest
 import yaml
 
 from hotfix_ci.config import load_config, validate_config_text
-from hotfix_ci.deploy.config import DeployConfig, check_provider_settings, parse_deploy
-from hotfix_ci.gates import HttpGate
+from hotfix_ci.config.model import DeployConfig, HttpGate
+from hotfix_ci.deploy.runtime import check_provider_settings
 from hotfix_ci.gates.watch import header_variables
 from hotfix_ci.workflows import WorkflowSettings, render_all
 
@@ -85,7 +85,7 @@ def expected_workflows(example: str) -> dict[str, str]:
 
 def deploy_config(example: str) -> DeployConfig:
     cfg = load_config(EXAMPLES / example / ".github" / "hotfix.yml")
-    return parse_deploy(cfg.deploy)
+    return cfg.deploy
 
 
 def tool(name: str) -> str:
@@ -98,7 +98,7 @@ def tool(name: str) -> str:
 @pytest.mark.parametrize("config", CONFIGS, ids=lambda p: p.parent.parent.name)
 def test_every_example_config_loads_with_its_deploy_section(config: Path) -> None:
     cfg = load_config(config)
-    deploy = parse_deploy(cfg.deploy)
+    deploy = cfg.deploy
     for environment in deploy.environments.values():
         for spec in environment.providers:
             check_provider_settings(spec)
@@ -182,7 +182,7 @@ def test_readme_config_examples_load() -> None:
     assert len(configs) >= 4
     for index, text in enumerate(configs):
         cfg = validate_config_text(text, f"README.md yaml block {index}")
-        deploy = parse_deploy(cfg.deploy)
+        deploy = cfg.deploy
         for environment in deploy.environments.values():
             for spec in environment.providers:
                 check_provider_settings(spec)
@@ -207,7 +207,7 @@ def _get(url: str) -> tuple[int, dict[str, str]]:
 def test_sample_app_serves_the_release_its_configured_deploy_made_live(tmp_path: Path) -> None:
     """The sample config's deploy command and app.py agree: what the tool deploys is what
     /health reports, and a tag marked bad fails the config's gate expectation."""
-    environment = parse_deploy(load_config(SAMPLE_APP / ".github" / "hotfix.yml").deploy)
+    environment = load_config(SAMPLE_APP / ".github" / "hotfix.yml").deploy
     production = environment.environment("production")
     deploy_argv = [
         sys.executable if arg == "python" else arg.replace("{tag}", "hotfix-v1.4.3")

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from hotfix_ci.durations import DURATION_PATTERN, format_duration, parse_duration
 from hotfix_ci.errors import ConfigError
-from hotfix_ci.gates.durations import DURATION_PATTERN, format_duration, parse_duration
 
 
 @pytest.mark.parametrize(

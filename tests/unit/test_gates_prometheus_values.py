@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from hotfix_ci.config.model import PrometheusGate
 from hotfix_ci.gates.prometheus_gate import judge, sample_values
-from hotfix_ci.gates.spec import ProbeResult, PrometheusGate
+from hotfix_ci.gates.spec import ProbeResult
 
 
 def vector(*values: str, label: str = "pod") -> dict[str, object]:

@@ -6,14 +6,11 @@ from collections.abc import Iterable
 
 import pytest
 
+from hotfix_ci.config.model import CommandGate, GateSpec, HttpGate, WatchSpec
 from hotfix_ci.errors import UsageError
 from hotfix_ci.gates import (
-    CommandGate,
-    GateSpec,
-    HttpGate,
     ProbeResult,
     WatchOutcome,
-    WatchSpec,
     check_environment,
     format_probe,
     secret_values,

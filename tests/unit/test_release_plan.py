@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from hotfix_ci.config import validate_config_text
+from hotfix_ci.config.model import DeployConfig, HotfixConfig, ReleaseConfig
+from hotfix_ci.github_api.releases import CommitPull, TagInfo
+from hotfix_ci.model import PullRequest
 from hotfix_ci.release.plan import (
     deploy_matrix,
     pick_pull,
     plan_version,
     review_issue_body,
 )
-from hotfix_ci.config.model import HotfixConfig, ReleaseConfig
-from hotfix_ci.github_api.releases import CommitPull, TagInfo
-from hotfix_ci.model import PullRequest
 from hotfix_ci.reports.release import ReleaseReport, as_json, outputs, render_version
 
 NOW = datetime(2025, 10, 22, 14, 30, tzinfo=timezone.utc)
@@ -73,28 +73,25 @@ def test_plan_version_date_scheme_reuses_its_tag() -> None:
     assert (planned.tag, planned.reused) == ("hotfix-20251022-1430", True)
 
 
-@dataclass(frozen=True)
-class _Provider:
-    name: str
-
-
-@dataclass(frozen=True)
-class _Environment:
-    name: str
-    providers: tuple[_Provider, ...]
-
-
-def test_deploy_matrix_reads_mappings_lists_and_dataclasses() -> None:
-    assert deploy_matrix({}) == {"include": []}
-    assert deploy_matrix({"environments": {"prod": {"providers": ["fly", {"name": "k8s"}]}}}) == {
+def test_deploy_matrix_is_one_job_per_provider_of_every_environment() -> None:
+    assert deploy_matrix(DeployConfig()) == {"include": []}
+    cfg = validate_config_text(
+        "version: 1\n"
+        "deploy:\n"
+        "  environments:\n"
+        "    prod:\n"
+        "      providers: [{name: fly, type: command}, {name: k8s, type: command}]\n"
+        "    stage:\n"
+        "      providers: [{name: render, type: command}]\n",
+        "hotfix.yml",
+    )
+    assert deploy_matrix(cfg.deploy) == {
         "include": [
             {"environment": "prod", "provider": "fly"},
             {"environment": "prod", "provider": "k8s"},
+            {"environment": "stage", "provider": "render"},
         ]
     }
-    typed = {"environments": [_Environment("stage", (_Provider("render"),))]}
-    assert deploy_matrix(typed) == {"include": [{"environment": "stage", "provider": "render"}]}
-    assert deploy_matrix({"environments": "nonsense"}) == {"include": []}
 
 
 def test_outputs_are_the_json_keys_as_strings() -> None:
@@ -135,12 +132,3 @@ def test_render_version_text_for_a_repository_without_releases() -> None:
         "previous: none",
         "scheme: patch, read from no release yet: the 0.1.0 baseline",
     ]
-
-
-def test_deploy_matrix_reads_the_parsed_deploy_config() -> None:
-    from hotfix_ci.deploy.config import parse_deploy
-
-    parsed = parse_deploy(
-        {"environments": {"production": {"providers": [{"name": "web", "type": "command"}]}}}
-    )
-    assert deploy_matrix(parsed) == {"include": [{"environment": "production", "provider": "web"}]}

@@ -6,10 +6,16 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from hotfix_ci.release import suffix as suffix_version
 from hotfix_ci.config.model import ReleaseConfig
 from hotfix_ci.errors import ConfigError
-from hotfix_ci.release.versioning import NextVersion, latest_release, next_version, tag_name_problem
+from hotfix_ci.patterns import tag_name_problem
+from hotfix_ci.release import suffix as suffix_version
+from hotfix_ci.release.versioning import (
+    NextVersion,
+    latest_release,
+    next_version,
+    version_of_tag,
+)
 
 NOW = datetime(2025, 10, 22, 14, 30, 59, tzinfo=timezone.utc)
 SUFFIX = ReleaseConfig(scheme="suffix", token="q")
@@ -150,7 +156,7 @@ def test_template_can_carry_the_date_next_to_the_version() -> None:
     ("template", "problem"),
     [
         ("hotfix-{foo}", "{foo} is not a placeholder"),
-        ("hotfix-{version!r}", "{version} is not a placeholder"),
+        ("hotfix-{version!r}", "{version!r} formats the value"),
         ("hotfix-{version", "braces do not balance"),
         ("hotfix-v", "no {version} placeholder"),
         ("hotfix {version}", "not a valid git tag name"),
@@ -203,3 +209,24 @@ def test_valid_tag_names(name: str) -> None:
 )
 def test_invalid_tag_names(name: str) -> None:
     assert tag_name_problem(name) is not None
+
+
+@pytest.mark.parametrize(
+    ("tag", "release", "version"),
+    [
+        ("hotfix-v1.4.3", ReleaseConfig(), "1.4.3"),
+        ("v2.0.0-hotfix.1", ReleaseConfig(scheme="prerelease"), "2.0.0-hotfix.1"),
+        ("hotfix-v2.0.0-hotfix.1", ReleaseConfig(scheme="prerelease"), "2.0.0-hotfix.1"),
+        # the suffix scheme: {version} is the hotfixed release, never its base
+        ("hotfix-v0.14.0q1", ReleaseConfig(scheme="suffix", token="q"), "0.14.0q1"),
+        ("hotfix-v0.14.0", ReleaseConfig(scheme="suffix", token="q"), "0.14.0"),
+        ("hotfix-20251022-1430", ReleaseConfig(scheme="date"), "20251022-1430"),
+        ("hotfix-20251022-1430-2", ReleaseConfig(scheme="date"), "20251022-1430-2"),
+        ("rel/7.1.0", ReleaseConfig(tag="rel/{version}"), "7.1.0"),
+        ("release-x", ReleaseConfig(), "release-x"),
+    ],
+)
+def test_version_of_tag_follows_the_configured_scheme(
+    tag: str, release: ReleaseConfig, version: str
+) -> None:
+    assert version_of_tag(tag, release) == version

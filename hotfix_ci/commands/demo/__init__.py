@@ -9,12 +9,12 @@ from __future__ import annotations
 import io
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from hotfix_ci.commands.check_pr import CheckPrArgs
-from hotfix_ci.commands.check_pr import execute as check_pr
+from hotfix_ci.commands import check_pr
 
 if TYPE_CHECKING:
     from hotfix_ci.testing import GitHubEmulator
@@ -73,7 +73,8 @@ class Demo:
 
     def gate(self, number: int) -> int:
         buffer = io.StringIO()
-        code = check_pr(CheckPrArgs(pr=number, workdir=self.workdir), self.env, buffer)
+        args = check_pr.CheckPrArgs(pr=number, workdir=self.workdir)
+        code = check_pr.run(args, self.env, buffer, buffer)
         for line in buffer.getvalue().splitlines():
             self.say(f"   {line}")
         self.say(f"   (exit code {code})")
@@ -125,15 +126,20 @@ class Demo:
 
 
 def default_stages() -> tuple[Callable[[Demo], int], ...]:
+    from hotfix_ci.commands.demo.deploy_stage import deploy_stage
     from hotfix_ci.commands.demo.release_stage import release_stage
 
-    stages: list[Callable[[Demo], int]] = [Demo.run_gate_stage, release_stage]
-    try:
-        from hotfix_ci.commands.demo.deploy_stage import deploy_stage
-    except ImportError:  # the deploy stage lands with the deploy commands
-        return tuple(stages)
-    stages.append(deploy_stage)
-    return tuple(stages)
+    return (Demo.run_gate_stage, release_stage, deploy_stage)
+
+
+@dataclass(frozen=True, kw_only=True)
+class DemoArgs:
+    stages: tuple[Callable[[Demo], int], ...] | None = None
+
+
+def run(args: DemoArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
+    """``hotfix-ci demo``: the whole pipeline on 127.0.0.1, nothing outside this process."""
+    return run_demo(out, args.stages)
 
 
 def run_demo(out: TextIO, stages: tuple[Callable[[Demo], int], ...] | None = None) -> int:

@@ -13,8 +13,13 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hotfix_ci.commands.deploy import DeployArgs, execute_deploy
-from hotfix_ci.commands.demo.sample_app import SampleService, command_settings, read_state, update_state
+from hotfix_ci.commands import deploy
+from hotfix_ci.commands.demo.sample_app import (
+    SampleService,
+    command_settings,
+    read_state,
+    update_state,
+)
 from hotfix_ci.errors import HotfixError, UsageError
 
 if TYPE_CHECKING:
@@ -69,7 +74,7 @@ def _config(folder: Path, state: Path, health_url: str) -> Path:
 def _deploy(demo: Demo, tag: str, config: Path) -> int:
     out, err = io.StringIO(), io.StringIO()
     env = {**demo.env, "GITHUB_RUN_ID": "1001", "GITHUB_SERVER_URL": "https://github.com"}
-    args = DeployArgs(
+    args = deploy.DeployArgs(
         environment="production",
         provider="shop",
         ref=tag,
@@ -78,7 +83,7 @@ def _deploy(demo: Demo, tag: str, config: Path) -> int:
         workdir=demo.workdir,
     )
     try:
-        code = execute_deploy(args, env, out, err)
+        code = deploy.run(args, env, out, err)
     except HotfixError as exc:
         code = int(exc.exit_code)
         err.write(f"error: {exc.message}\n" + (f"  what to do: {exc.hint}\n" if exc.hint else ""))

@@ -11,7 +11,7 @@ import io
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hotfix_ci.commands.release import ReleaseArgs, execute
+from hotfix_ci.commands import release as release_command
 
 if TYPE_CHECKING:
     from hotfix_ci.commands.demo import Demo
@@ -36,7 +36,8 @@ def _read_outputs(path: Path) -> dict[str, str]:
 def _run_release(demo: Demo, sha: str, outputs: Path) -> int:
     buffer = io.StringIO()
     env = {**demo.env, "GITHUB_OUTPUT": str(outputs)}
-    code = execute(ReleaseArgs(sha=sha, workdir=demo.workdir, format="text"), env, buffer)
+    args = release_command.ReleaseArgs(sha=sha, workdir=demo.workdir, format="text")
+    code = release_command.run(args, env, buffer, buffer)
     for line in buffer.getvalue().splitlines():
         demo.say(f"   {line}")
     demo.say(f"   (exit code {code})")

@@ -6,8 +6,8 @@ import os
 import sys
 import time
 
+from hotfix_ci.config.model import CommandGate
 from hotfix_ci.gates.command_gate import probe
-from hotfix_ci.gates.spec import CommandGate
 
 ENV = {"PATH": os.environ.get("PATH", ""), "SMOKE_TARGET": "https://staging.example"}
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
+from hotfix_ci.config.model import HttpExpect, HttpGate
 from hotfix_ci.gates.http_gate import probe
-from hotfix_ci.gates.spec import HttpExpect, HttpGate
 
 if TYPE_CHECKING:
     from conftest import HealthApp

@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from hotfix_ci.config.model import NoDataPolicy, PrometheusGate
 from hotfix_ci.gates.prometheus_gate import probe
-from hotfix_ci.gates.spec import NoDataPolicy, ProbeResult, PrometheusGate
+from hotfix_ci.gates.spec import ProbeResult
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -7,8 +7,8 @@ import threading
 import time
 from typing import TYPE_CHECKING
 
-from hotfix_ci.gates import CommandGate, HttpGate, ProbeResult, WatchSpec, run_once, watch
-from hotfix_ci.gates.spec import HttpExpect
+from hotfix_ci.config.model import CommandGate, HttpExpect, HttpGate, WatchSpec
+from hotfix_ci.gates import ProbeResult, run_once, watch
 
 if TYPE_CHECKING:
     from collections.abc import Callable

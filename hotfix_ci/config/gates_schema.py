@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hotfix_ci.gates.durations import DURATION_PATTERN
+from hotfix_ci.durations import DURATION_PATTERN
 
 GATE_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 

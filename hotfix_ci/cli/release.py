@@ -1,20 +1,25 @@
-"""``hotfix-ci release`` and ``hotfix-ci version``: options -> args -> core -> exit code."""
+"""``hotfix-ci release`` and ``hotfix-ci version``."""
 
 from __future__ import annotations
 
 import os
 import sys
-from datetime import datetime, timezone
 from pathlib import Path
 
 import click
 
-from hotfix_ci.cli.main import CONFIG_OPTION, FORMAT_OPTION, TOKEN_OPTION, cli, run_command
+from hotfix_ci.cli.options import (
+    CONFIG_OPTION,
+    FORMAT_OPTION,
+    REPO_OPTION,
+    TOKEN_OPTION,
+    path_or_none,
+)
 
 
-@cli.command("release")
+@click.command("release")
 @click.option("--sha", default=None, help="The merge commit to release (default: $GITHUB_SHA).")
-@click.option("--repo", default=None, help="OWNER/NAME (default: $GITHUB_REPOSITORY).")
+@REPO_OPTION
 @CONFIG_OPTION
 @click.option("--dry-run", is_flag=True, help="Print what would be created; create nothing.")
 @FORMAT_OPTION
@@ -26,28 +31,28 @@ def release(
     dry_run: bool,
     fmt: str | None,
     token: str | None,
-) -> None:
+) -> int:
     """Tag a merged hotfix, write its changelog entry and GitHub Release, emit the deploy matrix.
 
     Needs `contents: write` (tag, changelog, release, branches), `pull-requests: write`
     (back-merge PRs) and `issues: write` (the post-deploy review issue). A merge that is not
     a hotfix releases nothing and exits 0; a re-run creates nothing twice.
     """
-    from hotfix_ci.commands.release import ReleaseArgs, execute
+    from hotfix_ci.commands import release as command
 
-    args = ReleaseArgs(
+    args = command.ReleaseArgs(
         sha=sha,
         repo=repo,
-        config=Path(config_path) if config_path else None,
+        config=path_or_none(config_path),
         dry_run=dry_run,
         format=fmt,
         token=token,
         workdir=Path.cwd(),
     )
-    run_command(lambda: execute(args, os.environ, sys.stdout))
+    return command.run(args, os.environ, sys.stdout, sys.stderr)
 
 
-@cli.command("version")
+@click.command("version")
 @click.argument("kind", type=click.Choice(["current", "next"]))
 @CONFIG_OPTION
 @click.option(
@@ -57,21 +62,17 @@ def release(
     default="text",
     help="Output format.",
 )
-def version(kind: str, config_path: str | None, fmt: str) -> None:
+def version(kind: str, config_path: str | None, fmt: str) -> int:
     """Print the current release or the next hotfix version of the local checkout.
 
     Reads the git tags (or release.version_from's file) without any API call.
     """
-    from hotfix_ci.commands.version import Kind, execute_version
-    from hotfix_ci.config import load_config
-    from hotfix_ci.reports.release import render_version
+    from hotfix_ci.commands import version as command
 
-    def body() -> int:
-        workdir = Path.cwd()
-        cfg = load_config(Path(config_path) if config_path else None, workdir=workdir)
-        chosen: Kind = "current" if kind == "current" else "next"
-        report = execute_version(chosen, cfg.release, workdir, datetime.now(timezone.utc))
-        click.echo(render_version(report.as_dict(), fmt))
-        return 0
-
-    run_command(body)
+    args = command.VersionArgs(
+        kind="current" if kind == "current" else "next",
+        config=path_or_none(config_path),
+        format=fmt,
+        workdir=Path.cwd(),
+    )
+    return command.run(args, os.environ, sys.stdout, sys.stderr)

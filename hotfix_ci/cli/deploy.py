@@ -1,4 +1,4 @@
-"""``hotfix-ci deploy``, ``gate`` and ``rollback``: options -> args object -> core."""
+"""``hotfix-ci deploy``, ``gate`` and ``rollback``."""
 
 from __future__ import annotations
 
@@ -8,22 +8,18 @@ from pathlib import Path
 
 import click
 
-from hotfix_ci.cli.main import CONFIG_OPTION, FORMAT_OPTION, TOKEN_OPTION, cli, run_command
-
-ENVIRONMENT_OPTION = click.option(
-    "--environment", "-e", required=True, help="Environment under deploy.environments."
+from hotfix_ci.cli.options import (
+    CONFIG_OPTION,
+    DRY_RUN_OPTION,
+    ENVIRONMENT_OPTION,
+    FORMAT_OPTION,
+    REPO_OPTION,
+    TOKEN_OPTION,
+    path_or_none,
 )
-REPO_OPTION = click.option("--repo", default=None, help="OWNER/NAME (default: $GITHUB_REPOSITORY).")
-DRY_RUN_OPTION = click.option(
-    "--dry-run", is_flag=True, help="Print what would happen; change nothing."
-)
 
 
-def _config(path: str | None) -> Path | None:
-    return Path(path) if path else None
-
-
-@cli.command("deploy")
+@click.command("deploy")
 @ENVIRONMENT_OPTION
 @click.option("--provider", "-p", required=True, help="Provider name in that environment.")
 @click.option("--ref", required=True, help="Release tag to deploy, e.g. hotfix-v1.4.3.")
@@ -45,44 +41,44 @@ def deploy(
     dry_run: bool,
     fmt: str | None,
     token: str | None,
-) -> None:
+) -> int:
     """Deploy a release, watch the health gates, roll back on failure.
 
     Exit 0 healthy, 1 stopped before deploying, 5 failed and rolled back, 6 rollback failed.
     """
-    from hotfix_ci.commands.deploy import DeployArgs, execute_deploy
+    from hotfix_ci.commands import deploy as command
 
-    args = DeployArgs(
+    args = command.DeployArgs(
         environment=environment,
         provider=provider,
         ref=ref,
         sha=sha,
         version=version,
         repo=repo,
-        config=_config(config_path),
+        config=path_or_none(config_path),
         format=fmt,
         token=token,
         dry_run=dry_run,
         workdir=Path.cwd(),
     )
-    run_command(lambda: execute_deploy(args, os.environ, sys.stdout, sys.stderr))
+    return command.run(args, os.environ, sys.stdout, sys.stderr)
 
 
-@cli.command("gate")
+@click.command("gate")
 @ENVIRONMENT_OPTION
 @CONFIG_OPTION
 @FORMAT_OPTION
-def gate(environment: str, config_path: str | None, fmt: str | None) -> None:
+def gate(environment: str, config_path: str | None, fmt: str | None) -> int:
     """Run only the health gates, on the configured watch schedule (exit 0 healthy, 1 not)."""
-    from hotfix_ci.commands.deploy import GateArgs, execute_gate
+    from hotfix_ci.commands import gate as command
 
-    args = GateArgs(
-        environment=environment, config=_config(config_path), format=fmt, workdir=Path.cwd()
+    args = command.GateArgs(
+        environment=environment, config=path_or_none(config_path), format=fmt, workdir=Path.cwd()
     )
-    run_command(lambda: execute_gate(args, os.environ, sys.stdout, sys.stderr))
+    return command.run(args, os.environ, sys.stdout, sys.stderr)
 
 
-@cli.command("rollback")
+@click.command("rollback")
 @ENVIRONMENT_OPTION
 @click.option("--provider", "-p", default=None, help="Only this provider (default: all).")
 @click.option("--to", "to", default=None, help="Release tag to go back to (default: last good).")
@@ -100,19 +96,19 @@ def rollback(
     dry_run: bool,
     fmt: str | None,
     token: str | None,
-) -> None:
+) -> int:
     """Roll an environment back to its last good release, or to --to TAG (exit 0 or 6)."""
-    from hotfix_ci.commands.rollback import RollbackArgs, execute_rollback
+    from hotfix_ci.commands import rollback as command
 
-    args = RollbackArgs(
+    args = command.RollbackArgs(
         environment=environment,
         provider=provider,
         to=to,
         repo=repo,
-        config=_config(config_path),
+        config=path_or_none(config_path),
         format=fmt,
         token=token,
         dry_run=dry_run,
         workdir=Path.cwd(),
     )
-    run_command(lambda: execute_rollback(args, os.environ, sys.stdout, sys.stderr))
+    return command.run(args, os.environ, sys.stdout, sys.stderr)

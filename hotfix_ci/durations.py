@@ -22,20 +22,24 @@ DURATION_PATTERN = (
     r"^\s*(?=\d)(\d+(\.\d+)?|(\d+(\.\d+)?h)?(\d+(\.\d+)?m)?(\d+(\.\d+)?s)?(\d+(\.\d+)?ms)?)\s*$"
 )
 
-_HINT = "write a duration like 15s, 5m, 1h30m or 500ms, or a number of seconds"
+DURATION_HINT = (
+    "write a duration: a number of seconds (30), or h, m, s, ms in that order (15s, 5m, 1h30m, "
+    "500ms)"
+)
 
 
 def parse_duration(value: object, where: str) -> float:
     """Return ``value`` in seconds; raise ConfigError naming ``where`` if it is not one."""
     if isinstance(value, bool):
-        raise ConfigError(f"{where}: expected a duration, got {value!r}", hint=_HINT)
+        raise ConfigError(f"{where}: expected a duration, got {value!r}", hint=DURATION_HINT)
     if isinstance(value, (int, float)):
         seconds = float(value)
     elif isinstance(value, str):
         seconds = _parse_text(value.strip(), where)
     else:
         raise ConfigError(
-            f"{where}: expected a duration, got {type(value).__name__} {value!r}", hint=_HINT
+            f"{where}: expected a duration, got {type(value).__name__} {value!r}",
+            hint=DURATION_HINT,
         )
     if math.isnan(seconds) or math.isinf(seconds) or seconds < 0:
         raise ConfigError(f"{where}: a duration must be a finite number >= 0, got {value!r}")
@@ -56,7 +60,7 @@ def _parse_text(text: str, where: str) -> float:
         total += float(match.group(1)) * _UNIT_SECONDS[unit]
         position = match.end()
     if not text or position != len(text):
-        raise ConfigError(f"{where}: {text!r} is not a duration", hint=_HINT)
+        raise ConfigError(f"{where}: {text!r} is not a duration", hint=DURATION_HINT)
     return total
 
 

@@ -1,0 +1,66 @@
+"""Adopting hotfix-ci: ``config schema|validate``, ``init`` and ``demo``."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+
+@click.group("config")
+def config_group() -> None:
+    """Print the config schema or validate a config file."""
+
+
+@config_group.command("schema")
+def config_schema() -> int:
+    """Print the JSON schema of .github/hotfix.yml (for editors and CI)."""
+    from hotfix_ci.commands import config as command
+
+    return command.run_schema(command.SchemaArgs(), os.environ, sys.stdout, sys.stderr)
+
+
+@config_group.command("validate")
+@click.argument("path", required=False, type=click.Path(dir_okay=True))
+def config_validate(path: str | None) -> int:
+    """Validate a config file (default: .github/hotfix.yml)."""
+    from hotfix_ci.commands import config as command
+
+    args = command.ValidateArgs(path=Path(path) if path else None, workdir=Path.cwd())
+    return command.run_validate(args, os.environ, sys.stdout, sys.stderr)
+
+
+@click.command("init")
+@click.option(
+    "--action",
+    "action_ref",
+    required=True,
+    help="The hotfix-ci action pinned by commit: OWNER/REPO@<40-hex sha> # vX.Y.Z.",
+)
+@click.option(
+    "--base",
+    multiple=True,
+    default=("main",),
+    show_default=True,
+    help="Branch hotfixes merge into (repeatable).",
+)
+@click.option("--force", is_flag=True, help="Overwrite existing files.")
+@click.option("--dry-run", is_flag=True, help="Print what would be written.")
+def init(action_ref: str, base: tuple[str, ...], force: bool, dry_run: bool) -> int:
+    """Write .github/hotfix.yml and the PR-gate, deploy and rollback workflows."""
+    from hotfix_ci.commands import init as command
+
+    args = command.InitArgs(
+        root=Path.cwd(), action=action_ref, base=base, force=force, dry_run=dry_run
+    )
+    return command.run(args, os.environ, sys.stdout, sys.stderr)
+
+
+@click.command("demo")
+def demo() -> int:
+    """Run the whole pipeline against the built-in GitHub emulator and a local service."""
+    from hotfix_ci.commands import demo as command
+
+    return command.run(command.DemoArgs(), os.environ, sys.stdout, sys.stderr)

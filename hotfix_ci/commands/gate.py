@@ -1,0 +1,65 @@
+"""``hotfix-ci gate``: only the health gates of an environment, on its watch schedule."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from hotfix_ci.actions_io import ActionsIO
+from hotfix_ci.commands.context import FORMATS
+from hotfix_ci.config import load_config
+from hotfix_ci.deploy.runtime import mask_secrets
+from hotfix_ci.deploy.signals import stop_on_signals
+from hotfix_ci.errors import ExitCode, UsageError
+from hotfix_ci.gates import check_environment, watch
+from hotfix_ci.reports.deploy import Console, RunReport, finish, progress_stream
+
+
+@dataclass(frozen=True, kw_only=True)
+class GateArgs:
+    environment: str
+    config: Path | None = None
+    format: str | None = None
+    workdir: Path = Path()
+
+
+def run(args: GateArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
+    io = ActionsIO(env, out)
+    environment = load_config(args.config, workdir=args.workdir).deploy.environment(
+        args.environment
+    )
+    mask_secrets(io, environment, env)
+    if args.format is not None and args.format not in FORMATS:
+        raise UsageError(f"unknown --format {args.format!r}", hint=f"use one of {FORMATS}")
+    fmt = args.format or ("github" if io.in_actions else "text")
+    check_environment(environment.gates, env)
+    report = RunReport(command="gate", environment=environment.name)
+    console = Console(progress_stream(fmt, out, err), report)
+    gates = environment.gates
+    width = max((len(g.name) for g in gates), default=0)
+    with stop_on_signals() as stop:
+        outcome = watch(
+            gates,
+            environment.watch,
+            env=env,
+            stop=stop.event,
+            on_probe=lambda p: console.probe("watch", p, width),
+        )
+    if outcome.passed:
+        console.step("gates", True, outcome.reason)
+        report.finish("healthy", ExitCode.OK, outcome.reason, None)
+    elif stop.stopped:
+        report.finish("interrupted", ExitCode.INTERRUPTED, stop.reason(), None)
+    else:
+        console.step("gates", False, outcome.reason)
+        report.finish(
+            "unhealthy",
+            ExitCode.POLICY_FAILED,
+            outcome.reason,
+            None,
+            hint=f"look at the failing gate's probes above; roll back with `hotfix-ci rollback "
+            f"--environment {environment.name}` if the latest release caused it",
+        )
+    return finish([report], io, fmt, out)

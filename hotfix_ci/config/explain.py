@@ -1,0 +1,273 @@
+"""Schema errors in words an on-call engineer can act on: key path, what was expected, what
+was found, and the nearest valid key or value.
+
+Errors come from ``jsonschema.Draft202012Validator.iter_errors`` so all problems arrive at
+once (https://python-jsonschema.readthedocs.io/en/stable/errors/); jsonschema is imported
+only here and in the loader's validation step.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import json
+from importlib import resources
+from typing import Any
+
+import jsonschema
+
+from hotfix_ci.config.locate import PathPart, Problem
+from hotfix_ci.durations import DURATION_HINT, DURATION_PATTERN
+from hotfix_ci.errors import InvalidConfigError
+from hotfix_ci.text import did_you_mean
+
+MAX_SHOWN_PROBLEMS = 20
+SCHEMA_HINT = "`hotfix-ci config schema` prints every key with its type and default"
+
+
+def schema_text() -> str:
+    """The JSON schema of the config, as shipped (for ``hotfix-ci config schema``)."""
+    return resources.files("hotfix_ci.config").joinpath("hotfix.schema.json").read_text("utf-8")
+
+
+@functools.cache
+def config_schema() -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads(schema_text())
+    return schema
+
+
+@functools.cache
+def _validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(config_schema())
+
+
+def invalid_config(source: str, problems: list[Problem]) -> InvalidConfigError:
+    """One error holding every problem, ordered by line, each on a line of its own."""
+    ordered = sorted(problems, key=lambda p: (p.line or 0, dotted(p.path)))
+    first = ordered[0]
+    if len(ordered) == 1:
+        message, hint = _problem_line(source, first), first.hint or SCHEMA_HINT
+    else:
+        shown = [
+            _problem_line(source, p) + (f" ({p.hint})" if p.hint else "")
+            for p in ordered[:MAX_SHOWN_PROBLEMS]
+        ]
+        if len(ordered) > MAX_SHOWN_PROBLEMS:
+            shown.append(f"... and {len(ordered) - MAX_SHOWN_PROBLEMS} more")
+        message = "\n".join(shown)
+        hint = f"{len(ordered)} problems in {source}; fix them top to bottom. " + SCHEMA_HINT
+    return InvalidConfigError(message, hint=hint, source=source, problems=tuple(ordered))
+
+
+def dotted(path: tuple[PathPart, ...]) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
+def _problem_line(source: str, problem: Problem) -> str:
+    where = source
+    if problem.line is not None:
+        where += f":{problem.line}"
+        if problem.column is not None:
+            where += f":{problem.column}"
+    if problem.path:
+        return f"{where}: {dotted(problem.path)}: {problem.message}"
+    return f"{where}: {problem.message}"
+
+
+_TYPE_WORDS = {
+    "integer": "an integer",
+    "string": "a string",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "a mapping",
+    "null": "null",
+    "number": "a number",
+}
+_TYPE_HINTS = {
+    "integer": "write a whole number",
+    "string": "write text; quote it if YAML could read it as something else",
+    "boolean": "write true or false",
+    "array": "write a list, one `- item` per line or [a, b]",
+    "object": "write `key: value` lines indented under it",
+}
+
+
+def schema_problems(data: dict[Any, Any]) -> list[Problem]:
+    """Every schema violation in ``data`` as a Problem with a key path and a hint."""
+    bad_keys = list(_non_text_keys(data, (), set()))
+    if bad_keys:
+        # JSON Schema only knows text keys; checking further would report nonsense.
+        return bad_keys
+    problems: list[Problem] = []
+    for error in _validator().iter_errors(data):
+        for problem in _explain(error):
+            # A key both an if/then branch and its parent require is reported once.
+            if problem not in problems:
+                problems.append(problem)
+    return problems
+
+
+def _non_text_keys(value: Any, path: tuple[PathPart, ...], seen: set[int]) -> Any:
+    if id(value) in seen:  # aliases can make the data cyclic
+        return
+    seen.add(id(value))
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                yield Problem(
+                    path,
+                    f"key {describe(key)} is not text",
+                    f'quote the key, e.g. "{key}":',
+                )
+            else:
+                yield from _non_text_keys(item, (*path, key), seen)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _non_text_keys(item, (*path, index), seen)
+
+
+def _explain(error: jsonschema.ValidationError) -> list[Problem]:
+    path: tuple[PathPart, ...] = tuple(error.absolute_path)
+    kind = str(error.validator)
+    expected: Any = error.validator_value
+    value: Any = error.instance
+    schema: Any = error.schema
+    if kind == "additionalProperties" and isinstance(value, dict):
+        allowed = sorted(schema.get("properties", {}) if isinstance(schema, dict) else {})
+        return [
+            Problem((*path, key), "unknown key", _suggest(key, allowed, "allowed keys here"))
+            for key in value
+            if key not in allowed
+        ]
+    if kind == "required" and isinstance(value, dict):
+        return [
+            Problem(
+                (*path, key),
+                "required key is missing",
+                "add `version: 1` at the top of the file" if key == "version" else None,
+            )
+            for key in expected
+            if key not in value
+        ]
+    return [Problem(path, *_message_and_hint(kind, expected, value, schema, path))]
+
+
+def _message_and_hint(
+    kind: str, expected: Any, value: Any, schema: Any, path: tuple[PathPart, ...]
+) -> tuple[str, str | None]:
+    got = describe(value)
+    if kind == "type":
+        types = [expected] if isinstance(expected, str) else list(expected)
+        words = " or ".join(_TYPE_WORDS.get(t, t) for t in types)
+        hint = _TYPE_HINTS.get(types[0])
+        default = schema.get("default") if isinstance(schema, dict) else None
+        if hint and default not in (None, {}) and path and isinstance(path[-1], str):
+            hint += f", e.g. {path[-1]}: {json.dumps(default)}"
+        return f"expected {words}, got {got}", hint
+    if kind == "const":
+        return (
+            f"must be {json.dumps(expected)}, got {got}",
+            "this hotfix-ci reads config version 1: write `version: 1`",
+        )
+    if kind == "enum":
+        choices = [str(c) for c in expected]
+        return (
+            f"expected one of {', '.join(choices)}; got {got}",
+            _suggest(value, choices, "choose one of"),
+        )
+    if kind == "minimum":
+        return (
+            f"must be at least {expected}, got {got}",
+            f"write a whole number of {expected} or more",
+        )
+    if kind == "minLength":
+        return "must not be empty", "write a value, or delete the key to use its default"
+    if kind == "minItems":
+        return "must list at least one entry", "add an entry, or delete the key for the default"
+    if kind == "minProperties":
+        return (
+            "must define at least one severity",
+            "delete `severities:` to use the defaults P0-P3, or list your own",
+        )
+    if kind == "pattern":
+        return _pattern_message(schema, got)
+    if kind in ("oneOf", "anyOf") and isinstance(expected, list):
+        return _alternatives_message(expected, got)
+    return f"invalid value {got}", SCHEMA_HINT
+
+
+def _alternatives_message(branches: list[Any], got: str) -> tuple[str, str]:
+    required = [b["required"] for b in branches if isinstance(b, dict) and list(b) == ["required"]]
+    if required and len(required) == len(branches):
+        keys = " or ".join(f"`{keys[0]}`" for keys in required)
+        return f"needs {keys} (or both)", "e.g. max: 0.01 to fail when the value goes above 1%"
+    if any(isinstance(b, dict) and b.get("pattern") == DURATION_PATTERN for b in branches):
+        return f"expected a duration, got {got}", DURATION_HINT
+    words: list[str] = []
+    for branch in branches:
+        kind = branch.get("type") if isinstance(branch, dict) else None
+        if kind == "array":
+            inner = branch.get("items", {}).get("type")
+            words.append(
+                f"a list of {_TYPE_WORDS.get(inner, 'values')[3:]}s" if inner else "a list"
+            )
+        elif isinstance(kind, str):
+            words.append(_TYPE_WORDS.get(kind, kind))
+    if words:
+        return f"expected {' or '.join(words)}, got {got}", "e.g. status: 200 or status: [200, 204]"
+    return f"invalid value {got}", SCHEMA_HINT
+
+
+def _pattern_message(schema: Any, got: str) -> tuple[str, str]:
+    root = config_schema()
+    pattern = schema.get("pattern") if isinstance(schema, dict) else None
+    if schema == root["$defs"]["actor"]:
+        return (
+            f'expected a GitHub login or "@org/team", got {got}',
+            'write a login such as "octocat" or "dependabot[bot]", or a team as "@my-org/oncall"',
+        )
+    if schema == root["properties"]["release"]["properties"]["version_from"]:
+        return (
+            f'expected "tags" or "file:PATH", got {got}',
+            'e.g. version_from: "file:pyproject.toml"',
+        )
+    if pattern == "^https?://":
+        return (
+            f"expected an absolute http(s) URL, got {got}",
+            "write the whole URL with its scheme, e.g. https://api.example.com/health",
+        )
+    if schema == root["properties"]["release"]["properties"]["token"]:
+        return (
+            f"expected letters, digits or '-', got {got}",
+            "e.g. token: hotfix (prerelease) or token: q (suffix)",
+        )
+    return (
+        f"expected a name of letters, digits, '-', '_' or '.', got {got}",
+        "start with a letter or digit, e.g. production or web-api",
+    )
+
+
+def _suggest(word: Any, choices: list[str], fallback: str) -> str:
+    return did_you_mean(word, choices) or f"{fallback}: {', '.join(choices)}"
+
+
+def describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        text = json.dumps(value, ensure_ascii=False)
+        return text if len(text) <= 60 else text[:56] + '..."'
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return f"the date {value.isoformat()} (quote it to keep it as text)"
+    return f"a YAML {type(value).__name__} value"
