@@ -1,10 +1,12 @@
-"""Test-wide guards: no test may reach beyond loopback."""
+"""Test-wide guards and the fixtures every kind of test shares: no test may reach beyond
+loopback; one GitHub emulator; one real git repository."""
 
 from __future__ import annotations
 
 import ipaddress
 import socket
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -52,3 +54,17 @@ def emulator() -> Iterator[Any]:
     with GitHubEmulator() as emu:
         yield emu
         assert emu.contract_violations == [], "\n".join(emu.contract_violations)
+
+
+@pytest.fixture
+def git_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A real repository on ``main`` with one commit (README.md), git isolated from the
+    machine's configuration."""
+    from tests.helpers.git import commit, git, isolate
+
+    isolate(monkeypatch, tmp_path)
+    path = tmp_path / "repo"
+    path.mkdir()
+    git(path, "init", "-q", "-b", "main")
+    commit(path, {"README.md": "hello\n"}, "initial")
+    return path

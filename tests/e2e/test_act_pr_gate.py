@@ -12,7 +12,8 @@ import pytest
 
 from hotfix_ci.testing.contract import webhook_example
 from hotfix_ci.workflows import CHECKOUT, WorkflowSettings, render
-from tests.integration.gate_helpers import REPO, seed
+from tests.helpers.cli import REPO, seed
+from tests.helpers.git import git
 
 ROOT = Path(__file__).resolve().parents[2]
 STANDINS = Path(__file__).resolve().parent / "standins"
@@ -21,15 +22,6 @@ ACTION = f"hotfix-ci/hotfix-ci@{ACTION_SHA} # v0.1.0"
 TOKEN = "ghs_" + "actE2Etoken" * 4
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
-
-
-def git(cwd: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@e", *args],
-        cwd=cwd,
-        check=True,
-        capture_output=True,
-    )
 
 
 def make_checkout(tmp_path: Path) -> Path:
@@ -42,7 +34,7 @@ def make_checkout(tmp_path: Path) -> Path:
     git(repo, "init", "-q", "-b", "main")
     git(repo, "remote", "add", "origin", f"https://github.com/{REPO}.git")
     git(repo, "add", ".")
-    git(repo, "commit", "-qm", "init")
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@e", "commit", "-qm", "init")
     return repo
 
 

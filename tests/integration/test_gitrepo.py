@@ -11,53 +11,14 @@ from hotfix_ci import gitrepo
 from hotfix_ci.errors import HotfixError, ProcessError, UsageError
 from hotfix_ci.model import FileChange
 from hotfix_ci.patterns import tag_name_problem
+from tests.helpers.git import commit, git
 
 
-def git(repo: Path, *args: str) -> str:
-    done = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=True)
-    return done.stdout.strip()
-
-
-def commit(repo: Path, files: dict[str, str | bytes | None], message: str = "change") -> str:
-    for name, content in files.items():
-        path = repo / name
-        if content is None:
-            path.unlink()
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", message)
-    return git(repo, "rev-parse", "HEAD")
-
-
-@pytest.fixture(autouse=True)
-def isolated_git(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "no-global-gitconfig"))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
-    for role in ("AUTHOR", "COMMITTER"):
-        monkeypatch.setenv(f"GIT_{role}_NAME", "On Call")
-        monkeypatch.setenv(f"GIT_{role}_EMAIL", "oncall@example.com")
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    path = tmp_path / "repo"
-    path.mkdir()
-    git(path, "init", "-q", "-b", "main")
-    commit(path, {"README.md": "hello\n"}, "initial")
-    return path
-
-
-def test_is_git_repo(repo: Path, tmp_path: Path) -> None:
+def test_is_git_repo(git_repo: Path, tmp_path: Path) -> None:
     plain = tmp_path / "plain"
     plain.mkdir()
-    assert gitrepo.is_git_repo(repo)
-    assert gitrepo.is_git_repo(repo / ".git")  # inside the repository still counts
+    assert gitrepo.is_git_repo(git_repo)
+    assert gitrepo.is_git_repo(git_repo / ".git")  # inside the repository still counts
     assert not gitrepo.is_git_repo(plain)
     assert not gitrepo.is_git_repo(tmp_path / "missing")
     with pytest.raises(UsageError, match="is not a git repository") as caught:
@@ -65,26 +26,26 @@ def test_is_git_repo(repo: Path, tmp_path: Path) -> None:
     assert caught.value.hint and "actions/checkout" in caught.value.hint
 
 
-def test_tags_lightweight_and_annotated(repo: Path) -> None:
-    first = git(repo, "rev-parse", "HEAD")
-    git(repo, "tag", "v1.4.2")
-    second = commit(repo, {"app.py": "x = 1\n"})
-    git(repo, "tag", "-a", "hotfix-v1.4.3", "-m", "hotfix 1.4.3")
-    git(repo, "tag", "prod/20251022-1430")
-    assert gitrepo.list_tags(repo) == ["hotfix-v1.4.3", "prod/20251022-1430", "v1.4.2"]
-    assert gitrepo.tag_commit(repo, "v1.4.2") == first
+def test_tags_lightweight_and_annotated(git_repo: Path) -> None:
+    first = git(git_repo, "rev-parse", "HEAD")
+    git(git_repo, "tag", "v1.4.2")
+    second = commit(git_repo, {"app.py": "x = 1\n"})
+    git(git_repo, "tag", "-a", "hotfix-v1.4.3", "-m", "hotfix 1.4.3")
+    git(git_repo, "tag", "prod/20251022-1430")
+    assert gitrepo.list_tags(git_repo) == ["hotfix-v1.4.3", "prod/20251022-1430", "v1.4.2"]
+    assert gitrepo.tag_commit(git_repo, "v1.4.2") == first
     # An annotated tag is its own object; tag_commit peels it to the commit.
-    assert git(repo, "rev-parse", "hotfix-v1.4.3") != second
-    assert gitrepo.tag_commit(repo, "hotfix-v1.4.3") == second
+    assert git(git_repo, "rev-parse", "hotfix-v1.4.3") != second
+    assert gitrepo.tag_commit(git_repo, "hotfix-v1.4.3") == second
 
 
-def test_no_tags_is_an_empty_list(repo: Path) -> None:
-    assert gitrepo.list_tags(repo) == []
+def test_no_tags_is_an_empty_list(git_repo: Path) -> None:
+    assert gitrepo.list_tags(git_repo) == []
 
 
-def test_missing_tag_says_how_to_fetch_tags(repo: Path, tmp_path: Path) -> None:
+def test_missing_tag_says_how_to_fetch_tags(git_repo: Path, tmp_path: Path) -> None:
     with pytest.raises(HotfixError, match=r"tag 'v9\.9\.9' does not exist") as caught:
-        gitrepo.tag_commit(repo, "v9.9.9")
+        gitrepo.tag_commit(git_repo, "v9.9.9")
     assert caught.value.hint and "fetch-depth: 0" in caught.value.hint
     (tmp_path / "plain").mkdir()
     with pytest.raises(UsageError):
@@ -98,16 +59,16 @@ def test_list_tags_outside_a_repository_is_a_clear_process_error(tmp_path: Path)
     assert caught.value.returncode not in (None, 0)
 
 
-def test_has_commit_and_head_sha(repo: Path) -> None:
-    head = git(repo, "rev-parse", "HEAD")
-    tree = git(repo, "rev-parse", "HEAD^{tree}")
-    assert gitrepo.head_sha(repo) == head
-    assert gitrepo.has_commit(repo, head)
-    assert gitrepo.has_commit(repo, head[:10])
-    assert not gitrepo.has_commit(repo, tree)  # exists, but is not a commit
-    assert not gitrepo.has_commit(repo, "0" * 40)
-    assert not gitrepo.has_commit(repo, "--all")
-    assert not gitrepo.has_commit(repo, "")
+def test_has_commit_and_head_sha(git_repo: Path) -> None:
+    head = git(git_repo, "rev-parse", "HEAD")
+    tree = git(git_repo, "rev-parse", "HEAD^{tree}")
+    assert gitrepo.head_sha(git_repo) == head
+    assert gitrepo.has_commit(git_repo, head)
+    assert gitrepo.has_commit(git_repo, head[:10])
+    assert not gitrepo.has_commit(git_repo, tree)  # exists, but is not a commit
+    assert not gitrepo.has_commit(git_repo, "0" * 40)
+    assert not gitrepo.has_commit(git_repo, "--all")
+    assert not gitrepo.has_commit(git_repo, "")
 
 
 def test_head_sha_of_an_empty_repository(tmp_path: Path) -> None:
@@ -119,10 +80,10 @@ def test_head_sha_of_an_empty_repository(tmp_path: Path) -> None:
     assert caught.value.hint
 
 
-def test_numstat_lists_what_the_pull_request_changes(repo: Path) -> None:
+def test_numstat_lists_what_the_pull_request_changes(git_repo: Path) -> None:
     body = "".join(f"line {n}\n" for n in range(20))
     base = commit(
-        repo,
+        git_repo,
         {
             "src/old_name.py": body,
             "logo.png": b"\x89PNG\x00\x01\x02",
@@ -130,9 +91,9 @@ def test_numstat_lists_what_the_pull_request_changes(repo: Path) -> None:
             "obsolete.txt": "bye\n",
         },
     )
-    git(repo, "switch", "-q", "-c", "hotfix/crash")
+    git(git_repo, "switch", "-q", "-c", "hotfix/crash")
     head = commit(
-        repo,
+        git_repo,
         {
             "src/old_name.py": None,
             "src/new name.py": body + "line 20\n",
@@ -143,9 +104,9 @@ def test_numstat_lists_what_the_pull_request_changes(repo: Path) -> None:
         },
     )
     # main moves on meanwhile: a PR diff (base...head) must not show main's own change.
-    git(repo, "switch", "-q", "main")
-    main_tip = commit(repo, {"main_only.txt": "later\n"})
-    changes = gitrepo.numstat(repo, main_tip, head)
+    git(git_repo, "switch", "-q", "main")
+    main_tip = commit(git_repo, {"main_only.txt": "later\n"})
+    changes = gitrepo.numstat(git_repo, main_tip, head)
     assert sorted(changes, key=lambda c: c.path) == [
         FileChange(path="docs/été notes.md", additions=2, deletions=1),
         FileChange(path="logo.png", additions=0, deletions=0),
@@ -159,27 +120,27 @@ def test_numstat_lists_what_the_pull_request_changes(repo: Path) -> None:
         ),
         FileChange(path="tests/test_crash.py", additions=2, deletions=0, status="added"),
     ]
-    assert gitrepo.numstat(repo, base, base) == []
+    assert gitrepo.numstat(git_repo, base, base) == []
 
 
-def test_numstat_with_a_commit_missing_points_at_shallow_clones(repo: Path) -> None:
-    head = git(repo, "rev-parse", "HEAD")
+def test_numstat_with_a_commit_missing_points_at_shallow_clones(git_repo: Path) -> None:
+    head = git(git_repo, "rev-parse", "HEAD")
     with pytest.raises(HotfixError, match="base commit '1111111111") as caught:
-        gitrepo.numstat(repo, "1" * 40, head)
+        gitrepo.numstat(git_repo, "1" * 40, head)
     assert caught.value.hint and "fetch-depth: 0" in caught.value.hint
 
 
-def test_read_file_at(repo: Path) -> None:
-    commit(repo, {"pkg/VERSION": "1.4.2\n", "café.txt": "ünïcode\n"})
-    git(repo, "tag", "v1.4.2")
-    commit(repo, {"pkg/VERSION": "1.4.3\n"})
-    assert gitrepo.read_file_at(repo, "v1.4.2", "pkg/VERSION") == "1.4.2\n"
-    assert gitrepo.read_file_at(repo, "HEAD", "pkg/VERSION") == "1.4.3\n"
-    assert gitrepo.read_file_at(repo, "HEAD", "café.txt") == "ünïcode\n"
-    assert gitrepo.read_file_at(repo, "HEAD", "absent.txt") is None
-    assert gitrepo.read_file_at(repo, "no-such-ref", "pkg/VERSION") is None
+def test_read_file_at(git_repo: Path) -> None:
+    commit(git_repo, {"pkg/VERSION": "1.4.2\n", "café.txt": "ünïcode\n"})
+    git(git_repo, "tag", "v1.4.2")
+    commit(git_repo, {"pkg/VERSION": "1.4.3\n"})
+    assert gitrepo.read_file_at(git_repo, "v1.4.2", "pkg/VERSION") == "1.4.2\n"
+    assert gitrepo.read_file_at(git_repo, "HEAD", "pkg/VERSION") == "1.4.3\n"
+    assert gitrepo.read_file_at(git_repo, "HEAD", "café.txt") == "ünïcode\n"
+    assert gitrepo.read_file_at(git_repo, "HEAD", "absent.txt") is None
+    assert gitrepo.read_file_at(git_repo, "no-such-ref", "pkg/VERSION") is None
     with pytest.raises(UsageError):
-        gitrepo.read_file_at(repo, "--output=x", "pkg/VERSION")
+        gitrepo.read_file_at(git_repo, "--output=x", "pkg/VERSION")
 
 
 @pytest.mark.parametrize(
@@ -209,6 +170,6 @@ def test_read_file_at(repo: Path) -> None:
         "@",
     ],
 )
-def test_tag_name_rules_agree_with_git(repo: Path, name: str) -> None:
-    created = subprocess.run(["git", "tag", name], cwd=repo, capture_output=True, check=False)
+def test_tag_name_rules_agree_with_git(git_repo: Path, name: str) -> None:
+    created = subprocess.run(["git", "tag", name], cwd=git_repo, capture_output=True, check=False)
     assert (tag_name_problem(name) is None) == (created.returncode == 0)

@@ -17,7 +17,7 @@ from jsonschema import Draft202012Validator
 
 from hotfix_ci.providers import compose_ssh
 from hotfix_ci.providers.base import ProviderContext, ProviderError, Release, RollbackPoint
-from tests.integration.sshd_fixture import SshServer, require_sshd, running_sshd
+from tests.helpers.sshd import SshServer, require_sshd, running_sshd
 from tests.standins import JsonState, install
 
 COMPOSE = "services:\n  web:\n    image: acme/web\n  worker:\n    image: acme/worker\n"
