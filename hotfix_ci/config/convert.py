@@ -29,6 +29,7 @@ from hotfix_ci.config.model import (
     ReleaseConfig,
     SeverityConfig,
 )
+from hotfix_ci.config.notify_build import build_notify, notify_problems
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -139,6 +140,7 @@ def check_semantics(raw: Mapping[str, Any]) -> list[Problem]:
 
 def _semantic_problems(raw: Mapping[str, Any]) -> Iterator[Problem]:
     yield from _deploy_problems(_section(raw, "deploy"))
+    yield from notify_problems(_section(raw, "notify"))
     pull = _section(raw, "pull_request")
     title = pull.get("title")
     if isinstance(title, str):
@@ -319,6 +321,7 @@ def to_config(raw: Mapping[str, Any], *, source: str | None) -> HotfixConfig:
         diff=DiffConfig(**_fields(_section(raw, "diff"))),
         release=ReleaseConfig(**_fields(_section(raw, "release"))),
         deploy=dict(_section(raw, "deploy")),
+        notify=build_notify(_section(raw, "notify")),
         source=source,
     )
 
