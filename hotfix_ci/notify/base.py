@@ -54,20 +54,21 @@ class ChannelBackend(Protocol):
     """A channel module: its markup flavour, the variables it needs, build and deliver."""
 
     FLAVOUR: str  # the escaper of hotfix_ci.notify.escape.ESCAPERS its text needs
-    NEEDS: tuple[str, ...]  # keys of Target.values: "url", "secret", "page", "key"
+    # keys of Target.values ("url", "secret", "page", "key"), or "github" for a client
+    NEEDS: tuple[str, ...]
 
     def build(self, message: Message, spec: ChannelConfig, templates: Templates) -> Payload: ...
 
     def deliver(self, payload: Payload, target: Target) -> str: ...
 
 
-def need_github(target: Target) -> CommentClient:
-    if target.github is None:
+def need_github(github: CommentClient | None) -> CommentClient:
+    if github is None:
         raise ChannelError(
             "a comment on the pull request needs a GitHub token",
             hint="pass --token or set GITHUB_TOKEN (with pull-requests: write)",
         )
-    return target.github
+    return github
 
 
 __all__ = ["ChannelBackend", "ChannelError", "CommentClient", "Payload", "Target", "need_github"]

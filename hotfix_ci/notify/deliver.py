@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from hotfix_ci.actions_io import ActionsIO
 from hotfix_ci.config.model import ChannelConfig, HotfixConfig, NotifyConfig
 from hotfix_ci.errors import HotfixError
-from hotfix_ci.notify.base import CommentClient, Payload, Target
+from hotfix_ci.notify.base import CommentClient, Payload, Target, need_github
 from hotfix_ci.notify.channels import CHANNELS
 from hotfix_ci.notify.context import NotifyContext, delivery_id
 from hotfix_ci.notify.escape import Redactor
@@ -145,6 +145,8 @@ def deliver_all(
                 messages[flavour] = compose(ctx, flavour, templates)
             payload = backend.build(messages[flavour], spec, templates)
             values = values_for(spec, env)
+            if "github" in backend.NEEDS:
+                need_github(github)
             if dry_run:
                 detail = "would be sent (dry run)"
             else:

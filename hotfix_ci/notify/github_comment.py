@@ -18,7 +18,7 @@ from hotfix_ci.notify.http import ChannelError
 from hotfix_ci.notify.render import Message, Templates
 
 FLAVOUR = "markdown"
-NEEDS: tuple[str, ...] = ()
+NEEDS: tuple[str, ...] = ("github",)  # a GitHub client, not a variable
 
 
 def comment_marker(event: str, environment: str | None) -> str:
@@ -43,7 +43,7 @@ def deliver(payload: Payload, target: Target) -> str:
             "no pull request to comment on",
             hint="pass --pr N (release, deploy and rollback pass the hotfix PR themselves)",
         )
-    client = need_github(target)
+    client = need_github(target.github)
     body = str(payload["body"])
     marker = body.splitlines()[0]
     try:
