@@ -73,7 +73,8 @@ def build(message: Message, spec: ChannelConfig, templates: Templates) -> Payloa
         "status": INCIDENT_STATUS[ctx.event],
         "body": body,
         "deliver_notifications": True,
-        "metadata": {"hotfix_ci": {"marker": marker(ctx)}},
+        # The marker finds the incident again; the event tells a re-run from news.
+        "metadata": {"hotfix_ci": {"marker": marker(ctx), "event": ctx.event}},
     }
     if ctx.event == "alert" and ctx.impact:
         incident["impact_override"] = ctx.impact
@@ -131,9 +132,15 @@ class _Page:
         return None
 
 
-def _latest_body(incident: Payload) -> str | None:
-    updates = incident.get("incident_updates") or []
-    return str(updates[0].get("body")) if updates else None
+def _says_already(found: Payload, incident: Payload) -> bool:
+    """The open incident already carries this event (a re-run or a retry)."""
+    if found.get("status") != incident["status"]:
+        return False
+    meta = (found.get("metadata") or {}).get("hotfix_ci") or {}
+    if "event" in meta:
+        return bool(meta["event"] == incident["metadata"]["hotfix_ci"]["event"])
+    updates = found.get("incident_updates") or []
+    return bool(updates) and updates[0].get("body") == incident["body"]
 
 
 def deliver(payload: Payload, target: Target) -> str:
@@ -149,9 +156,9 @@ def deliver(payload: Payload, target: Target) -> str:
         if status in ("monitoring", "resolved"):
             return "no open incident of this hotfix: nothing to update"
         return _create(page, incident)
-    if found.get("status") == status and _latest_body(found) == incident["body"]:
+    if _says_already(found, incident):
         return f"incident {found['id']} already says this ({status})"
-    if status == "investigating":  # a repeated alert: the incident is already open
+    if status == "investigating":  # an alert while the incident is open: keep its state
         return f"incident {found['id']} already open ({found.get('status')})"
     update = {k: v for k, v in incident.items() if k not in ("name", "impact_override")}
     try:

@@ -148,7 +148,7 @@ def test_webhook_signature_is_hmac_sha256_of_the_exact_body() -> None:
 def test_statuspage_incident_per_event(event: str, status: str, component: str | None) -> None:
     incident = payload_of("statuspage", context(event), component="api")["incident"]
     assert incident["status"] == status
-    assert incident["metadata"] == {"hotfix_ci": {"marker": "acme/web#42"}}
+    assert incident["metadata"] == {"hotfix_ci": {"marker": "acme/web#42", "event": event}}
     assert incident["name"] == "[HOTFIX] Fix login 500s"
     assert incident["deliver_notifications"] is True
     if component:
