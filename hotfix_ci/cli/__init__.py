@@ -18,7 +18,7 @@ from collections.abc import Iterator
 import click
 
 from hotfix_ci import __version__
-from hotfix_ci.cli import deploy, pr, release, setup
+from hotfix_ci.cli import communicate, deploy, pr, release, setup
 from hotfix_ci.errors import ExitCode, HotfixError
 
 __all__ = ["cli", "main"]
@@ -41,6 +41,7 @@ for _command in (
     deploy.deploy,
     deploy.gate,
     deploy.rollback,
+    communicate.notify,
     setup.config_group,
     setup.init,
     setup.demo,

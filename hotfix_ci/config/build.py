@@ -27,6 +27,7 @@ from hotfix_ci.config.model import (
     SeverityConfig,
     WatchSpec,
 )
+from hotfix_ci.config.notify_build import build_notify
 from hotfix_ci.durations import parse_duration
 
 _DURATIONS = ("initial_delay", "interval", "duration", "timeout")
@@ -47,6 +48,7 @@ def to_config(raw: Mapping[str, Any], *, source: str | None) -> HotfixConfig:
         diff=DiffConfig(**_fields(section(raw, "diff"))),
         release=ReleaseConfig(**_fields(section(raw, "release"))),
         deploy=deploy_config(section(raw, "deploy")),
+        notify=build_notify(section(raw, "notify")),
         source=source,
     )
 

@@ -206,6 +206,48 @@ def _choices(what: str, known: list[str], wanted: str) -> str:
     return did_you_mean(wanted, known, listing=f"configured {what}")
 
 
+# --- notify ---------------------------------------------------------------------------
+
+NOTIFY_EVENTS: tuple[str, ...] = (
+    "alert",
+    "in-progress",
+    "deployed",
+    "rolled-back",
+    "failed",
+    "resolved",
+)
+CHANNEL_TYPES: tuple[str, ...] = ("slack", "discord", "teams", "webhook", "statuspage", "github")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChannelConfig:
+    """One ``notify.channels`` entry; the ``*_env`` fields name variables, never values."""
+
+    name: str
+    type: str  # one of CHANNEL_TYPES
+    url_env: str | None = None
+    secret_env: str | None = None
+    page_env: str | None = None
+    key_env: str | None = None
+    component: str | None = None
+    required: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class NotifyConfig:
+    channels: tuple[ChannelConfig, ...] = ()
+    # None: `events:` was omitted, so every channel receives every event.
+    events: tuple[tuple[str, tuple[str, ...]], ...] | None = None
+
+    def channels_for(self, event: str) -> tuple[ChannelConfig, ...]:
+        """The channels ``event`` goes to, in the order ``events:`` lists them."""
+        if self.events is None:
+            return self.channels
+        by_name = {channel.name: channel for channel in self.channels}
+        names = dict(self.events).get(event, ())
+        return tuple(by_name[name] for name in names if name in by_name)
+
+
 @dataclass(frozen=True, kw_only=True)
 class HotfixConfig:
     version: int = 1
@@ -215,4 +257,5 @@ class HotfixConfig:
     diff: DiffConfig = field(default_factory=DiffConfig)
     release: ReleaseConfig = field(default_factory=ReleaseConfig)
     deploy: DeployConfig = field(default_factory=DeployConfig)
+    notify: NotifyConfig = field(default_factory=NotifyConfig)
     source: str | None = None  # the file it was read from, for messages

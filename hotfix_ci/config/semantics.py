@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from hotfix_ci import patterns
 from hotfix_ci.config.build import section
 from hotfix_ci.config.locate import PathPart, Problem
+from hotfix_ci.config.notify_build import notify_problems
 from hotfix_ci.durations import parse_duration
 from hotfix_ci.errors import ConfigError
 
@@ -54,6 +55,7 @@ def _problems(raw: Mapping[str, Any]) -> Iterator[Problem]:
     yield from _severity_problems(raw.get("severities"))
     yield from _release_problems(section(raw, "release"))
     yield from _deploy_problems(section(raw, "deploy"))
+    yield from notify_problems(section(raw, "notify"))
 
 
 def _compile_quietly(compile_: Callable[[T], R], source: T) -> R:

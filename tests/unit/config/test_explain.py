@@ -42,10 +42,10 @@ def error_for(text: str) -> ConfigError:
             id="typo-severity",
         ),
         pytest.param(
-            "version: 1\nnotify: {}\n",
-            ".github/hotfix.yml:2: notify: unknown key",
-            "allowed keys here: approvals, deploy, diff, pull_request, release, severities,"
-            " version",
+            "version: 1\npager: {}\n",
+            ".github/hotfix.yml:2: pager: unknown key",
+            "allowed keys here: approvals, deploy, diff, notify, pull_request, release,"
+            " severities, version",
             id="unknown-no-suggestion",
         ),
         pytest.param(
