@@ -24,6 +24,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from hotfix_ci.github_api.rest import pages
+
 if TYPE_CHECKING:
     from hotfix_ci.github_api.client import GitHubClient
 
@@ -140,25 +142,12 @@ def list_deployments(
 ) -> Iterator[DeploymentRecord]:
     """Deployments of ``environment``, newest first, each with its newest status; lazily, so
     a caller that stops early costs no further requests."""
-    url: str | None = f"/repos/{client.repo_name}/deployments"
-    params: dict[str, Any] | None = {"environment": environment, "per_page": 50}
-    seen = 0
-    while url is not None and seen < limit:
+    url = f"/repos/{client.repo_name}/deployments"
+    items = pages(client, url, {"environment": environment}, per_page=50)
+    for _ in range(limit):
         with client.call(f"listing {environment} Deployments", READ):
-            headers, data = client.gh.requester.requestJsonAndCheck("GET", url, parameters=params)
-        for item in data if isinstance(data, list) else []:
-            if seen >= limit:
-                return
-            seen += 1
-            state, text = latest_status(client, int(item["id"]))
-            yield _record(item, state, text)
-        url, params = _next_link(headers), None
-
-
-def _next_link(headers: Mapping[str, Any]) -> str | None:
-    link = next((str(v) for k, v in headers.items() if k.lower() == "link"), "")
-    for part in link.split(","):
-        section = part.split(";")
-        if len(section) >= 2 and 'rel="next"' in section[1]:
-            return section[0].strip().strip("<>")
-    return None
+            item = next(items, None)
+        if item is None:
+            return
+        state, text = latest_status(client, int(item["id"]))
+        yield _record(item, state, text)

@@ -19,8 +19,6 @@ lists follow GitHub's ``Link: rel="next"`` pages. Endpoints, as documented:
 from __future__ import annotations
 
 import base64
-import re
-from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import quote
@@ -29,10 +27,9 @@ from github import GithubException
 
 from hotfix_ci.errors import ContentChanged, GitHubAPIError, RefAlreadyExists
 from hotfix_ci.github_api.client import GitHubClient, pull_from_raw
+from hotfix_ci.github_api.rest import error_message, get_or_none, pages, repo_url, request
 from hotfix_ci.model import PullRequest
 
-MAX_PAGES = 50  # 5,000 items: far beyond any list a release reads; stops a runaway Link loop
-_NEXT = re.compile(r'<([^>]+)>;\s*rel="next"')
 CONTENTS = "contents: write"
 
 
@@ -61,38 +58,11 @@ class ReleaseInfo:
     html_url: str
 
 
-def _repo_url(client: GitHubClient, rest: str) -> str:
-    return f"/repos/{client.repo_name}/{rest}"
-
-
-def _request(client: GitHubClient, verb: str, url: str, **kwargs: Any) -> Any:
-    _, data = client.gh.requester.requestJsonAndCheck(verb, url, **kwargs)
-    return data
-
-
-def _pages(client: GitHubClient, url: str, params: Mapping[str, Any]) -> Iterator[Any]:
-    next_url: str | None = url
-    query: dict[str, Any] | None = {"per_page": 100, **params}
-    for _ in range(MAX_PAGES):
-        if next_url is None:
-            return
-        headers, data = client.gh.requester.requestJsonAndCheck("GET", next_url, parameters=query)
-        yield from data or []
-        link = next((v for k, v in headers.items() if k.lower() == "link"), "")
-        found = _NEXT.search(str(link))
-        next_url, query = (found.group(1) if found else None), None
-
-
-def _message(exc: GithubException) -> str:
-    data = exc.data
-    return str(data.get("message") or "") if isinstance(data, Mapping) else str(data or "")
-
-
 def pulls_for_commit(client: GitHubClient, sha: str) -> list[CommitPull]:
     """Pull requests GitHub associates with ``sha``; ``merged`` is read from ``merged_at``."""
     found = []
     with client.call(f"listing the pull requests of commit {sha[:12]}", "pull-requests: read"):
-        for raw in _pages(client, _repo_url(client, f"commits/{sha}/pulls"), {}):
+        for raw in pages(client, repo_url(client, f"commits/{sha}/pulls"), {}):
             pull = replace(pull_from_raw(raw), merged=bool(raw.get("merged_at")))
             head_repo = ((raw.get("head") or {}).get("repo") or {}).get("full_name")
             found.append(CommitPull(pull=pull, head_repo=str(head_repo) if head_repo else None))
@@ -102,7 +72,7 @@ def pulls_for_commit(client: GitHubClient, sha: str) -> list[CommitPull]:
 def merged_by(client: GitHubClient, number: int) -> str | None:
     """Who merged the pull request (only the full pull request carries it)."""
     with client.call(f"reading pull request #{number}", "pull-requests: read"):
-        raw = _request(client, "GET", _repo_url(client, f"pulls/{number}"))
+        raw = request(client, "GET", repo_url(client, f"pulls/{number}"))
     user = raw.get("merged_by") or {}
     return str(user["login"]) if user.get("login") else None
 
@@ -110,8 +80,8 @@ def merged_by(client: GitHubClient, number: int) -> str | None:
 def pull_commits(client: GitHubClient, number: int) -> list[tuple[str, str]]:
     """``(sha, message)`` of the pull request's commits, oldest first (GitHub caps at 250)."""
     with client.call(f"listing the commits of pull request #{number}", "pull-requests: read"):
-        url = _repo_url(client, f"pulls/{number}/commits")
-        return [(str(c["sha"]), str(c["commit"]["message"])) for c in _pages(client, url, {})]
+        url = repo_url(client, f"pulls/{number}/commits")
+        return [(str(c["sha"]), str(c["commit"]["message"])) for c in pages(client, url, {})]
 
 
 def list_tags(client: GitHubClient) -> list[TagInfo]:
@@ -120,22 +90,19 @@ def list_tags(client: GitHubClient) -> list[TagInfo]:
     with client.call("listing the repository's tags", "contents: read"):
         return [
             TagInfo(name=str(t["name"]), commit_sha=str(t["commit"]["sha"]))
-            for t in _pages(client, _repo_url(client, "tags"), {})
+            for t in pages(client, repo_url(client, "tags"), {})
         ]
 
 
 def tag_commit(client: GitHubClient, tag: str) -> str | None:
     """The commit ``refs/tags/<tag>`` points at (peeling an annotated tag), None if absent."""
     with client.call(f"reading the tag {tag}", "contents: read"):
-        try:
-            ref = _request(client, "GET", _repo_url(client, f"git/ref/tags/{quote(tag)}"))
-        except GithubException as exc:
-            if exc.status == 404:
-                return None
-            raise
+        ref = get_or_none(client, repo_url(client, f"git/ref/tags/{quote(tag)}"))
+        if ref is None:
+            return None
         target = ref["object"]
         if target["type"] == "tag":
-            target = _request(client, "GET", _repo_url(client, f"git/tags/{target['sha']}"))
+            target = request(client, "GET", repo_url(client, f"git/tags/{target['sha']}"))
             target = target["object"]
         return str(target["sha"])
 
@@ -144,9 +111,9 @@ def create_ref(client: GitHubClient, ref: str, sha: str) -> None:
     """Create ``ref`` (``refs/tags/x``, ``refs/heads/y``); :class:`RefAlreadyExists` if taken."""
     with client.call(f"creating {ref}", CONTENTS):
         try:
-            _request(client, "POST", _repo_url(client, "git/refs"), input={"ref": ref, "sha": sha})
+            request(client, "POST", repo_url(client, "git/refs"), input={"ref": ref, "sha": sha})
         except GithubException as exc:
-            if exc.status == 422 and "already exists" in _message(exc).lower():
+            if exc.status == 422 and "already exists" in error_message(exc).lower():
                 raise RefAlreadyExists(f"{ref} already exists", status=422) from exc
             raise
 
@@ -155,28 +122,23 @@ def create_annotated_tag(client: GitHubClient, tag: str, message: str, sha: str)
     """The tag object, then ``refs/tags/<tag>`` pointing at it (the API needs both)."""
     with client.call(f"creating the tag object {tag}", CONTENTS):
         body = {"tag": tag, "message": message, "object": sha, "type": "commit"}
-        created = _request(client, "POST", _repo_url(client, "git/tags"), input=body)
+        created = request(client, "POST", repo_url(client, "git/tags"), input=body)
     create_ref(client, f"refs/tags/{tag}", str(created["sha"]))
 
 
 def branch_exists(client: GitHubClient, branch: str) -> bool:
     with client.call(f"reading the branch {branch}", "contents: read"):
-        try:
-            _request(client, "GET", _repo_url(client, f"git/ref/heads/{quote(branch)}"))
-        except GithubException as exc:
-            if exc.status == 404:
-                return False
-            raise
-    return True
+        found = get_or_none(client, repo_url(client, f"git/ref/heads/{quote(branch)}"))
+    return found is not None
 
 
 def delete_branch(client: GitHubClient, branch: str) -> bool:
     """Delete ``refs/heads/<branch>``; False when it was already gone."""
     with client.call(f"deleting the branch {branch}", CONTENTS):
         try:
-            _request(client, "DELETE", _repo_url(client, f"git/refs/heads/{quote(branch)}"))
+            request(client, "DELETE", repo_url(client, f"git/refs/heads/{quote(branch)}"))
         except GithubException as exc:
-            gone = exc.status == 404 or "does not exist" in _message(exc).lower()
+            gone = exc.status == 404 or "does not exist" in error_message(exc).lower()
             if exc.status in (404, 422) and gone:
                 return False
             raise
@@ -185,13 +147,10 @@ def delete_branch(client: GitHubClient, branch: str) -> bool:
 
 def get_file(client: GitHubClient, path: str, ref: str) -> FileAtRef | None:
     with client.call(f"reading {path} at {ref}", "contents: read"):
-        try:
-            url = _repo_url(client, f"contents/{quote(path)}")
-            data = _request(client, "GET", url, parameters={"ref": ref})
-        except GithubException as exc:
-            if exc.status == 404:
-                return None
-            raise
+        url = repo_url(client, f"contents/{quote(path)}")
+        data = get_or_none(client, url, parameters={"ref": ref})
+    if data is None:
+        return None
     if not isinstance(data, dict) or data.get("type") != "file":
         raise GitHubAPIError(
             f"{path} at {ref} is not a file",
@@ -214,9 +173,9 @@ def put_file(
         body["sha"] = sha
     with client.call(f"committing {path} to {branch}", CONTENTS):
         try:
-            _request(client, "PUT", _repo_url(client, f"contents/{quote(path)}"), input=body)
+            request(client, "PUT", repo_url(client, f"contents/{quote(path)}"), input=body)
         except GithubException as exc:
-            stale = exc.status == 409 or (exc.status == 422 and "sha" in _message(exc).lower())
+            stale = exc.status == 409 or (exc.status == 422 and "sha" in error_message(exc).lower())
             if stale:
                 raise ContentChanged(f"{path} changed on {branch}", status=exc.status) from exc
             raise
@@ -224,12 +183,9 @@ def put_file(
 
 def release_by_tag(client: GitHubClient, tag: str) -> ReleaseInfo | None:
     with client.call(f"reading the GitHub Release {tag}", "contents: read"):
-        try:
-            data = _request(client, "GET", _repo_url(client, f"releases/tags/{quote(tag)}"))
-        except GithubException as exc:
-            if exc.status == 404:
-                return None
-            raise
+        data = get_or_none(client, repo_url(client, f"releases/tags/{quote(tag)}"))
+    if data is None:
+        return None
     return ReleaseInfo(
         id=int(data["id"]), body=str(data.get("body") or ""), html_url=data["html_url"]
     )
@@ -240,19 +196,19 @@ def create_release(
 ) -> ReleaseInfo:
     fields = {"tag_name": tag, "target_commitish": sha, "name": name, "body": body}
     with client.call(f"creating the GitHub Release {tag}", CONTENTS):
-        data = _request(client, "POST", _repo_url(client, "releases"), input=fields)
+        data = request(client, "POST", repo_url(client, "releases"), input=fields)
     return ReleaseInfo(id=int(data["id"]), body=body, html_url=str(data["html_url"]))
 
 
 def update_release_body(client: GitHubClient, release: ReleaseInfo, body: str) -> None:
     with client.call(f"updating the GitHub Release {release.id}", CONTENTS):
-        _request(client, "PATCH", _repo_url(client, f"releases/{release.id}"), input={"body": body})
+        request(client, "PATCH", repo_url(client, f"releases/{release.id}"), input={"body": body})
 
 
 def find_open_issue(client: GitHubClient, title: str) -> int | None:
     """The number of an open issue (not a pull request) titled exactly ``title``."""
     with client.call("listing the open issues", "issues: read"):
-        for item in _pages(client, _repo_url(client, "issues"), {"state": "open"}):
+        for item in pages(client, repo_url(client, "issues"), {"state": "open"}):
             if "pull_request" not in item and item.get("title") == title:
                 return int(item["number"])
     return None
@@ -260,8 +216,8 @@ def find_open_issue(client: GitHubClient, title: str) -> int | None:
 
 def create_issue(client: GitHubClient, title: str, body: str) -> int:
     with client.call(f"opening the issue {title!r}", "issues: write"):
-        data = _request(
-            client, "POST", _repo_url(client, "issues"), input={"title": title, "body": body}
+        data = request(
+            client, "POST", repo_url(client, "issues"), input={"title": title, "body": body}
         )
     return int(data["number"])
 
@@ -271,7 +227,7 @@ def find_pull_by_head(client: GitHubClient, branch: str, base: str) -> int | Non
     owner = client.repo_name.split("/", 1)[0]
     params = {"state": "all", "head": f"{owner}:{branch}", "base": base}
     with client.call(f"looking for a pull request from {branch}", "pull-requests: read"):
-        for item in _pages(client, _repo_url(client, "pulls"), params):
+        for item in pages(client, repo_url(client, "pulls"), params):
             return int(item["number"])
     return None
 
@@ -279,5 +235,5 @@ def find_pull_by_head(client: GitHubClient, branch: str, base: str) -> int | Non
 def create_pull(client: GitHubClient, *, head: str, base: str, title: str, body: str) -> int:
     fields = {"head": head, "base": base, "title": title, "body": body}
     with client.call(f"opening a pull request from {head} into {base}", "pull-requests: write"):
-        data = _request(client, "POST", _repo_url(client, "pulls"), input=fields)
+        data = request(client, "POST", repo_url(client, "pulls"), input=fields)
     return int(data["number"])
