@@ -1,9 +1,13 @@
-"""Small text rules every message shares: the nearest valid choice, and clipping to a limit."""
+"""Small text rules every message shares: the nearest valid choice, clipping to a limit, and
+reading a number from an environment variable."""
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+import math
+from collections.abc import Iterable, Mapping
+
+from hotfix_ci.errors import UsageError
 
 
 def closest(word: object, choices: Iterable[str]) -> str | None:
@@ -33,3 +37,24 @@ def clip(text: str, limit: int, *, one_line: bool = False) -> str:
     if one_line:
         text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def number_setting(env: Mapping[str, str], name: str, default: float) -> float:
+    """``env[name]`` as a finite number >= 0 (``default`` when unset or empty); a value that
+    is not one is a usage error naming the variable."""
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise UsageError(
+            f"{name}={raw!r} is not a number",
+            hint=f"unset {name} or give it a number of seconds, e.g. 15",
+        ) from None
+    if not math.isfinite(value) or value < 0:
+        raise UsageError(
+            f"{name}={raw!r} must be a finite number >= 0",
+            hint=f"unset {name} or give it a number such as 15",
+        )
+    return value

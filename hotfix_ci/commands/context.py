@@ -10,6 +10,7 @@ from typing import TextIO
 from hotfix_ci.actions_io import ActionsIO
 from hotfix_ci.errors import UsageError
 from hotfix_ci.github_api.connect import Connection
+from hotfix_ci.text import number_setting
 
 DEFAULT_API_URL = "https://api.github.com"
 FORMATS = ("text", "json", "github")
@@ -30,10 +31,10 @@ class RunContext:
         return Connection(
             api_url=self.api_url,
             token=self.token,
-            timeout=_number(env, "HOTFIX_CI_HTTP_TIMEOUT", 15.0),
-            retries=int(_number(env, "HOTFIX_CI_HTTP_RETRIES", 3)),
-            backoff=_number(env, "HOTFIX_CI_HTTP_BACKOFF", 0.5),
-            max_wait=_number(env, "HOTFIX_CI_HTTP_MAX_WAIT", 60.0),
+            timeout=number_setting(env, "HOTFIX_CI_HTTP_TIMEOUT", 15.0),
+            retries=int(number_setting(env, "HOTFIX_CI_HTTP_RETRIES", 3)),
+            backoff=number_setting(env, "HOTFIX_CI_HTTP_BACKOFF", 0.5),
+            max_wait=number_setting(env, "HOTFIX_CI_HTTP_MAX_WAIT", 60.0),
         )
 
     def run_url(self) -> str | None:
@@ -43,19 +44,6 @@ class RunContext:
             return None
         server = env.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
         return f"{server}/{self.repo}/actions/runs/{run_id}"
-
-
-def _number(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise UsageError(f"{name}={raw!r} is not a number") from None
-    if value < 0:
-        raise UsageError(f"{name}={raw!r} must not be negative")
-    return value
 
 
 def resolve_context(

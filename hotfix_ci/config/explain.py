@@ -223,27 +223,34 @@ def _alternatives_message(branches: list[Any], got: str) -> tuple[str, str]:
 
 def _pattern_message(schema: Any, got: str) -> tuple[str, str]:
     root = config_schema()
+    release = root["properties"]["release"]["properties"]
     pattern = schema.get("pattern") if isinstance(schema, dict) else None
-    if schema == root["$defs"]["actor"]:
-        return (
-            f'expected a GitHub login or "@org/team", got {got}',
+    # (is it this value?, what was expected, how to write it)
+    known = (
+        (
+            schema == root["$defs"]["actor"],
+            'a GitHub login or "@org/team"',
             'write a login such as "octocat" or "dependabot[bot]", or a team as "@my-org/oncall"',
-        )
-    if schema == root["properties"]["release"]["properties"]["version_from"]:
-        return (
-            f'expected "tags" or "file:PATH", got {got}',
+        ),
+        (
+            schema == release["version_from"],
+            '"tags" or "file:PATH"',
             'e.g. version_from: "file:pyproject.toml"',
-        )
-    if pattern == "^https?://":
-        return (
-            f"expected an absolute http(s) URL, got {got}",
+        ),
+        (
+            pattern == "^https?://",
+            "an absolute http(s) URL",
             "write the whole URL with its scheme, e.g. https://api.example.com/health",
-        )
-    if schema == root["properties"]["release"]["properties"]["token"]:
-        return (
-            f"expected letters, digits or '-', got {got}",
+        ),
+        (
+            schema == release["token"],
+            "letters, digits or '-'",
             "e.g. token: hotfix (prerelease) or token: q (suffix)",
-        )
+        ),
+    )
+    for matches, expected, hint in known:
+        if matches:
+            return f"expected {expected}, got {got}", hint
     return (
         f"expected a name of letters, digits, '-', '_' or '.', got {got}",
         "start with a letter or digit, e.g. production or web-api",

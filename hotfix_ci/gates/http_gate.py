@@ -21,6 +21,7 @@ import requests
 from hotfix_ci.config.model import HttpGate
 from hotfix_ci.durations import format_duration
 from hotfix_ci.gates.spec import ENV_REFERENCE, ProbeResult
+from hotfix_ci.text import clip as text_clip
 
 DEFAULT_TIMEOUT = 5.0
 _DETAIL_LIMIT = 200
@@ -111,8 +112,7 @@ def _connection_error(exc: requests.ConnectionError) -> str:
 
 
 def clip(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= _DETAIL_LIMIT else text[: _DETAIL_LIMIT - 1] + "…"
+    return text_clip(text, _DETAIL_LIMIT, one_line=True)
 
 
 def probe(

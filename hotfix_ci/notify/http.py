@@ -25,7 +25,8 @@ from typing import Any
 import requests
 import tenacity
 
-from hotfix_ci.errors import HotfixError, UsageError
+from hotfix_ci.errors import HotfixError
+from hotfix_ci.text import number_setting
 
 RATE_LIMITED = (420, 429)
 
@@ -50,24 +51,13 @@ class RetryPolicy:
         """HOTFIX_CI_NOTIFY_ATTEMPTS / _TIMEOUT / _MAX_TIME / _BACKOFF override the defaults."""
         default = cls()
         return cls(
-            attempts=max(1, int(_number(env, "HOTFIX_CI_NOTIFY_ATTEMPTS", default.attempts))),
-            timeout=_number(env, "HOTFIX_CI_NOTIFY_TIMEOUT", default.timeout),
-            max_time=_number(env, "HOTFIX_CI_NOTIFY_MAX_TIME", default.max_time),
-            backoff=_number(env, "HOTFIX_CI_NOTIFY_BACKOFF", default.backoff),
+            attempts=max(
+                1, int(number_setting(env, "HOTFIX_CI_NOTIFY_ATTEMPTS", default.attempts))
+            ),
+            timeout=number_setting(env, "HOTFIX_CI_NOTIFY_TIMEOUT", default.timeout),
+            max_time=number_setting(env, "HOTFIX_CI_NOTIFY_MAX_TIME", default.max_time),
+            backoff=number_setting(env, "HOTFIX_CI_NOTIFY_BACKOFF", default.backoff),
         )
-
-
-def _number(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name)
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise UsageError(f"{name}={raw!r} is not a number") from None
-    if value < 0:
-        raise UsageError(f"{name}={raw!r} must not be negative")
-    return value
 
 
 class _Transient(Exception):

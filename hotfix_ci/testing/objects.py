@@ -250,13 +250,7 @@ def git_commit(base: str, repo: Repo, commit: Commit) -> JSON:
             }
             for parent in commit.parents
         ],
-        "verification": {
-            "verified": False,
-            "reason": "unsigned",
-            "signature": None,
-            "payload": None,
-            "verified_at": None,
-        },
+        "verification": unsigned(),
     }
 
 
@@ -290,3 +284,14 @@ def commit_object(base: str, store: Store, repo: Repo, commit: Commit) -> JSON:
 def tree_sha(commit: Commit) -> str:
     # A stable stand-in for the tree id: the commit id reversed (never equal to a commit id).
     return commit.sha[::-1]
+
+
+def unsigned() -> JSON:
+    """The ``verification`` of a commit or tag nobody signed."""
+    return {
+        "verified": False,
+        "reason": "unsigned",
+        "signature": None,
+        "payload": None,
+        "verified_at": None,
+    }

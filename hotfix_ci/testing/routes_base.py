@@ -86,6 +86,13 @@ class ApiError(Exception):
         return cls(422, "Validation Failed", errors=[error])
 
 
+def found(value: T | None) -> T:
+    """``value``, or GitHub's 404 answer when there is none."""
+    if value is None:
+        raise ApiError.not_found()
+    return value
+
+
 Handler = Callable[[Store, Request], Response]
 
 

@@ -9,7 +9,15 @@ from __future__ import annotations
 from typing import Any
 
 from hotfix_ci.testing import objects
-from hotfix_ci.testing.routes_base import ApiError, Request, Response, paginate, repo_of, route
+from hotfix_ci.testing.routes_base import (
+    ApiError,
+    Request,
+    Response,
+    found,
+    paginate,
+    repo_of,
+    route,
+)
 from hotfix_ci.testing.state import Repo, Store
 
 JSON = dict[str, Any]
@@ -167,10 +175,7 @@ def create_run(store: Store, req: Request) -> Response:
 
 def _run_of(store: Store, req: Request) -> tuple[Repo, JSON]:
     repo = repo_of(store, req)
-    run = repo.check_runs.get(int(req.params["run_id"]))
-    if run is None:
-        raise ApiError.not_found()
-    return repo, run
+    return repo, found(repo.check_runs.get(int(req.params["run_id"])))
 
 
 @route("PATCH", RUN, "checks=write")

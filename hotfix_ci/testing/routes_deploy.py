@@ -9,7 +9,15 @@ from __future__ import annotations
 from typing import Any
 
 from hotfix_ci.testing import objects
-from hotfix_ci.testing.routes_base import ApiError, Request, Response, paginate, repo_of, route
+from hotfix_ci.testing.routes_base import (
+    ApiError,
+    Request,
+    Response,
+    found,
+    paginate,
+    repo_of,
+    route,
+)
 from hotfix_ci.testing.state import Repo, Store
 
 JSON = dict[str, Any]
@@ -99,10 +107,7 @@ def list_deployments(store: Store, req: Request) -> Response:
 
 def _deployment_of(store: Store, req: Request) -> tuple[Repo, JSON]:
     repo = repo_of(store, req)
-    deployment = repo.deployments.get(int(req.params["deployment_id"]))
-    if deployment is None:
-        raise ApiError.not_found()
-    return repo, deployment
+    return repo, found(repo.deployments.get(int(req.params["deployment_id"])))
 
 
 @route("GET", DEPLOYMENT, "deployments=read")

@@ -10,7 +10,15 @@ from __future__ import annotations
 from typing import Any
 
 from hotfix_ci.testing import objects
-from hotfix_ci.testing.routes_base import ApiError, Request, Response, paginate, repo_of, route
+from hotfix_ci.testing.routes_base import (
+    ApiError,
+    Request,
+    Response,
+    found,
+    paginate,
+    repo_of,
+    route,
+)
 from hotfix_ci.testing.routes_pulls import diff_entry, pull_json, tree_diff
 from hotfix_ci.testing.state import Repo, Store, TagObject
 
@@ -49,13 +57,7 @@ def tag_json(base: str, repo: Repo, tag: TagObject) -> JSON:
             "sha": tag.object_sha,
             "url": f"{api}/git/{tag.object_type}s/{tag.object_sha}",
         },
-        "verification": {
-            "verified": False,
-            "reason": "unsigned",
-            "signature": None,
-            "payload": None,
-            "verified_at": None,
-        },
+        "verification": objects.unsigned(),
     }
 
 
@@ -115,9 +117,7 @@ def commit_pulls(store: Store, req: Request) -> Response:
 @route("GET", r"{repo}/git/commits/(?P<sha>[0-9a-f]+)", "contents=read")
 def get_git_commit(store: Store, req: Request) -> Response:
     repo = repo_of(store, req)
-    commit = repo.commits.get(req.params["sha"])
-    if commit is None:
-        raise ApiError.not_found()
+    commit = found(repo.commits.get(req.params["sha"]))
     return Response(200, objects.git_commit(req.base_url, repo, commit))
 
 
@@ -206,9 +206,7 @@ def post_tag(store: Store, req: Request) -> Response:
 @route("GET", r"{repo}/git/tags/(?P<sha>[0-9a-f]+)", "contents=read")
 def get_tag(store: Store, req: Request) -> Response:
     repo = repo_of(store, req)
-    tag = repo.tags.get(req.params["sha"])
-    if tag is None:
-        raise ApiError.not_found()
+    tag = found(repo.tags.get(req.params["sha"]))
     return Response(200, tag_json(req.base_url, repo, tag))
 
 

@@ -58,3 +58,21 @@ def test_formats_like_the_config(seconds: float, text: str) -> None:
 @given(st.integers(min_value=1, max_value=10 * 3600))
 def test_format_then_parse_round_trips_whole_seconds(seconds: int) -> None:
     assert parse_duration(format_duration(seconds), "x") == seconds
+
+
+@pytest.mark.parametrize("raw", ["nan", "inf", "1e309", "-1", "soon"])
+def test_number_settings_reject_what_is_no_finite_number(raw: str) -> None:
+    from hotfix_ci.errors import UsageError
+    from hotfix_ci.text import number_setting
+
+    with pytest.raises(UsageError, match="HOTFIX_CI_HTTP_TIMEOUT") as raised:
+        number_setting({"HOTFIX_CI_HTTP_TIMEOUT": raw}, "HOTFIX_CI_HTTP_TIMEOUT", 15.0)
+    assert raised.value.hint is not None and "unset HOTFIX_CI_HTTP_TIMEOUT" in raised.value.hint
+
+
+def test_number_settings_default_when_unset_or_empty() -> None:
+    from hotfix_ci.text import number_setting
+
+    assert number_setting({}, "X", 15.0) == 15.0
+    assert number_setting({"X": ""}, "X", 15.0) == 15.0
+    assert number_setting({"X": "2.5"}, "X", 15.0) == 2.5
