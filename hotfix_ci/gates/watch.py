@@ -18,12 +18,19 @@ from dataclasses import dataclass
 
 import requests
 
-from hotfix_ci.config.model import CommandGate, GateSpec, HttpGate, WatchSpec
+from hotfix_ci.config.model import GateSpec, WatchSpec
 from hotfix_ci.durations import format_duration
 from hotfix_ci.errors import UsageError
 from hotfix_ci.gates import command_gate, http_gate, prometheus_gate
 from hotfix_ci.gates.spec import ENV_REFERENCE, ProbeResult
 
+# One probe per gate type; each takes the gate, env, session and timeout.
+Probe = Callable[..., ProbeResult]
+PROBES: dict[str, Probe] = {
+    "http": http_gate.probe,
+    "prometheus": prometheus_gate.probe,
+    "command": command_gate.probe,
+}
 _POLL = 0.1  # seconds between checks of the stop event while sleeping or waiting
 Prober = Callable[[GateSpec], ProbeResult]
 
@@ -179,12 +186,9 @@ def probe_gate(
     session: requests.Session | None = None,
     timeout: float = http_gate.DEFAULT_TIMEOUT,
 ) -> ProbeResult:
-    """Probe one gate of any type."""
-    if isinstance(gate, HttpGate):
-        return http_gate.probe(gate, env=env, session=session, timeout=timeout)
-    if isinstance(gate, CommandGate):
-        return command_gate.probe(gate, env=env, timeout=timeout)
-    return prometheus_gate.probe(gate, env=env, session=session, timeout=timeout)
+    """Probe one gate of any type, with the probe its ``type`` names."""
+    probe: Probe = PROBES[gate.type]
+    return probe(gate, env=env, session=session, timeout=timeout)
 
 
 def run_once(
@@ -202,7 +206,7 @@ def header_variables(gates: Sequence[GateSpec]) -> dict[str, tuple[str, ...]]:
     """gate name -> the ${VAR} names its headers reference."""
     found: dict[str, tuple[str, ...]] = {}
     for gate in gates:
-        if isinstance(gate, CommandGate):
+        if gate.type == "command":
             continue
         names = sorted({m for value in gate.headers.values() for m in ENV_REFERENCE.findall(value)})
         if names:

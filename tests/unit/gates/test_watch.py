@@ -232,3 +232,11 @@ def test_no_gates_passes_at_once_without_sleeping() -> None:
     outcome = watch([], SPEC, env={}, clock=fake.clock, sleep=fake.sleep)
     assert outcome.passed is True and outcome.reason == "no gates configured: nothing to watch"
     assert fake.sleeps == []
+
+
+def test_every_gate_type_of_the_config_schema_has_a_probe() -> None:
+    from hotfix_ci.config.gates_schema import GATES_SCHEMA
+    from hotfix_ci.gates.watch import PROBES
+
+    kinds = {branch["properties"]["type"]["const"] for branch in GATES_SCHEMA["items"]["oneOf"]}
+    assert set(PROBES) == kinds
