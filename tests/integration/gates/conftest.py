@@ -20,6 +20,8 @@ import pytest
 import requests
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, generate_latest
 
+from tests.helpers.servers import require
+
 # A behaviour per request: "healthy", "error" (500), "slow" (answers after the test ends),
 # "wrong_json", "no_ok" (JSON without the expected text), "drop" (close without answering),
 # "no_content" (204), "delay" (healthy after HealthApp.delay seconds).
@@ -203,8 +205,8 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def prometheus_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrometheusStack]:
     binary = shutil.which("prometheus")
-    if binary is None:
-        pytest.fail(PROMETHEUS_MISSING)
+    require(binary is not None, "prometheus", PROMETHEUS_MISSING)
+    assert binary is not None
     workdir = tmp_path_factory.mktemp("prometheus")
     app = ShopApp()
     threads = [

@@ -10,13 +10,14 @@ import pytest
 from hotfix_ci.config.model import NoDataPolicy, PrometheusGate
 from hotfix_ci.gates.prometheus_gate import probe
 from hotfix_ci.gates.spec import ProbeResult
+from tests.helpers.servers import server
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from conftest import PrometheusStack
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, server]
 
 ERROR_RATIO = (
     'sum(rate(http_requests_total{{handler="{h}",code=~"5.."}}[5s]))'

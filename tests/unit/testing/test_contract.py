@@ -22,6 +22,7 @@ from hotfix_ci.errors import UsageError
 from hotfix_ci.testing import contract
 from hotfix_ci.testing.schema_check import SchemaChecker
 from tests.helpers import ROOT
+from tests.helpers.servers import require, server
 
 REPO_ROOT = ROOT
 DATA = resources.files("hotfix_ci") / "testing" / "data"
@@ -348,10 +349,15 @@ def test_converter_turns_openapi_nullable_into_json_schema() -> None:
         convert({"type": "array", "uniqueItems": True})
 
 
+@server
 def test_extraction_is_deterministic_and_matches_committed_files(tmp_path: Path) -> None:
     node_modules = os.environ.get("HOTFIX_CI_NODE_MODULES")
-    if not node_modules:
-        pytest.skip("HOTFIX_CI_NODE_MODULES is unset: the npm packages are not installed")
+    require(
+        bool(node_modules),
+        "GitHub's npm data (HOTFIX_CI_NODE_MODULES)",
+        "run .ci/run, which installs it, or set HOTFIX_CI_NODE_MODULES to its node_modules",
+    )
+    assert node_modules is not None
     script = _load_script()
     first = script.extract(Path(node_modules), tmp_path / "first")
     second = script.extract(Path(node_modules), tmp_path / "second")
