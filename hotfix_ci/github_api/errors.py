@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
 
 import requests
 import urllib3.exceptions
@@ -158,7 +157,3 @@ def api_call(operation: str, permission: str, api_url: str) -> Iterator[None]:
         raise
     except (GithubException, requests.RequestException, urllib3.exceptions.HTTPError) as exc:
         raise translate(exc, operation, permission, api_url) from exc
-
-
-def headers_of(exc: GithubException) -> dict[str, Any]:
-    return dict(exc.headers or {})

@@ -13,17 +13,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 Matrix = dict[str, list[dict[str, str]]]
-OUTPUT_KEYS = (
-    "released",
-    "version",
-    "previous-version",
-    "tag",
-    "previous-tag",
-    "severity",
-    "pr-number",
-    "review-after-deploy",
-    "matrix",
-)
 
 
 @dataclass(frozen=True, kw_only=True)
