@@ -2,8 +2,8 @@
 ``success`` (the Deployments API is the log), or to ``--to TAG``; idempotent.
 
 The provider's own point for the target (an image, a deployment id) is taken from the
-Deployment that recorded it as ``previous``; a release the log knows only by tag is
-restored by its tag, which is what the command provider's ``{rollback_ref}`` receives.
+Deployment that recorded it as ``previous``; for a release the log knows only by tag (and
+its commit, from the tag), the provider is asked for its point (``point_for``).
 """
 
 from __future__ import annotations
@@ -24,8 +24,9 @@ from hotfix_ci.deploy.runtime import Recorder, build_provider, load_environment,
 from hotfix_ci.deploy.signals import stop_on_signals
 from hotfix_ci.errors import GitHubAPIError, HotfixError, UsageError
 from hotfix_ci.gates import check_environment
-from hotfix_ci.github_api.deployments import DeploymentRecord
-from hotfix_ci.providers.base import Release, RollbackPoint
+from hotfix_ci.github_api.releases import tag_commit
+from hotfix_ci.providers.base import ProviderError, Release
+from hotfix_ci.providers.points import point_of_release
 
 if TYPE_CHECKING:
     from hotfix_ci.github_api import GitHubClient
@@ -101,28 +102,31 @@ def _roll_back(
     report.release = Release(
         tag=target,
         version=history.version_from_tag(target),
-        sha=target_record.sha if target_record else "",
+        sha=target_record.sha if target_record else (tag_commit(client, target) or ""),
         environment=environment.name,
     )
     report.rollback_of = current.ref if current else None
     if current is not None and current.ref == target:
         console.step("rollback", True, f"{target} is already live on {spec.name}: nothing to do")
         return report.finish("already_there", 0, f"{spec.name} already runs {target}", target)
-    point = history.recorded_point(log, target) or _point_for(
-        target, target_record, spec, environment
-    )
-    report.rollback_point = point
+    recorded = history.recorded_point(log, target)
     was = current.ref if current else "nothing recorded"
     if args.dry_run:
         check_provider_settings(spec)
+        shown = recorded.description if recorded else f"{spec.name}'s own point of {target}"
         console.say(
-            f"dry run: would roll {spec.name} back from {was} to {point.description}, "
+            f"dry run: would roll {spec.name} back from {was} to {shown}, "
             "probe the gates once and record a rollback Deployment"
         )
         return report.finish("dry_run", 0, "dry run: nothing was changed", None)
     provider = build_provider(
         spec, env, args.workdir, lambda s: console.say(f"  [{spec.name}] {s}")
     )
+    try:
+        point = recorded or point_of_release(provider, report.release)
+    except ProviderError as exc:  # nothing was changed: name another release
+        raise UsageError(exc.message, hint=exc.hint) from exc
+    report.rollback_point = point
     try:
         now = provider.current()
     except HotfixError as exc:
@@ -164,18 +168,3 @@ def _roll_back(
         manual_tag=target,
     )
     report.finish("rollback_failed", 6, message, result.live, hint)
-
-
-def _point_for(
-    tag: str, record: DeploymentRecord | None, spec: ProviderSpec, environment: Environment
-) -> RollbackPoint:
-    if record is not None:
-        return history.point_from_record(record, spec.name, spec.type)
-    version = history.version_from_tag(tag)
-    return RollbackPoint(
-        provider=spec.name,
-        type=spec.type,
-        ref=tag,
-        description=f"release {tag}",
-        data={"tag": tag, "version": version, "sha": "", "environment": environment.name},
-    )
