@@ -192,16 +192,13 @@ class ComposeSshProvider:
     def _bring_up(self, revision: str, label: str) -> DeployResult:
         self._remote(["git", "fetch", "--tags", "--force", "origin"], "fetch the tags")
         self._remote(["git", "checkout", "--force", revision], f"check out {label}")
-        # `up --wait` stops itself after --wait-timeout; ssh gets longer, so its message wins.
-        self._remote(self._up, f"bring {label} up", timeout=self._timeout + 30)
+        self._remote(self._up, f"bring {label} up")
         point = self.current()
         self._log(f"compose-ssh: {point.description} is up")
         return DeployResult(ref=point.ref, description=point.description)
 
-    def _remote(
-        self, argv: Sequence[str], what: str, *, suffix: str = "", timeout: float | None = None
-    ) -> str:
-        result = self._ssh(remote_command(self._directory, argv) + suffix, what, timeout)
+    def _remote(self, argv: Sequence[str], what: str, *, suffix: str = "") -> str:
+        result = self._ssh(remote_command(self._directory, argv) + suffix, what)
         if result.returncode == SSH_OWN_ERROR:
             raise self._ssh_failed(result, what)
         if result.returncode != 0:
@@ -212,7 +209,7 @@ class ComposeSshProvider:
             )
         return result.stdout
 
-    def _ssh(self, command: str, what: str, timeout: float | None = None) -> proc.Completed:
+    def _ssh(self, command: str, what: str) -> proc.Completed:
         argv = [
             "ssh",
             *("-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes"),
@@ -222,7 +219,7 @@ class ComposeSshProvider:
             *("-p", str(self._port), f"{self._user}@{self._host}", "--", command),
         ]
         try:
-            return proc.run(argv, env=self._env, timeout=timeout or self._timeout, check=False)
+            return proc.run(argv, env=self._env, timeout=self._timeout, check=False)
         except ProcessError as exc:
             raise ProviderError(
                 f"could not {what} on {self.target}: {exc.message}",
