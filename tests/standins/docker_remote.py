@@ -26,7 +26,7 @@ from typing import Any
 
 import yaml
 
-from tests.standins import JsonState, fail
+from tests.standins import JsonState, apply_once, fail
 
 DEFAULT_FILES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
 USAGE = "unknown docker command for this stand-in (only `docker compose [-f FILE] up -d "
@@ -86,6 +86,9 @@ def main(argv: list[str], env: Mapping[str, str], state_path: str) -> int:
         return fail(f"no such service: {unknown[0]}")
     if faults.get("up_fail"):
         return fail(str(faults["up_fail"]))
+    once = apply_once(store, "up")
+    if once is not None:
+        return once
     head = subprocess.run(
         ["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=True
     ).stdout.strip()

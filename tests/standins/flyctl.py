@@ -22,7 +22,8 @@ What it prints, from flyctl's sources:
 
 State: {"apps": {APP: {"releases": [...], "config": {...}}}, "local_images": [...],
 "faults": {"hang": secs, "garbage": true, "deploy_fail": "msg", "noop": true,
-"server_error": true}, "calls": [argv, ...]}.
+"server_error": true, "once": {...} (tests.standins.take_once)}, "pushed": {re-tagged ref:
+original}, "calls": [argv, ...]}.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from tests.standins import JsonState, fail
+from tests.standins import JsonState, apply_once, fail
 
 VALUE_FLAGS = {
     "--app": "app",
@@ -174,12 +175,17 @@ def main(argv: list[str], env: Mapping[str, str], state_path: str) -> int:
     if faults.get("noop"):
         print("==> Verifying app config\n--> Verified app config")
         return 0
+    once = apply_once(store, "deploy")
+    if once is not None:
+        return once
+    state = {**store.load(), "apps": state["apps"]}
     image = opts["image"]
     if image in state.get("local_images", []):
         print(f"Searching for image '{image}' locally...", file=sys.stderr)
         print("image found: img_8rlxp2nzn32np3jq", file=sys.stderr)
         print("==> Pushing image to fly", file=sys.stderr)
         image = f"registry.fly.io/{app_name}:deployment-{ulid()}"
+        state.setdefault("pushed", {})[image] = opts["image"]  # not flyctl's: for tests
         print("--> Pushing image done", file=sys.stderr)
     print(f"image: {image}")
     print("image size: 42 MB")
@@ -189,7 +195,7 @@ def main(argv: list[str], env: Mapping[str, str], state_path: str) -> int:
     app["releases"][-1]["_config"] = config  # not flyctl's: what the release runs
     if not failed:
         app["config"] = config
-    store.save({**store.load(), "apps": state["apps"]})
+    store.save({**store.load(), "apps": state["apps"], "pushed": state.get("pushed", {})})
     if failed:
         return fail(f"Error: {faults['deploy_fail']}")
     print(f"\nVisit your newly deployed app at https://{app_name}.fly.dev/")

@@ -94,6 +94,7 @@ class HerokuAPIStandin:
         self.failing_releases = False  # release phase fails for new releases
         self.no_new_release = False  # a formation update creates no release
         self.stall_builds = False  # builds stay pending
+        self.fail_route: tuple[str, str, int] | None = None  # (method, path suffix, status)
         self._faults: list[tuple[int, str | None]] = []
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
@@ -150,6 +151,9 @@ class HerokuAPIStandin:
                 return status, text if text is not None else _err("injected fault"), {}
             if path.startswith("/v2/"):
                 return self._manifest(method, path, headers)
+            fail = self.fail_route
+            if fail and method == fail[0] and path.endswith(fail[1]):
+                return fail[2], _err("Service Unavailable", "service_unavailable"), {}
             if headers.get("Authorization") != f"Bearer {self.token}":
                 return 401, _err("Invalid credentials provided.", "unauthorized"), {}
             link = next(

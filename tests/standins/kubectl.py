@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from tests.standins import JsonState, fail
+from tests.standins import JsonState, apply_once, fail
 
 USAGE = "error: unknown command or flags for this kubectl stand-in: "
 
@@ -77,6 +77,9 @@ def main(argv: list[str], env: Mapping[str, str], state_path: str) -> int:
     if namespace is None:
         return fail(USAGE + " ".join(argv))
     verb = args[0] if args else ""
+    once = apply_once(store, verb)
+    if once is not None:
+        return once
     forced = faults.get("fail") or {}
     if forced.get("verb") == verb:
         return fail(forced.get("stderr", "error: forced failure"), int(forced.get("code", 1)))

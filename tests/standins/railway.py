@@ -63,6 +63,8 @@ class RailwayStandin:
         self.no_rollback: set[str] = set()
         self.garbage = False  # answer 200 with an HTML page instead of JSON
         self.stall_next: list[float] = []  # seconds to sit on a request after handling it
+        self.fail_op: tuple[str, int] | None = None  # (root field, HTTP status) while set
+        self.stall_next_deploy = False  # the next deployment stays BUILDING
         self.requests: list[dict[str, Any]] = []
         self.rejected: list[str] = []  # messages of documents the schema refused
         self.lock = threading.Lock()
@@ -104,6 +106,8 @@ class RailwayStandin:
         if self.fail_next:
             code = self.fail_next.pop(0)
             return code, {"errors": [{"message": f"stand-in forced HTTP {code}"}]}
+        if self.fail_op and re.search(rf"\b{self.fail_op[0]}\(", str(body.get("query"))):
+            return self.fail_op[1], {"errors": [{"message": f"HTTP {self.fail_op[1]}"}]}
         auth_ok = headers.get("Authorization") == f"Bearer {self.token}" or (
             self.project_token is not None
             and headers.get("Project-Access-Token") == self.project_token
@@ -153,7 +157,7 @@ class RailwayStandin:
         dep = self._find(id)
         if dep is None:
             raise GraphQLError("Deployment not found")
-        if dep["status"] == "BUILDING":
+        if dep["status"] == "BUILDING" and not dep.get("stalled"):
             dep["reads"] += 1
             if dep["reads"] >= self.reads_to_finish:
                 end = self.final_status or ("FAILED" if self.build_fail else "SUCCESS")
@@ -229,7 +233,9 @@ class RailwayStandin:
             "createdAt": f"2024-01-01T00:00:{len(self.deployments):02d}Z",
             "staticUrl": f"api-{len(self.deployments) + 1}.up.railway.app",
             "meta": meta,
+            "stalled": self.stall_next_deploy,
         }
+        self.stall_next_deploy = False
         self.deployments.append(dep)
         return dep
 

@@ -40,7 +40,9 @@ class RenderAPIStandin:
         self.deploys: list[dict[str, Any]] = []  # oldest first
         self.requests: list[tuple[str, str, Any]] = []  # (method, path?query, body)
         self.failing_commits: set[str] = set()
-        self.queue_next = False  # answer the next create with 202 and no body
+        self.queue_next = False
+        self.fail_route: tuple[str, str, int] | None = None  # (method, path suffix, status)
+        self.stall_next = False  # the next deploy created never leaves build_in_progress  # answer the next create with 202 and no body
         self.auto_deploy = "yes"
         self.violations: list[str] = []  # answers the generated client would not parse
         self._faults: list[tuple[int, str | None]] = []
@@ -96,6 +98,9 @@ class RenderAPIStandin:
                 return status, text if text is not None else _error("injected fault")
             if headers.get("Authorization") != f"Bearer {self.token}":
                 return 401, _error("unauthorized")
+            fail = self.fail_route
+            if fail and method == fail[0] and urlsplit(target).path.endswith(fail[1]):
+                return fail[2], _error("Service Unavailable")
             status, payload = self._route(method, target, body)
             self._check(method, target, status, payload)
             return status, "" if payload is None else json.dumps(payload)
@@ -160,7 +165,7 @@ class RenderAPIStandin:
             return 400, {"id": "bad_request", "message": f"unknown status {statuses}"}
         if statuses:
             newest = [d for d in newest if d["status"] in statuses]
-        return 200, [{"deploy": d, "cursor": f"c-{d['id']}"} for d in newest[: int(limit)]]
+        return 200, [{"deploy": _public(d), "cursor": f"c-{d['id']}"} for d in newest[: int(limit)]]
 
     def _trigger(self, body: Any) -> Answer:
         allowed = set(CONTRACT["create_deploy_body"])
@@ -175,13 +180,15 @@ class RenderAPIStandin:
             self.queue_next = False
             deploy["status"] = "queued"
             return 202, None
-        return 201, deploy
+        return 201, _public(deploy)
 
     def _retrieve(self, deploy_id: str) -> Answer:
         deploy = self._find(deploy_id)
         if deploy is None:
             return 404, {"id": "not_found", "message": "deploy not found"}
         status = deploy["status"]
+        if deploy.get("_stalled") and status == "build_in_progress":
+            return 200, _public(deploy)
         if status in STEPS[:-1]:
             nxt = STEPS[STEPS.index(status) + 1]
             if nxt == "update_in_progress" and deploy["commit"]["id"] in self.failing_commits:
@@ -189,7 +196,7 @@ class RenderAPIStandin:
             if nxt == "live":
                 self.go_live(deploy)
             deploy["status"] = nxt
-        return 200, deploy
+        return 200, _public(deploy)
 
     def go_live(self, deploy: dict[str, Any]) -> None:
         for other in self.deploys:
@@ -209,7 +216,7 @@ class RenderAPIStandin:
         deploy = self._new_deploy(source, trigger="rollback")
         deploy["commit"] = dict(target["commit"])
         deploy["status"] = "update_in_progress"  # rollbacks reuse the build artifact
-        return 201, deploy
+        return 201, _public(deploy)
 
     def _new_deploy(self, body: dict[str, Any], *, trigger: str) -> dict[str, Any]:
         deploy: dict[str, Any] = {
@@ -221,11 +228,17 @@ class RenderAPIStandin:
         }
         if "imageUrl" in body:
             deploy["image"] = {"ref": body["imageUrl"], "sha": "sha256:0"}
+        if self.stall_next:
+            deploy["_stalled"], self.stall_next = True, False
         self.deploys.append(deploy)
         return deploy
 
     def _find(self, deploy_id: str) -> dict[str, Any] | None:
         return next((d for d in self.deploys if d["id"] == deploy_id), None)
+
+
+def _public(deploy: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in deploy.items() if not k.startswith("_")}
 
 
 def _deploys_in(payload: Any) -> list[dict[str, Any]]:

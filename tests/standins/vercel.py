@@ -18,7 +18,7 @@ create-output.ts); an unknown deployment is ``Can't find the deployment "X" unde
 context "Y"`` (src/util/errors-ts.ts).
 State: {"version", "project", "org", "domain", "scope", "deployments": {ID: {...}},
 "aliases": {DOMAIN: ID}, "pinned": bool, "faults": {"hang", "build_fail", "garbage",
-"server_error"}, "calls": [...]}.
+"server_error", "once"}, "calls": [...]}.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from tests.standins import JsonState, fail
+from tests.standins import JsonState, apply_once, fail
 
 DEFAULT_VERSION = "50.12.1"
 
@@ -134,6 +134,8 @@ def main(argv: list[str], env: Mapping[str, str], state_path: str) -> int:
         (output / "config.json").write_text('{"version": 3}')
         print("Build Completed in .vercel/output [1s]", file=sys.stderr)
         return 0
+    if command == "deploy" and (once := apply_once(store, "deploy")) is not None:
+        return once
     if command == "deploy" and _pop_bool(rest, "--prod"):
         prebuilt = _pop_bool(rest, "--prebuilt")
         if [a for a in rest if a not in ("--yes", "-y")]:

@@ -222,6 +222,7 @@ def test_a_deploy_superseded_while_followed_counts_as_successful(
         if deploy.get("status") == "live":  # an autodeploy of a newer push replaced it
             newer = api._new_deploy({"commitId": "c" * 40}, trigger="new_commit")
             api.go_live(newer)
+            deploy = {**deploy, "status": api._find(deploy_id)["status"]}  # type: ignore[index]
         return status, deploy
 
     api._retrieve = superseded  # type: ignore[method-assign]
