@@ -149,7 +149,11 @@ def railway(shared: Path) -> dict[str, Any]:
         "mutationType": {"name": "Mutation"},
         "subscriptionType": None,
         "types": out,
-        "directives": [d for d in schema.get("directives", []) if d["name"] in ("skip", "include", "deprecated")],
+        "directives": [
+            d
+            for d in schema.get("directives", [])
+            if d["name"] in ("skip", "include", "deprecated")
+        ],
     }
     return {"source": source_of("railway", shared), "data": {"__schema": extract}}
 
@@ -182,11 +186,7 @@ def heroku(shared: Path) -> dict[str, Any]:
     definitions: dict[str, Any] = {}
     pending = [f"#/definitions/{r}" for r in HEROKU_LINKS]
     pending += [r for link in links for r in _refs(link)]
-    pending += [
-        ref
-        for link in links
-        for ref in re.findall(r"\{\((.*?)\)\}", link["href"])
-    ]
+    pending += [ref for link in links for ref in re.findall(r"\{\((.*?)\)\}", link["href"])]
     seen: set[str] = set()
     while pending:
         ref = pending.pop().replace("%23", "#").replace("%2F", "/")
@@ -228,9 +228,7 @@ def render(shared: Path) -> dict[str, Any]:
     assert deploy, "Deploy not found"
     responses = {}
     for operation in RENDER_OPERATIONS:
-        parser = re.search(
-            rf"^func Parse{operation}Response\(.*?^\}}", client_go, re.S | re.M
-        )
+        parser = re.search(rf"^func Parse{operation}Response\(.*?^\}}", client_go, re.S | re.M)
         assert parser, f"Parse{operation}Response not found"
         codes = sorted({int(c) for c in re.findall(r"rsp\.StatusCode == (\d+)", parser.group(0))})
         responses[operation] = codes

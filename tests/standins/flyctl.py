@@ -32,10 +32,11 @@ import json
 import random
 import sys
 import time
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+
+import tomllib
 
 from tests.standins import JsonState, apply_once, fail
 

@@ -157,7 +157,12 @@ class HerokuAPIStandin:
             if headers.get("Authorization") != f"Bearer {self.token}":
                 return 401, _err("Invalid credentials provided.", "unauthorized"), {}
             link = next(
-                (lk for m, rx, lk in LINKS if m == method and rx.match(path.split("?")[0])), None
+                (
+                    lk
+                    for m, rx, lk in LINKS
+                    if m == method and rx.match(path.split("?", maxsplit=1)[0])
+                ),
+                None,
             )
             if link is None:
                 self.violations.append(f"no link of the schema is {method} {path}")

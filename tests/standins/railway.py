@@ -18,6 +18,7 @@ NEEDS_APPROVAL). ``fail_next`` holds HTTP statuses to answer before serving norm
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import threading
@@ -274,10 +275,8 @@ def _handler(standin: RailwayStandin) -> type[BaseHTTPRequestHandler]:
                 stall = standin.stall_next.pop(0) if standin.stall_next else 0.0
             # Handled, but the answer comes late: the client sees a read timeout.
             time.sleep(stall)
-            try:
-                self._send(code, payload)
-            except (BrokenPipeError, ConnectionResetError):
-                pass
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                self._send(code, payload)  # the client may have given up
 
         def do_GET(self) -> None:
             self._send(405, {"errors": [{"message": "Method Not Allowed"}]})

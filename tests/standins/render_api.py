@@ -40,9 +40,9 @@ class RenderAPIStandin:
         self.deploys: list[dict[str, Any]] = []  # oldest first
         self.requests: list[tuple[str, str, Any]] = []  # (method, path?query, body)
         self.failing_commits: set[str] = set()
-        self.queue_next = False
+        self.queue_next = False  # answer the next create with 202 and no body
         self.fail_route: tuple[str, str, int] | None = None  # (method, path suffix, status)
-        self.stall_next = False  # the next deploy created never leaves build_in_progress  # answer the next create with 202 and no body
+        self.stall_next = False  # the next deploy created never leaves build_in_progress
         self.auto_deploy = "yes"
         self.violations: list[str] = []  # answers the generated client would not parse
         self._faults: list[tuple[int, str | None]] = []

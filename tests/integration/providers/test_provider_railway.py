@@ -104,7 +104,8 @@ def test_the_old_documents_are_refused_as_railway_refuses_them(railway: RailwayS
     assert "must not have a selection" in rollback.json()["errors"][0]["message"]
     where = {"projectId": "prj_1", "environmentId": "env_1", "serviceId": "svc_1"}
     listed = send(
-        "query d($input: DeploymentListInput!) { deployments(input: $input) { edges { node { id } } } }",
+        "query d($input: DeploymentListInput!) "
+        "{ deployments(input: $input) { edges { node { id } } } }",
         {"input": {**where, "status": {"successfulOnly": True}}},
     )
     assert listed.status_code == 400
