@@ -2,8 +2,8 @@
 ``success`` (the Deployments API is the log), or to ``--to TAG``; idempotent.
 
 The provider's own point for the target (an image, a deployment id) is taken from the
-Deployment that recorded it as ``previous``; a release the log knows only by tag is
-restored by its tag, which is what the command provider's ``{rollback_ref}`` receives.
+Deployment that recorded it as ``previous``; for a release the log knows only by tag (and
+its commit, from the tag), the provider is asked for its point (``point_for``).
 """
 
 from __future__ import annotations
@@ -23,8 +23,9 @@ from hotfix_ci.deploy.runtime import build_provider, check_provider_settings, ma
 from hotfix_ci.deploy.signals import stop_on_signals
 from hotfix_ci.errors import ExitCode, GitHubAPIError, HotfixError, UsageError
 from hotfix_ci.gates import check_environment
-from hotfix_ci.github_api.deployments import DeploymentRecord
-from hotfix_ci.providers.base import Release, RollbackPoint
+from hotfix_ci.github_api.releases import tag_commit
+from hotfix_ci.providers.base import ProviderError, Release
+from hotfix_ci.providers.points import point_of_release
 from hotfix_ci.release.versioning import version_of_tag
 from hotfix_ci.reports.deploy import Console, RunReport, finish, progress_stream
 
@@ -104,7 +105,7 @@ def _roll_back(
     report.release = Release(
         tag=target,
         version=version_of_tag(target, release_config),
-        sha=target_record.sha if target_record else "",
+        sha=target_record.sha if target_record else (tag_commit(client, target) or ""),
         environment=environment.name,
     )
     report.rollback_of = current.ref if current else None
@@ -113,21 +114,24 @@ def _roll_back(
         return report.finish(
             "already_there", ExitCode.OK, f"{spec.name} already runs {target}", target
         )
-    point = history.recorded_point(log, target) or _point_for(
-        target, target_record, spec, environment, version_of_tag(target, release_config)
-    )
-    report.rollback_point = point
+    recorded = history.recorded_point(log, target)
     was = current.ref if current else "nothing recorded"
     if args.dry_run:
         check_provider_settings(spec)
+        shown = recorded.description if recorded else f"{spec.name}'s own point of {target}"
         console.say(
-            f"dry run: would roll {spec.name} back from {was} to {point.description}, "
+            f"dry run: would roll {spec.name} back from {was} to {shown}, "
             "probe the gates once and record a rollback Deployment"
         )
         return report.finish("dry_run", ExitCode.OK, "dry run: nothing was changed", None)
     provider = build_provider(
         spec, env, args.workdir, lambda s: console.say(f"  [{spec.name}] {s}")
     )
+    try:
+        point = recorded or point_of_release(provider, report.release)
+    except ProviderError as exc:  # nothing was changed: name another release
+        raise UsageError(exc.message, hint=exc.hint) from exc
+    report.rollback_point = point
     try:
         now = provider.current()
     except HotfixError as exc:
@@ -172,21 +176,3 @@ def _roll_back(
         manual_tag=target,
     )
     report.finish("rollback_failed", ExitCode.ROLLBACK_FAILED, message, result.live, hint)
-
-
-def _point_for(
-    tag: str,
-    record: DeploymentRecord | None,
-    spec: ProviderSpec,
-    environment: Environment,
-    version: str,
-) -> RollbackPoint:
-    if record is not None:
-        return history.point_from_record(record, spec.name, spec.type)
-    return RollbackPoint(
-        provider=spec.name,
-        type=spec.type,
-        ref=tag,
-        description=f"release {tag}",
-        data={"tag": tag, "version": version, "sha": "", "environment": environment.name},
-    )

@@ -1,10 +1,6 @@
-"""Deploy, health gates and rollback: the pipeline behind ``hotfix-ci deploy``, ``gate`` and
-``rollback``.
-
-Entry points: :func:`~hotfix_ci.commands.deploy.execute_deploy`,
-:func:`~hotfix_ci.commands.deploy.execute_gate`,
-:func:`~hotfix_ci.commands.rollback.execute_rollback`; the config section is parsed by
-:func:`~hotfix_ci.deploy.config.parse_deploy`.
-"""
+"""The deploy stage behind ``hotfix-ci deploy`` and ``rollback``: the pipeline of one provider
+(:mod:`~hotfix_ci.deploy.pipeline`, its failure path included), rollback, the Deployments
+log (:mod:`~hotfix_ci.deploy.history`), Deployment writes (:mod:`~hotfix_ci.deploy.recorder`)
+and signal handling. The commands are in :mod:`hotfix_ci.commands`."""
 
 from __future__ import annotations

@@ -31,6 +31,7 @@ from hotfix_ci.errors import DeployStopped, ExitCode, HotfixError, ProcessError
 from hotfix_ci.gates import WatchOutcome, format_probe, watch
 from hotfix_ci.patterns import fill_placeholders
 from hotfix_ci.providers.base import Provider, Release, RollbackPoint
+from hotfix_ci.providers.points import find_point
 from hotfix_ci.release.versioning import version_of_tag
 from hotfix_ci.reports.deploy import Console, Recorded
 
@@ -125,8 +126,17 @@ class DeployPipeline:
 
     def rollback_point(self) -> tuple[RollbackPoint | None, str | None]:
         spec = self.req.spec
+        live = history.live(self.log)
         try:
             point = self.provider.current()
+            if point is None and live is not None:  # the provider's own point of that release
+                version = str(
+                    live.payload.get("version") or version_of_tag(live.ref, self.req.release_config)
+                )
+                known = Release(
+                    tag=live.ref, version=version, sha=live.sha, environment=live.environment
+                )
+                point = find_point(self.provider, known)
         except Exception as exc:
             text = exc.message if isinstance(exc, HotfixError) else f"{type(exc).__name__}: {exc}"
             self.console.step("rollback point", False, text)
@@ -135,11 +145,8 @@ class DeployPipeline:
                 "a failed deploy could not be undone, so nothing was deployed",
                 hint=getattr(exc, "hint", None) or "fix the provider's access and re-run the job",
             ) from exc
-        live = history.live(self.log)
         previous_tag = live.ref if live else None
-        if point is None and live is not None:
-            point = history.point_from_record(live, spec.name, spec.type)
-        elif point is not None and live is not None and not point.data:
+        if point is not None and live is not None and not point.data:
             # Give the command provider's rollback its {tag}/{version}/{sha} as well.
             data = history.point_from_record(live, spec.name, spec.type).data
             point = replace(point, data=data)

@@ -50,11 +50,14 @@ def require_secret(
 
 
 def check_point_type(point: RollbackPoint, expected: str, *, provider: str, name: str) -> None:
-    """Refuse a rollback point another provider recorded: its ref means nothing here."""
+    """The one check of a point's type (``<provider type>-<kind>``, base.point_type) before
+    it is restored: a point another provider type recorded means nothing here."""
     if point.type != expected:
         raise ProviderError(
-            f"{provider} provider {name!r} cannot restore a {point.type!r} point",
-            hint="roll back with the provider that recorded this point",
+            f"{provider} provider {name!r} cannot restore a {point.type!r} point "
+            f"(it restores {expected!r} points)",
+            hint="roll back with the provider that recorded this point, or name the release "
+            "with `hotfix-ci rollback --to TAG` so the provider finds its own point for it",
         )
 
 

@@ -39,7 +39,13 @@ def run_cli(
     try:
         done = proc.run(argv, env=env, cwd=cwd, timeout=timeout)
     except ProcessError as exc:
-        answer = last_line(exc.stderr, exc.stdout, exc.message)
+        # No exit code: it timed out (or never started); what it printed so far (a banner
+        # such as "Vercel CLI 50.12.1") is not the reason, proc's message is.
+        answer = (
+            exc.message
+            if exc.returncode is None
+            else last_line(exc.stderr, exc.stdout, exc.message)
+        )
         could_not_start = exc.returncode is None and exc.hint
         raise ProviderError(
             f"{failed}: {answer}", hint=exc.hint if could_not_start else hint

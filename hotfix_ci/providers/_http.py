@@ -143,8 +143,11 @@ class RestClient:
         json: Mapping[str, Any] | None = None,
         params: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
+        empty_ok: bool = False,
     ) -> Any:
-        """The decoded JSON answer of ``method path``; any failure is a ProviderError."""
+        """The decoded JSON answer of ``method path``; any failure is a ProviderError.
+
+        ``empty_ok``: a 202 answer ("accepted", no body) is None instead of an error."""
         api, what = self._api, f"{method} {path}"
         try:
             response = send_with_retries(
@@ -177,6 +180,8 @@ class RestClient:
                     else api.client_error_hint
                 ),
             )
+        if empty_ok and code == 202:
+            return None
         try:
             return response.json()
         except ValueError:

@@ -2,7 +2,9 @@
 
 Endpoint and auth, as documented at https://docs.railway.com/reference/public-api: an
 account/workspace token (RAILWAY_API_TOKEN) goes in ``Authorization: Bearer``, a project
-token (RAILWAY_TOKEN) in ``Project-Access-Token``. GraphQL reports most failures as an
+token (RAILWAY_TOKEN) in ``Project-Access-Token``; when both are set the project token
+wins, as in the Railway CLI (railwayapp/cli src/config.rs ``get_railway_token`` first,
+src/client.rs). GraphQL reports most failures as an
 ``errors`` list in a 200 answer, so both the status and the body are checked.
 """
 
@@ -28,10 +30,10 @@ class RailwayAPI:
     def __init__(self, url: str, env: Mapping[str, str]) -> None:
         self.url = url
         self.session = new_session({})  # no proxies or netrc from the runner
-        if env.get("RAILWAY_API_TOKEN"):
-            self.headers = {"Authorization": f"Bearer {env['RAILWAY_API_TOKEN']}"}
-        elif env.get("RAILWAY_TOKEN"):
+        if env.get("RAILWAY_TOKEN"):
             self.headers = {"Project-Access-Token": env["RAILWAY_TOKEN"]}
+        elif env.get("RAILWAY_API_TOKEN"):
+            self.headers = {"Authorization": f"Bearer {env['RAILWAY_API_TOKEN']}"}
         else:
             self.headers = {}
 

@@ -3,8 +3,9 @@
 Each is an argument list, run without a shell; placeholders are replaced per argument:
 ``{tag}``, ``{version}``, ``{sha}``, ``{environment}``, and in ``rollback`` also
 ``{rollback_ref}`` (the recorded point's ref). ``current``'s last stdout line is what is
-live; without ``current``, ``current()`` returns None and the caller takes the previous
-release's tag as the rollback point. Other brace text (JSON, ``${VAR}``) is left as is.
+live; without ``current``, ``current()`` returns None and the caller asks ``point_for``
+for the previous release: its tag as the ref, with its tag, version and sha in the data.
+Other brace text (JSON, ``${VAR}``) is left as is.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 from hotfix_ci.errors import ConfigError
 from hotfix_ci.providers._checks import (
     RELEASE_KEYS,
+    check_point_type,
     timeout_schema,
     timeout_whole_seconds,
 )
@@ -27,9 +29,11 @@ from hotfix_ci.providers.base import (
     ProviderError,
     Release,
     RollbackPoint,
+    point_type,
+    release_data,
 )
 
-POINT_TYPE = "command"
+POINT_TYPE = point_type("command", "ref")
 DEFAULT_TIMEOUT = 900
 PLACEHOLDER = re.compile(r"\{(tag|version|sha|environment|rollback_ref)\}")
 
@@ -129,6 +133,16 @@ class CommandProvider:
             provider=self.name, type=POINT_TYPE, ref=lines[-1], description=lines[-1]
         )
 
+    def point_for(self, release: Release) -> RollbackPoint:
+        """The release's tag as ``{rollback_ref}``; {tag}, {version}, {sha} from the data."""
+        return RollbackPoint(
+            provider=self.name,
+            type=POINT_TYPE,
+            ref=release.tag,
+            description=f"release {release.tag}",
+            data=release_data(release),
+        )
+
     def deploy(self, release: Release) -> DeployResult:
         values = {key: getattr(release, key) for key in RELEASE_KEYS}
         self._run("deploy", substitute(self.deploy_argv, values, "deploy"))
@@ -137,6 +151,7 @@ class CommandProvider:
         return DeployResult(ref=ref, description=f"deploy command ran for {release.tag}")
 
     def rollback(self, point: RollbackPoint) -> DeployResult:
+        check_point_type(point, POINT_TYPE, provider="command", name=self.name)
         values = {key: point.data[key] for key in RELEASE_KEYS if key in point.data}
         values["rollback_ref"] = point.ref
         self._run("rollback", substitute(self.rollback_argv, values, "rollback"))

@@ -14,13 +14,19 @@ split commands on the host, so every remote word goes through :func:`shlex.quote
 On the host, in ``directory`` (a clone whose ``origin`` has the release tags):
 ``git fetch --tags --force origin`` (https://git-scm.com/docs/git-fetch), ``git checkout
 --force <tag>`` (detached HEAD; https://git-scm.com/docs/git-checkout), ``docker compose [-f
-FILE] up -d [--build] [SERVICE...]`` (https://docs.docker.com/reference/cli/docker/compose/up/).
+FILE] up -d --wait --wait-timeout N [--build] [SERVICE...]``
+(https://docs.docker.com/reference/cli/docker/compose/up/: ``--wait`` waits for the
+services to be running/healthy and fails otherwise), so a container that crash-loops or
+fails its healthcheck fails the deploy instead of counting as deployed.
 ``current`` is ``git rev-parse HEAD`` plus ``git describe --tags --exact-match``
 (https://git-scm.com/docs/git-describe); ``rollback`` checks out the recorded commit.
+``point_for(release)`` is the release's tag itself: the clone's origin has every release
+tag, so any release can be checked out and brought up again.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import shlex
 from collections.abc import Sequence
@@ -28,7 +34,7 @@ from typing import Any
 
 from hotfix_ci import proc
 from hotfix_ci.errors import ProcessError
-from hotfix_ci.providers._checks import timeout_schema, timeout_seconds
+from hotfix_ci.providers._checks import check_point_type, timeout_schema, timeout_seconds
 from hotfix_ci.providers._cli import last_line
 from hotfix_ci.providers._ssh_keys import KEY_ENV, identity_file, known_hosts_file
 from hotfix_ci.providers.base import (
@@ -37,8 +43,11 @@ from hotfix_ci.providers.base import (
     ProviderError,
     Release,
     RollbackPoint,
+    point_type,
+    release_data,
 )
 
+POINT_TYPE = point_type("compose-ssh", "commit")
 SSH_OWN_ERROR = 255
 
 SETTINGS_SCHEMA: dict[str, Any] = {
@@ -82,7 +91,8 @@ SETTINGS_SCHEMA: dict[str, Any] = {
         "services": {
             "type": "array",
             "items": {"type": "string"},
-            "description": "Services to bring up (default: all).",
+            "description": "Services to bring up (default: all); `up --wait` waits for them "
+            "to be running, and healthy where they have a healthcheck.",
         },
         "timeout": timeout_schema("Time one remote step (fetch, checkout, up) may take.", 600),
         "connect_timeout": {
@@ -126,7 +136,8 @@ class ComposeSshProvider:
         self._up = ["docker", "compose"]
         if settings.get("compose_file"):
             self._up += ["-f", str(settings["compose_file"])]
-        self._up += ["up", "-d", *(["--build"] if settings.get("build") else [])]
+        wait = ["--wait", "--wait-timeout", str(math.ceil(self._timeout))]
+        self._up += ["up", "-d", *wait, *(["--build"] if settings.get("build") else [])]
         self._up += [str(s) for s in settings.get("services", [])]
         files = context.workdir / ".hotfix-ci-ssh" / context.name
         self._known_hosts = known_hosts_file(settings, files)
@@ -156,7 +167,7 @@ class ComposeSshProvider:
             )
         return RollbackPoint(
             provider=self.name,
-            type="compose-ssh",
+            type=POINT_TYPE,
             ref=sha,
             description=f"{tag or 'untagged'} ({sha[:12]}) on {self._host}",
             data={"tag": tag or "", "host": self._host, "directory": self._directory},
@@ -165,12 +176,17 @@ class ComposeSshProvider:
     def deploy(self, release: Release) -> DeployResult:
         return self._bring_up(_revision(release.tag), release.tag)
 
+    def point_for(self, release: Release) -> RollbackPoint:
+        return RollbackPoint(
+            provider=self.name,
+            type=POINT_TYPE,
+            ref=_revision(release.tag),
+            description=f"{release.tag} on {self._host}",
+            data={**release_data(release), "host": self._host, "directory": self._directory},
+        )
+
     def rollback(self, point: RollbackPoint) -> DeployResult:
-        if point.type != "compose-ssh":
-            raise ProviderError(
-                f"cannot roll back {self.target} to a {point.type!r} point",
-                hint="pass a rollback point recorded by a compose-ssh provider",
-            )
+        check_point_type(point, POINT_TYPE, provider="compose-ssh", name=self.name)
         return self._bring_up(_revision(point.ref), point.data.get("tag") or point.ref)
 
     def _bring_up(self, revision: str, label: str) -> DeployResult:

@@ -1,15 +1,27 @@
 """Fly.io provider: deploy a prebuilt image with ``flyctl``; roll back by redeploying the
-image of the recorded release.
+image of the recorded release with that release's own app config.
 
-Commands, as documented:
+Commands, as documented and as flyctl's source implements them (superfly/flyctl):
 - ``flyctl deploy --app APP --image IMAGE [--config PATH] [--strategy S]``
-  https://fly.io/docs/flyctl/deploy/ and https://fly.io/docs/apps/deploy/
-- ``flyctl releases --app APP --json`` (each release's ``Version``, ``Status`` and
-  ``ImageRef``: https://fly.io/docs/flyctl/releases/; the JSON keys are those of flyctl's
-  release struct, rendered by internal/command/apps/releases.go in superfly/flyctl)
+  (https://fly.io/docs/flyctl/deploy/). When IMAGE is in the runner's local Docker, flyctl
+  re-tags and pushes it as ``registry.fly.io/<app>:deployment-<ULID>`` and that becomes the
+  release's image (internal/build/imgsrc/local_image_resolver.go, ``NewDeploymentTag`` in
+  docker.go); it prints the image it deployed as ``image: <ref>``
+  (internal/command/deploy/deploy_build.go). So a deploy is checked by the release it
+  created (a new ``Version``, ``Status`` complete) whose ``ImageRef`` is that printed ref,
+  never by the name passed in.
+- ``flyctl releases --app APP --json``: fly-go's ``Release`` struct with its Go field names
+  as keys (``Version``, ``Status``, ``ImageRef``, ...; internal/command/apps/releases.go
+  renders ``render.JSON(out, releases)``).
+- ``flyctl config show --app APP``: the deployed app's configuration as JSON, "retrieved
+  from the Fly service" (internal/command/config/show.go); ``--config`` accepts a ``.json``
+  file (internal/appconfig/serde.go). The rollback point carries it, so a rollback runs the
+  old image with the old config, not with today's fly.toml.
 - Token from ``FLY_API_TOKEN`` (``FLY_ACCESS_TOKEN`` is the older name), never ``-t`` on
-  the command line: https://fly.io/docs/flyctl/integrating/ and
-  https://github.com/superfly/flyctl-actions
+  the command line: https://fly.io/docs/flyctl/integrating/
+
+``point_for(release)`` is the image template filled with the release (no recorded config:
+the settings' ``config`` is used, and the rollback says so).
 """
 
 from __future__ import annotations
@@ -26,6 +38,7 @@ from hotfix_ci.providers._checks import (
     timeout_whole_seconds,
 )
 from hotfix_ci.providers._cli import run_cli
+from hotfix_ci.providers._ssh_keys import private_file
 from hotfix_ci.providers.base import (
     DeployResult,
     Provider,
@@ -33,9 +46,11 @@ from hotfix_ci.providers.base import (
     ProviderError,
     Release,
     RollbackPoint,
+    basic_point_for_image,
+    point_type,
 )
 
-POINT_TYPE = "fly-image"
+POINT_TYPE = point_type("fly", "image")
 DEFAULT_TIMEOUT = 900
 TOKEN_VARS = ("FLY_API_TOKEN", "FLY_ACCESS_TOKEN")
 # Machine releases report "complete"; older apps reported "succeeded".
@@ -54,7 +69,7 @@ SETTINGS_SCHEMA: dict[str, Any] = {
         "image": {
             "type": "string",
             "description": "Image to deploy; {tag}, {version}, {sha}, {environment} are "
-            "replaced, e.g. registry.fly.io/my-app:{tag}.",
+            "replaced, e.g. registry.fly.io/my-app:{tag} or ghcr.io/acme/api:{tag}.",
         },
         "config": {"type": "string", "description": "Path of fly.toml (--config)."},
         "strategy": {
@@ -73,6 +88,9 @@ def create(context: ProviderContext) -> Provider:
 
 
 class FlyProvider:
+    point_type = POINT_TYPE
+    point_for = basic_point_for_image
+
     def __init__(self, context: ProviderContext) -> None:
         settings = context.settings
         self.name = context.name
@@ -82,65 +100,99 @@ class FlyProvider:
         self.timeout = timeout_whole_seconds(
             settings.get("timeout"), DEFAULT_TIMEOUT, where="fly provider with.timeout"
         )
-        self._deploy_flags: list[str] = []
-        if settings.get("config"):
-            self._deploy_flags += ["--config", str(settings["config"])]
-        if settings.get("strategy"):
-            self._deploy_flags += ["--strategy", str(settings["strategy"])]
+        self._config = str(settings["config"]) if settings.get("config") else None
+        self._strategy = (
+            ["--strategy", str(settings["strategy"])] if settings.get("strategy") else []
+        )
+
+    def describe_image(self, image: str, release: Release) -> str:
+        return f"Fly app {self.app} image of {release.tag}: {image}"
 
     def current(self) -> RollbackPoint | None:
-        raw = self._flyctl("list releases", ["releases", "--app", self.app, "--json"])
-        release = self._live_release(raw)
+        release = _newest_live(self._releases())
         if release is None:
             return None
         image, version = str(release["ImageRef"]), str(release.get("Version", "?"))
+        config = self._flyctl("read the app config", ["config", "show", "--app", self.app])
+        try:
+            compact = json.dumps(json.loads(config), separators=(",", ":"), sort_keys=True)
+        except ValueError as exc:
+            raise ProviderError(
+                f"`flyctl config show --app {self.app}` did not print the app config as JSON",
+                hint="check that `flyctl` on PATH is the real flyctl and up to date",
+            ) from exc
         return RollbackPoint(
             provider=self.name,
             type=POINT_TYPE,
             ref=image,
             description=f"Fly app {self.app} release v{version}: {image}",
-            data={"app": self.app, "version": version},
+            data={"app": self.app, "version": version, "config": compact},
         )
 
     def deploy(self, release: Release) -> DeployResult:
-        return self._deploy_image(fill_release(self.image_template, release))
+        return self._deploy_image(fill_release(self.image_template, release), self._config)
 
     def rollback(self, point: RollbackPoint) -> DeployResult:
         check_point_type(point, POINT_TYPE, provider="fly", name=self.name)
-        return self._deploy_image(point.ref)
+        config = self._config
+        if point.data.get("config"):
+            folder = self._ctx.workdir / ".hotfix-ci-fly" / self.name
+            path = private_file(folder / "rollback-fly.json", point.data["config"])
+            config = str(path)
+        else:
+            self._ctx.log(
+                f"fly: no app config was recorded with {point.ref}; deploying it with "
+                f"{self._config or 'the checkout fly.toml'}"
+            )
+        return self._deploy_image(point.ref, config)
 
-    def _deploy_image(self, image: str) -> DeployResult:
-        self._ctx.log(f"flyctl deploy --app {self.app} --image {image}")
-        self._flyctl(
+    def _deploy_image(self, image: str, config: str | None) -> DeployResult:
+        before = max((int(r.get("Version", 0)) for r in self._releases()), default=0)
+        flags = [*(["--config", config] if config else []), *self._strategy]
+        self._ctx.log(f"flyctl deploy --app {self.app} --image {image} {' '.join(flags)}".strip())
+        out = self._flyctl(
             f"deploy {image}",
-            ["deploy", "--app", self.app, "--image", image, *self._deploy_flags],
-            hint=f"read the release log with `flyctl releases --app {self.app}` and "
+            ["deploy", "--app", self.app, "--image", image, *flags],
+            hint=f"read the release log with `flyctl releases --app {self.app} --image` and "
             f"`flyctl logs --app {self.app}`",
         )
-        live = self.current()
-        if live is None or live.ref != image:
+        # flyctl prints the image the release runs: a local image is pushed re-tagged.
+        pushed = [
+            line.split(":", 1)[1].strip() for line in out.splitlines() if line.startswith("image: ")
+        ]
+        expected = pushed[-1] if pushed else image
+        releases = self._releases()
+        new = [r for r in releases if int(r.get("Version", 0)) > before]
+        new.sort(key=lambda r: int(r.get("Version", 0)), reverse=True)
+        mine = next((r for r in new if str(r.get("ImageRef")) == expected), None)
+        if mine is None or str(mine.get("Status", "")).lower() not in LIVE_STATUSES:
+            found = (
+                f"release v{mine['Version']} is {mine.get('Status')}"
+                if mine
+                else f"no release after v{before} runs {expected}"
+            )
             raise ProviderError(
-                f"flyctl deploy finished but Fly app {self.app} runs "
-                f"{live.ref if live else 'no release'} instead of {image}",
+                f"flyctl deploy of {image} finished but Fly app {self.app}: {found}",
                 hint=f"check `flyctl releases --app {self.app} --image` for a failed release",
             )
-        return DeployResult(ref=image, description=live.description)
+        version = mine["Version"]
+        shown = expected if expected == image else f"{image} (pushed as {expected})"
+        return DeployResult(
+            ref=expected, description=f"Fly app {self.app} release v{version}: {shown}"
+        )
 
-    def _live_release(self, raw: str) -> dict[str, Any] | None:
+    def _releases(self) -> list[dict[str, Any]]:
+        raw = self._flyctl("list releases", ["releases", "--app", self.app, "--json"])
         try:
             releases = json.loads(raw)
-            live = [
-                r
-                for r in releases
-                if str(r.get("Status", "")).lower() in LIVE_STATUSES and r.get("ImageRef")
-            ]
-            live.sort(key=lambda r: int(r.get("Version", 0)), reverse=True)
-        except (ValueError, TypeError, AttributeError) as exc:
+            if not isinstance(releases, list) or not all(isinstance(r, dict) for r in releases):
+                raise TypeError("not a list of objects")
+        except (ValueError, TypeError) as exc:
             raise ProviderError(
                 f"`flyctl releases --app {self.app} --json` did not return a list of releases",
                 hint="check that `flyctl` on PATH is the real flyctl and up to date",
             ) from exc
-        return live[0] if live else None
+        return releases
 
     def _flyctl(self, what: str, args: list[str], *, hint: str = "") -> str:
         require_secret(
@@ -159,3 +211,13 @@ class FlyProvider:
             failed=f"flyctl could not {what} for app {self.app}",
             hint=hint or "run the same flyctl command by hand to see the full error",
         )
+
+
+def _newest_live(releases: list[dict[str, Any]]) -> dict[str, Any] | None:
+    live = [
+        r
+        for r in releases
+        if str(r.get("Status", "")).lower() in LIVE_STATUSES and r.get("ImageRef")
+    ]
+    live.sort(key=lambda r: int(r.get("Version", 0)), reverse=True)
+    return live[0] if live else None

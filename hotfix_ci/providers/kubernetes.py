@@ -13,6 +13,15 @@ Commands, as documented:
   https://kubernetes.io/docs/reference/kubectl/generated/kubectl_rollout/kubectl_rollout_status
 - ``--context`` / ``--kubeconfig`` and the ``KUBECONFIG`` variable:
   https://kubernetes.io/docs/concepts/configuration/organize-cluster-access-kubeconfig/
+- In-cluster credentials: with no kubeconfig, client-go (so kubectl) uses the pod's service
+  account when ``KUBERNETES_SERVICE_HOST`` and ``KUBERNETES_SERVICE_PORT`` are set and the
+  token is mounted at /var/run/secrets/kubernetes.io/serviceaccount/token
+  (kubernetes/kubernetes staging/src/k8s.io/client-go/tools/clientcmd/
+  merged_client_builder.go, ``ClientConfig()``; rest/config.go ``InClusterConfig``): a
+  self-hosted runner inside the cluster needs no kubeconfig.
+
+``point_for(release)`` is the image template filled with that release (the registry keeps
+the image the release was built as), so a release no Deployment recorded can be restored.
 """
 
 from __future__ import annotations
@@ -36,9 +45,13 @@ from hotfix_ci.providers.base import (
     ProviderError,
     Release,
     RollbackPoint,
+    basic_point_for_image,
+    point_type,
 )
 
-POINT_TYPE = "kubernetes-image"
+POINT_TYPE = point_type("kubernetes", "image")
+# Where client-go reads the in-cluster token (rest.InClusterConfig); a test may move it.
+SERVICE_ACCOUNT_DIR = Path("/var/run/secrets/kubernetes.io/serviceaccount")
 DEFAULT_TIMEOUT = 300
 # `kubectl rollout status` enforces its own --timeout; the process gets this much longer
 # so kubectl's clear message wins over our kill.
@@ -86,6 +99,9 @@ substitute = fill_release
 
 
 class KubernetesProvider:
+    point_type = POINT_TYPE
+    point_for = basic_point_for_image
+
     def __init__(self, context: ProviderContext) -> None:
         settings = context.settings
         self.name = context.name
@@ -129,6 +145,11 @@ class KubernetesProvider:
         check_point_type(point, POINT_TYPE, provider="kubernetes", name=self.name)
         return self._roll_to(point.ref)
 
+    def describe_image(self, image: str, release: Release) -> str:
+        return (
+            f"{release.tag}: {self.namespace}/{self.deployment} container {self.container}: {image}"
+        )
+
     # -- steps ----------------------------------------------------------------------------
     def _roll_to(self, image: str) -> DeployResult:
         target = f"deployment/{self.deployment}"
@@ -169,16 +190,30 @@ class KubernetesProvider:
         return str(images[self.container])
 
     def _check_credentials(self) -> None:
-        if "--kubeconfig" in self._kube_flags or self._ctx.env.get("KUBECONFIG"):
+        env = self._ctx.env
+        if "--kubeconfig" in self._kube_flags or env.get("KUBECONFIG"):
             return
-        home = self._ctx.env.get("HOME")
+        home = env.get("HOME")
         if home and (Path(home) / ".kube" / "config").is_file():
             return
+        in_cluster = env.get("KUBERNETES_SERVICE_HOST") and env.get("KUBERNETES_SERVICE_PORT")
+        token = SERVICE_ACCOUNT_DIR / "token"
+        if in_cluster and token.is_file():
+            return
+        if in_cluster:
+            raise ProviderError(
+                "KUBERNETES_SERVICE_HOST is set (the runner is in a cluster) but no "
+                f"service-account token is mounted at {token}",
+                hint="run the runner pod with a service account whose token is mounted "
+                "(automountServiceAccountToken: true) and that may patch the Deployment, or "
+                "give a kubeconfig with `kubeconfig:` / KUBECONFIG",
+            )
         raise ProviderError(
-            "no cluster credentials: KUBECONFIG is not set and ~/.kube/config does not exist",
+            "no cluster credentials: KUBECONFIG is not set, ~/.kube/config does not exist "
+            "and the runner is not inside a cluster (KUBERNETES_SERVICE_HOST is unset)",
             hint="store the kubeconfig as a repository secret, write it to a file in the "
             "workflow and export KUBECONFIG (via `env:`), or set `kubeconfig:` in the "
-            "provider's `with:` block",
+            "provider's `with:` block; a runner pod in the cluster uses its service account",
         )
 
     def _kubectl(

@@ -12,10 +12,27 @@ Calls, as documented in Render's API reference (base ``https://api.render.com/v1
 - roll back: ``POST /services/{serviceId}/rollback`` with ``{"deployId": id}`` —
   https://api-docs.render.com/reference/rollback-deploy and https://render.com/docs/rollbacks
 
-Deploy statuses (Deploy schema): created, queued, build_in_progress, update_in_progress,
-pre_deploy_in_progress, live, deactivated, build_failed, update_failed, pre_deploy_failed,
-canceled. A rollback creates a *new* deploy from the recorded deploy's build artifact, so
+Held to the Go client generated from Render's OpenAPI description (render-oss/cli
+``pkg/client/``; extract in tests/standins/contracts/):
+- ``CreateDeployJSONBody``: ``commitId`` or ``imageUrl`` (plus clearCache, deployMode,
+  artifactId, unused here). ``ParseCreateDeployResponse`` knows **201** with a ``Deploy``
+  and **202** with no body: Render queued the deploy (behind another one, e.g. the
+  autodeploy of the same merge). Render's CLI then finds it as the service's newest deploy
+  with status ``queued`` (pkg/tui/views/deploycreate.go ``WaitForDeployCreate``) and polls
+  it; so does this provider (preferring a queued deploy of the same commit or image).
+- ``DeployStatus``: created, queued, build_in_progress, update_in_progress,
+  pre_deploy_in_progress, live, deactivated, build_failed, update_failed,
+  pre_deploy_failed, canceled. ``live`` and ``deactivated`` are successful
+  (pkg/deploy/util.go ``IsSuccessful``: deactivated went live and was superseded, e.g. by
+  an autodeploy of a newer push); a deactivated deploy is "done", not failed.
+- ``Service.autoDeploy`` (``yes``/``no``): Render's docs say a rollback does not turn
+  autodeploy off (https://render.com/docs/rollbacks), so with ``yes`` the rollback says
+  the next push to the branch will deploy over it.
+
+A rollback creates a *new* deploy from the recorded deploy's build artifact, so
 ``current()`` afterwards reports the new deploy id with the recorded commit or image.
+``point_for(release)`` is the newest successful deploy of the release's commit (or of its
+filled ``image_url``) among the service's last 100 deploys.
 """
 
 from __future__ import annotations
@@ -25,6 +42,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from hotfix_ci.providers._checks import (
+    check_point_type,
     fill_release,
     require_secret,
     timeout_schema,
@@ -37,14 +55,20 @@ from hotfix_ci.providers.base import (
     ProviderError,
     Release,
     RollbackPoint,
+    point_type,
 )
 
+POINT_TYPE = point_type("render", "deploy")
 DEFAULT_API_URL = "https://api.render.com/v1"
 API_URL_ENV = "RENDER_API_URL"
 TOKEN_ENV = "RENDER_API_KEY"  # noqa: S105 - the variable's name, not a secret
 LIVE = "live"
-FAILED = frozenset(
-    {"build_failed", "update_failed", "pre_deploy_failed", "canceled", "deactivated"}
+SUCCESSFUL = frozenset({"live", "deactivated"})  # render-oss/cli pkg/deploy/util.go
+FAILED = frozenset({"build_failed", "update_failed", "pre_deploy_failed", "canceled"})
+AUTODEPLOY_WARNING = (
+    "autodeploy is on for this service: Render does not turn it off on a rollback, so the "
+    "next push to its branch deploys over this rollback. Merge a revert (or a fix) before "
+    "pushing again, or set Auto-Deploy to 'No' in the service's Settings until then."
 )
 
 SETTINGS_SCHEMA: dict[str, Any] = {
@@ -105,39 +129,87 @@ class RenderProvider:
 
     def current(self) -> RollbackPoint | None:
         items = self._api.call("GET", f"/services/{self._service}/deploys", params={"limit": 20})
-        for item in _as_list(items, "list deploys"):
-            deploy = item.get("deploy") if isinstance(item, Mapping) else None
-            if isinstance(deploy, Mapping) and deploy.get("status") == LIVE:
-                return RollbackPoint(
-                    provider=self.name,
-                    type="render",
-                    ref=str(deploy["id"]),
-                    description=_describe(deploy),
-                    data=_source_of(deploy),
-                )
+        for deploy in _deploys(items):
+            if deploy.get("status") == LIVE:
+                return self._point(deploy)
+        return None
+
+    def point_for(self, release: Release) -> RollbackPoint | None:
+        items = self._api.call("GET", f"/services/{self._service}/deploys", params={"limit": 100})
+        wanted = self._source(release)
+        for deploy in _deploys(items):
+            source = _source_of(deploy)
+            same = (
+                source.get("image") == wanted["imageUrl"]
+                if "imageUrl" in wanted
+                else bool(release.sha) and source.get("commit") == release.sha
+            )
+            if same and deploy.get("status") in SUCCESSFUL:
+                return self._point(deploy, release.tag)
         return None
 
     def deploy(self, release: Release) -> DeployResult:
-        body = (
-            {"imageUrl": fill_release(str(self._image_url), release)}
-            if self._image_url
-            else {"commitId": release.sha}
+        body = self._source(release)
+        created = self._api.call(
+            "POST", f"/services/{self._service}/deploys", json=body, empty_ok=True
         )
-        created = self._api.call("POST", f"/services/{self._service}/deploys", json=body)
-        self._log(f"render: triggered deploy {_id(created)} of {release.tag}")
-        return self._wait_live(_id(created), f"deploy of {release.tag}")
+        if created is None:  # 202: Render queued it behind a deploy in progress
+            deploy_id = self._queued(body)
+            self._log(f"render: Render queued the deploy of {release.tag} as {deploy_id}")
+        else:
+            deploy_id = _id(created)
+            self._log(f"render: triggered deploy {deploy_id} of {release.tag}")
+        return self._wait_live(deploy_id, f"deploy of {release.tag}")
 
     def rollback(self, point: RollbackPoint) -> DeployResult:
-        if point.type != "render":
-            raise ProviderError(
-                f"cannot roll back Render service {self._service} to a {point.type!r} point",
-                hint="pass a rollback point recorded by a render provider",
-            )
+        check_point_type(point, POINT_TYPE, provider="render", name=self.name)
         created = self._api.call(
             "POST", f"/services/{self._service}/rollback", json={"deployId": point.ref}
         )
         self._log(f"render: rollback to {point.ref} started as deploy {_id(created)}")
-        return self._wait_live(_id(created), f"rollback to {point.ref}")
+        result = self._wait_live(_id(created), f"rollback to {point.ref}")
+        service = self._api.call("GET", f"/services/{self._service}")
+        if not isinstance(service, Mapping) or service.get("autoDeploy") != "no":
+            self._log(f"render: WARNING: {AUTODEPLOY_WARNING}")
+        return result
+
+    def _source(self, release: Release) -> dict[str, str]:
+        if self._image_url:
+            return {"imageUrl": fill_release(str(self._image_url), release)}
+        return {"commitId": release.sha}
+
+    def _point(self, deploy: Mapping[str, Any], tag: str | None = None) -> RollbackPoint:
+        label = f"{tag}: " if tag else ""
+        return RollbackPoint(
+            provider=self.name,
+            type=POINT_TYPE,
+            ref=str(deploy["id"]),
+            description=label + _describe(deploy),
+            data=_source_of(deploy),
+        )
+
+    def _queued(self, body: Mapping[str, str]) -> str:
+        """The deploy Render queued after a 202 (render-oss/cli WaitForDeployCreate)."""
+        deadline = time.monotonic() + min(self._timeout, 60)
+        while True:
+            items = self._api.call(
+                "GET",
+                f"/services/{self._service}/deploys",
+                params={"status": "queued", "limit": 20},
+            )
+            queued = [d for d in _deploys(items) if d.get("status") == "queued"]
+            wanted = body.get("imageUrl") or body.get("commitId")
+            mine = [d for d in queued if wanted in _source_of(d).values()]
+            if mine or queued:
+                return _id((mine or queued)[0])
+            if time.monotonic() >= deadline:
+                raise ProviderError(
+                    f"Render answered 202 (queued) to the deploy of service {self._service}, "
+                    "but no queued deploy appeared",
+                    hint="check the service's Events in the Render Dashboard; the deploy may "
+                    "have started already: re-run the job to record what is live",
+                )
+            time.sleep(self._poll_interval)
 
     def _wait_live(self, deploy_id: str, what: str) -> DeployResult:
         deadline = time.monotonic() + self._timeout
@@ -149,7 +221,12 @@ class RenderProvider:
             if status != last:
                 self._log(f"render: deploy {deploy_id} is {status or 'unknown'}")
                 last = status
-            if status == LIVE:
+            if status in SUCCESSFUL:
+                if status != LIVE:
+                    self._log(
+                        f"render: deploy {deploy_id} went live and was already superseded "
+                        "(deactivated) by a newer deploy of the service"
+                    )
                 return DeployResult(ref=deploy_id, description=_describe(deploy))
             if status in FAILED:
                 raise ProviderError(
@@ -196,13 +273,15 @@ def _token(env: Mapping[str, str]) -> str:
     return token
 
 
-def _as_list(value: Any, what: str) -> list[Any]:
+def _deploys(value: Any) -> list[Mapping[str, Any]]:
+    """The deploys of a list answer ``[{"deploy": {...}, "cursor": ...}]``, newest first."""
     if not isinstance(value, list):
         raise ProviderError(
-            f"Render API {what} answered {type(value).__name__}, not a list",
+            f"Render API list deploys answered {type(value).__name__}, not a list",
             hint="the API answered something unexpected; re-run the job",
         )
-    return value
+    items = [item.get("deploy") if isinstance(item, Mapping) else None for item in value]
+    return [d for d in items if isinstance(d, Mapping) and d.get("id")]
 
 
 def _id(deploy: Any) -> str:

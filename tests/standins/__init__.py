@@ -73,3 +73,30 @@ class JsonState:
 def fail(message: str, code: int = 1) -> int:
     print(message, file=sys.stderr)
     return code
+
+
+def take_once(store: JsonState, verb: str) -> dict[str, Any] | None:
+    """The one-shot fault ``faults.once`` when it is for ``verb`` (then it is used up):
+    ``{"verb": "deploy", "hang": secs}`` sleeps, ``{"verb": ..., "fail": "message"}`` is
+    what the tool answers instead; a test injects a fault into one call, not every one."""
+    state = store.load()
+    once = (state.get("faults") or {}).get("once")
+    if not isinstance(once, dict) or once.get("verb") != verb:
+        return None
+    state["faults"].pop("once")
+    store.save(state)
+    return once
+
+
+def apply_once(store: JsonState, verb: str) -> int | None:
+    """Run the one-shot fault for ``verb``: sleep for ``hang``; print ``fail`` and return 1."""
+    import time
+
+    once = take_once(store, verb)
+    if once is None:
+        return None
+    if once.get("hang"):
+        time.sleep(float(once["hang"]))
+    if once.get("fail"):
+        return fail(str(once["fail"]))
+    return None

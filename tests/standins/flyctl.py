@@ -1,23 +1,44 @@
-"""flyctl stand-in: ``releases`` and ``deploy --image`` as documented.
+"""flyctl stand-in: ``releases --json``, ``deploy --image`` and ``config show``, printing
+what flyctl prints (superfly/flyctl).
 
 Accepts:
   releases (--app|-a) APP (--json|-j) [--image]
   deploy (--app|-a) APP (--image|-i) IMAGE [(--config|-c) PATH] [--strategy S]
+  config show (--app|-a) APP
 Needs FLY_API_TOKEN or FLY_ACCESS_TOKEN in the environment; refuses ``-t/--access-token``
 (a token on the command line would land in logs).
-State: {"apps": {APP: {"releases": [{"Version", "Status", "ImageRef", ...}]}},
-"faults": {"hang": secs, "garbage": true, "deploy_fail": "msg", "noop": true},
-"calls": [argv, ...]}.
+
+What it prints, from flyctl's sources:
+- ``releases --json``: fly-go's ``Release`` struct with Go field names as keys (no json
+  tags), newest first (internal/command/apps/releases.go ``render.JSON``).
+- ``deploy --image IMAGE``: when IMAGE is in the runner's local Docker (state
+  ``local_images``), "Searching for image 'IMAGE' locally..." and "Pushing image to fly"
+  on stderr, and the release gets ``registry.fly.io/<app>:deployment-<ULID>``
+  (internal/build/imgsrc/local_image_resolver.go, docker.go ``NewDeploymentTag``);
+  stdout has ``image: <ref>`` and ``image size: ...`` (deploy_build.go) and "Visit your
+  newly deployed app at https://<app>.fly.dev/" (deploy.go).
+- ``config show``: the app config as JSON (internal/command/config/show.go); ``deploy
+  --config F`` takes a .json or .toml file and it becomes the app's config.
+
+State: {"apps": {APP: {"releases": [...], "config": {...}}}, "local_images": [...],
+"faults": {"hang": secs, "garbage": true, "deploy_fail": "msg", "noop": true,
+"server_error": true, "once": {...} (tests.standins.take_once)}, "pushed": {re-tagged ref:
+original}, "calls": [argv, ...]}.
 """
 
 from __future__ import annotations
 
 import json
+import random
+import sys
 import time
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
-from tests.standins import JsonState, fail
+import tomllib
+
+from tests.standins import JsonState, apply_once, fail
 
 VALUE_FLAGS = {
     "--app": "app",
@@ -30,6 +51,45 @@ VALUE_FLAGS = {
 }
 BOOL_FLAGS = {"--json": "json", "-j": "json"}
 STRATEGIES = {"canary", "rolling", "bluegreen", "immediate"}
+CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+RELEASE_KEYS = (
+    "ID",
+    "Version",
+    "Stable",
+    "InProgress",
+    "Reason",
+    "Description",
+    "Status",
+    "DeploymentStrategy",
+    "User",
+    "EvaluationID",
+    "CreatedAt",
+    "ImageRef",
+)
+
+
+def ulid() -> str:
+    return "".join(random.choice(CROCKFORD) for _ in range(26))
+
+
+def release(version: int, image: str, status: str = "complete", **extra: Any) -> dict[str, Any]:
+    """A release as fly-go's Release struct renders in JSON."""
+    base = {
+        "ID": f"rel_{version:04d}",
+        "Version": version,
+        "Stable": status == "complete",
+        "InProgress": False,
+        "Reason": "",
+        "Description": "Release",
+        "Status": status,
+        "DeploymentStrategy": "rolling",
+        "User": {"ID": "u1", "Email": "ci@example.test", "Name": "CI"},
+        "EvaluationID": "",
+        "CreatedAt": f"2026-01-01T00:{version % 60:02d}:00Z",
+        "ImageRef": image,
+    }
+    base.update(extra)
+    return base
 
 
 def _parse(args: list[str], allowed: set[str]) -> dict[str, Any]:
@@ -66,11 +126,15 @@ def main(argv: list[str], env: Mapping[str, str], state_path: str) -> int:
     if not argv:
         return fail("Error: missing command")
     command, rest = argv[0], argv[1:]
+    if command == "config" and rest[:1] == ["show"]:
+        command, rest = "config show", rest[1:]
     try:
         if command == "releases":
             opts = _parse(rest, {"app", "json", "image_column"})
         elif command == "deploy":
             opts = _parse(rest, {"app", "image", "config", "strategy"})
+        elif command == "config show":
+            opts = _parse(rest, {"app"})
         else:
             return fail(f'Error: unknown command "{command}" for "flyctl"')
     except ValueError as exc:
@@ -81,34 +145,59 @@ def main(argv: list[str], env: Mapping[str, str], state_path: str) -> int:
     app = state.get("apps", {}).get(app_name)
     if app is None:
         return fail(f'Error: Could not find App "{app_name}"')
+    if faults.get("server_error") and command == "deploy":
+        return fail(
+            "Error: failed to update machine 1234: failed to update VM: "
+            "502 Bad Gateway: unexpected error"
+        )
+    if command == "config show":
+        print(json.dumps(app.get("config") or {"app": app_name}, indent=2))
+        return 0
     if command == "releases":
         if not opts.get("json"):
             return fail("Error: stand-in only renders --json")
         if faults.get("garbage"):
             print("Update available 0.3.1 -> 0.4.0\nVERSION STATUS")
             return 0
-        print(json.dumps(sorted(app["releases"], key=lambda r: -r["Version"]), indent=2))
+        ordered = sorted(app["releases"], key=lambda r: -r["Version"])
+        print(json.dumps([{k: r.get(k) for k in RELEASE_KEYS} for r in ordered], indent=2))
         return 0
     if "image" not in opts:
         return fail("Error: stand-in deploys prebuilt images only (--image)")
     if opts.get("strategy") and opts["strategy"] not in STRATEGIES:
         return fail(f"Error: invalid deployment strategy {opts['strategy']}")
+    config = app.get("config") or {"app": app_name}
+    if opts.get("config"):
+        path = Path(opts["config"])
+        if not path.is_file():
+            return fail(f"Error: failed loading app config from {path}: no such file")
+        text = path.read_text()
+        config = json.loads(text) if path.suffix == ".json" else tomllib.loads(text)
     if faults.get("noop"):
         print("==> Verifying app config\n--> Verified app config")
         return 0
+    once = apply_once(store, "deploy")
+    if once is not None:
+        return once
+    state = {**store.load(), "apps": state["apps"]}
+    image = opts["image"]
+    if image in state.get("local_images", []):
+        print(f"Searching for image '{image}' locally...", file=sys.stderr)
+        print("image found: img_8rlxp2nzn32np3jq", file=sys.stderr)
+        print("==> Pushing image to fly", file=sys.stderr)
+        image = f"registry.fly.io/{app_name}:deployment-{ulid()}"
+        state.setdefault("pushed", {})[image] = opts["image"]  # not flyctl's: for tests
+        print("--> Pushing image done", file=sys.stderr)
+    print(f"image: {image}")
+    print("image size: 42 MB")
     version = 1 + max((r["Version"] for r in app["releases"]), default=0)
     failed = bool(faults.get("deploy_fail"))
-    app["releases"].append(
-        {
-            "ID": f"rel_{version}",
-            "Version": version,
-            "Status": "failed" if failed else "complete",
-            "Description": "Release",
-            "ImageRef": opts["image"],
-        }
-    )
-    store.save({**store.load(), "apps": state["apps"]})
+    app["releases"].append(release(version, image, "failed" if failed else "complete"))
+    app["releases"][-1]["_config"] = config  # not flyctl's: what the release runs
+    if not failed:
+        app["config"] = config
+    store.save({**store.load(), "apps": state["apps"], "pushed": state.get("pushed", {})})
     if failed:
         return fail(f"Error: {faults['deploy_fail']}")
-    print(f"Visit your newly deployed app at https://{app_name}.fly.dev/")
+    print(f"\nVisit your newly deployed app at https://{app_name}.fly.dev/")
     return 0

@@ -4,6 +4,11 @@ Accepts, with ``--context C`` / ``--kubeconfig K`` anywhere:
   get deployment NAME (-n|--namespace) NS -o json
   set image deployment/NAME CONTAINER=IMAGE (-n|--namespace) NS
   rollout status deployment/NAME (-n|--namespace) NS --timeout=<N>s
+Credentials as client-go resolves them (tools/clientcmd/merged_client_builder.go): a
+kubeconfig (--kubeconfig, KUBECONFIG), else the in-cluster config when
+KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are set and the service-account token
+exists (``serviceaccount_dir`` in the state stands for /var/run/secrets/kubernetes.io/
+serviceaccount); in-cluster there are no contexts.
 State: {"deployments": {"NS/NAME": {"containers": {NAME: IMAGE}}}, "context": "...",
 "faults": {"hang": secs, "garbage": true, "fail": {"verb": "set", "stderr": "..."},
 "rollout_fail": "..."}, "calls": [argv, ...]}.
@@ -18,7 +23,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from tests.standins import JsonState, fail
+from tests.standins import JsonState, apply_once, fail
 
 USAGE = "error: unknown command or flags for this kubectl stand-in: "
 
@@ -53,16 +58,28 @@ def main(argv: list[str], env: Mapping[str, str], state_path: str) -> int:
         namespace = _namespace(args)
     except ValueError as exc:
         return fail(f"error: {exc}")
-    if not kubeconfig or not Path(kubeconfig).is_file():
+    sa_dir = Path(state.get("serviceaccount_dir", "/var/run/secrets/kubernetes.io/serviceaccount"))
+    in_cluster = (
+        not kubeconfig
+        and env.get("KUBERNETES_SERVICE_HOST")
+        and env.get("KUBERNETES_SERVICE_PORT")
+        and (sa_dir / "token").is_file()
+    )
+    if in_cluster and context is not None:
+        return fail(f'error: context "{context}" does not exist')
+    if not in_cluster and (not kubeconfig or not Path(kubeconfig).is_file()):
         return fail(
             "The connection to the server localhost:8080 was refused - "
             "did you specify the right host or port?"
         )
-    if state.get("context") and context not in (None, state["context"]):
+    if not in_cluster and state.get("context") and context not in (None, state["context"]):
         return fail(f'error: context "{context}" does not exist')
     if namespace is None:
         return fail(USAGE + " ".join(argv))
     verb = args[0] if args else ""
+    once = apply_once(store, verb)
+    if once is not None:
+        return once
     forced = faults.get("fail") or {}
     if forced.get("verb") == verb:
         return fail(forced.get("stderr", "error: forced failure"), int(forced.get("code", 1)))

@@ -1,25 +1,38 @@
-"""vercel CLI stand-in: deploy --prod, inspect --format=json, rollback, promote.
+"""vercel CLI stand-in, printing what the Vercel CLI prints (vercel/vercel packages/cli).
 
 Accepts ([--scope S] anywhere; --timeout as ``--timeout=T`` or ``--timeout T``):
-  deploy --prod [--yes]                 stdout: the deployment URL
+  --version                              stdout: the version alone (src/index.ts)
+  build --prod [--yes]                   writes .vercel/output in the directory
+  deploy [--prebuilt] --prod [--yes] [-m K=V]...   stdout: the deployment URL
   inspect URL|ID|DOMAIN --format=json [--wait]
-  rollback URL|ID [--timeout T]         pins the production domain to that deployment
-  promote URL|ID [--yes] [--timeout T]  moves the domain and unpins it
-Needs VERCEL_TOKEN in the environment; refuses ``--token`` / ``-t``; a VERCEL_PROJECT_ID
-other than the state's project is refused like an unknown project.
-State: {"project": NAME, "domain": DOMAIN, "scope": S, "deployments": {ID: {...}},
-"aliases": {DOMAIN: ID}, "pinned": bool, "faults": {"hang", "build_fail", "garbage"},
-"calls": [...]}.
+  list --prod [-m K=V]... --format json  {deployments: [{id, url, state, target, meta, ...}]}
+  rollback URL|ID [--timeout T]          pins the production domain to that deployment
+  promote URL|ID [--yes] [--timeout T]   moves the domain and unpins it
+Every command first prints the banner "Vercel CLI <version>" on stderr. Needs
+VERCEL_TOKEN in the environment; a CLI older than 50.12.1 (state ``version``) ignores it,
+as the real one did before #14831, and answers as with no credentials; refuses ``--token``.
+``VERCEL_PROJECT_ID`` without ``VERCEL_ORG_ID`` (or the reverse) answers the CLI's own
+error from src/util/projects/link.ts, exit 1; a VERCEL_PROJECT_ID other than the state's
+project is "Project not found". Errors are "Error: <message>" (src/util/output/
+create-output.ts); an unknown deployment is ``Can't find the deployment "X" under the
+context "Y"`` (src/util/errors-ts.ts).
+State: {"version", "project", "org", "domain", "scope", "deployments": {ID: {...}},
+"aliases": {DOMAIN: ID}, "pinned": bool, "faults": {"hang", "build_fail", "garbage",
+"server_error", "once"}, "calls": [...]}.
 """
 
 from __future__ import annotations
 
 import json
+import sys
 import time
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
-from tests.standins import JsonState, fail
+from tests.standins import JsonState, apply_once, fail
+
+DEFAULT_VERSION = "50.12.1"
 
 
 def _pop_value(args: list[str], flag: str) -> str | None:
@@ -32,6 +45,15 @@ def _pop_value(args: list[str], flag: str) -> str | None:
             del args[i]
             return arg.split("=", 1)[1]
     return None
+
+
+def _pop_all(args: list[str], *flags: str) -> list[str]:
+    found = []
+    while True:
+        value = next((v for f in flags if (v := _pop_value(args, f)) is not None), None)
+        if value is None:
+            return found
+        found.append(value)
 
 
 def _pop_bool(args: list[str], *flags: str) -> bool:
@@ -53,22 +75,42 @@ def _resolve(state: dict[str, Any], target: str) -> str | None:
     return None
 
 
+def _version(state: Mapping[str, Any]) -> tuple[int, ...]:
+    return tuple(int(x) for x in str(state.get("version", DEFAULT_VERSION)).split("."))
+
+
 def main(argv: list[str], env: Mapping[str, str], state_path: str) -> int:
     store = JsonState(state_path)
     state = store.load()
     state.setdefault("calls", []).append(list(argv))
     store.save(state)
+    version = str(state.get("version", DEFAULT_VERSION))
+    if argv == ["--version"]:
+        print(f"Vercel CLI {version}", file=sys.stderr)
+        print(version)
+        return 0
+    print(f"Vercel CLI {version}", file=sys.stderr)
     faults: dict[str, Any] = state.get("faults", {})
     if faults.get("hang"):
         time.sleep(float(faults["hang"]))
     if any(a in ("--token", "-t") or a.startswith("--token=") for a in argv):
         return fail("Error: stand-in refuses --token; the CLI reads VERCEL_TOKEN")
-    if not env.get("VERCEL_TOKEN"):
+    if not env.get("VERCEL_TOKEN") or _version(state) < (50, 12, 1):
         return fail(
             'Error: No existing credentials found. Please run `vercel login` or pass "--token"'
         )
-    project = env.get("VERCEL_PROJECT_ID")
-    if project is not None and project != state.get("project"):
+    project, org = env.get("VERCEL_PROJECT_ID"), env.get("VERCEL_ORG_ID")
+    if bool(project) != bool(org):
+        given, missing = (
+            ("VERCEL_ORG_ID", "VERCEL_PROJECT_ID")
+            if org
+            else ("VERCEL_PROJECT_ID", "VERCEL_ORG_ID")
+        )
+        return fail(
+            f"Error: You specified `{given}` but you forgot to specify `{missing}`. You need "
+            "to specify both to deploy to a custom project.\n"
+        )
+    if project is not None and (project != state.get("project") or org != state.get("org", org)):
         return fail(f'Error: Project not found ({{"VERCEL_PROJECT_ID":"{project}"}})')
     args = list(argv)
     scope = _pop_value(args, "--scope")
@@ -79,12 +121,36 @@ def main(argv: list[str], env: Mapping[str, str], state_path: str) -> int:
         return fail(f'Error: Invalid timeout "{timeout}"')
     command, rest = (args[0], args[1:]) if args else ("", [])
     state.setdefault("deployments", {})
+    if faults.get("server_error") and command in ("deploy", "build"):
+        return fail("Error: Response Error (500): An unexpected internal error occurred")
+    meta = dict(m.split("=", 1) for m in _pop_all(rest, "-m", "--meta") if "=" in m)
     if (
-        command == "deploy"
+        command == "build"
         and _pop_bool(rest, "--prod")
-        and not [a for a in rest if a not in ("--yes", "-y")]
+        and not [r for r in rest if r not in ("--yes", "-y")]
     ):
-        return _deploy(store, state, faults)
+        output = Path.cwd() / ".vercel" / "output"
+        output.mkdir(parents=True, exist_ok=True)
+        (output / "config.json").write_text('{"version": 3}')
+        print("Build Completed in .vercel/output [1s]", file=sys.stderr)
+        return 0
+    if command == "deploy" and (once := apply_once(store, "deploy")) is not None:
+        return once
+    if command == "deploy" and _pop_bool(rest, "--prod"):
+        prebuilt = _pop_bool(rest, "--prebuilt")
+        if [a for a in rest if a not in ("--yes", "-y")]:
+            return fail(f"Error: unknown command or options: {' '.join(argv)}")
+        if prebuilt and not (Path.cwd() / ".vercel" / "output" / "config.json").is_file():
+            return fail(
+                'Error: The "--prebuilt" option was used, but no prebuilt output found in '
+                '".vercel/output". Run `vercel build` to generate a local build.'
+            )
+        return _deploy(store, state, faults, meta, prebuilt)
+    if command == "list" and _pop_bool(rest, "--prod"):
+        fmt = _pop_value(rest, "--format")
+        if fmt != "json" or rest:
+            return fail(f"Error: unknown command or options: {' '.join(argv)}")
+        return _list(state, meta)
     if command == "inspect" and len(rest) >= 2 and "--format=json" in rest:
         rest.remove("--format=json")
         _pop_bool(rest, "--wait")
@@ -99,7 +165,8 @@ def main(argv: list[str], env: Mapping[str, str], state_path: str) -> int:
         if faults.get("garbage"):
             print("Vercel CLI 41.0.0\n> Fetched deployment")
             return 0
-        print(json.dumps({"id": found, **state["deployments"][found]}))
+        dep = state["deployments"][found]
+        print(json.dumps({"id": found, **{k: v for k, v in dep.items() if k != "meta"}}))
         return 0
     if command in ("rollback", "promote"):
         _pop_bool(rest, "--yes", "-y")
@@ -108,7 +175,7 @@ def main(argv: list[str], env: Mapping[str, str], state_path: str) -> int:
         found = _resolve(state, rest[0])
         if found is None or state["deployments"][found]["readyState"] != "READY":
             return fail(f'Error: Deployment "{rest[0]}" is not eligible for {command}')
-        state["aliases"][state["domain"]] = found
+        state.setdefault("aliases", {})[state["domain"]] = found
         state["pinned"] = command == "rollback"
         store.save({**store.load(), "aliases": state["aliases"], "pinned": state["pinned"]})
         print(
@@ -118,7 +185,34 @@ def main(argv: list[str], env: Mapping[str, str], state_path: str) -> int:
     return fail(f"Error: unknown command or options: {' '.join(argv)}")
 
 
-def _deploy(store: JsonState, state: dict[str, Any], faults: dict[str, Any]) -> int:
+def _list(state: dict[str, Any], meta: Mapping[str, str]) -> int:
+    found = [
+        {
+            "id": dep_id,
+            "url": dep["url"],
+            "name": dep["name"],
+            "state": dep["readyState"],
+            "target": dep["target"],
+            "createdAt": dep.get("createdAt", 0),
+            "meta": dep.get("meta", {}),
+        }
+        for dep_id, dep in state["deployments"].items()
+        if dep["target"] == "production"
+        and all(dep.get("meta", {}).get(k) == v for k, v in meta.items())
+    ]
+    found.sort(key=lambda d: d["createdAt"], reverse=True)
+    doc = {"contextName": state.get("scope", "me"), "deployments": found, "pagination": {}}
+    print(json.dumps(doc, indent=2))
+    return 0
+
+
+def _deploy(
+    store: JsonState,
+    state: dict[str, Any],
+    faults: dict[str, Any],
+    meta: Mapping[str, str],
+    prebuilt: bool,
+) -> int:
     number = len(state["deployments"]) + 1
     dep_id = f"dpl_{number:04d}"
     url = f"{state['project']}-{number:04d}.vercel.app"
@@ -128,6 +222,9 @@ def _deploy(store: JsonState, state: dict[str, Any], faults: dict[str, Any]) -> 
         "name": state["project"],
         "target": "production",
         "readyState": "READY" if ok else "ERROR",
+        "createdAt": 1_700_000_000_000 + number,
+        "meta": dict(meta),
+        "prebuilt": prebuilt,  # not Vercel's: for assertions
     }
     if ok and not state.get("pinned"):
         state.setdefault("aliases", {})[state["domain"]] = dep_id

@@ -177,7 +177,7 @@ def test_point_falls_back_to_the_deployment_log_without_current(scene: Scene) ->
     scene.set(bad=[BAD])
     result = scene.deploy(BAD)
     assert result.exit_code == 5, result.stderr
-    assert f"release {GOOD} (from the deployment log)" in result.stdout
+    assert f"rollback point: release {GOOD}\n" in result.stdout
     assert scene.live() == GOOD
 
 

@@ -30,15 +30,17 @@ def _fast_retries(monkeypatch: pytest.MonkeyPatch) -> None:
 def api() -> Iterator[HerokuAPIStandin]:
     with HerokuAPIStandin(token=TOKEN, app=APP) as standin:
         yield standin
+        assert standin.violations == []
 
 
 def make(
     tmp_path: Path, api: HerokuAPIStandin, env: dict[str, str] | None = None, **settings: Any
 ) -> heroku.HerokuProvider:
+    base = {"app": APP, "api_url": api.url, "registry_url": api.url, "poll_interval": 0.001}
     context = ProviderContext(
         name="prod-heroku",
         type="heroku",
-        settings={"app": APP, "api_url": api.url, "poll_interval": 0.001, **settings},
+        settings={**base, **settings},
         env={"HEROKU_API_KEY": TOKEN} if env is None else env,
         workdir=tmp_path,
         log=lambda _line: None,
@@ -56,20 +58,20 @@ def test_build_deploy_current_rollback_round_trip(tmp_path: Path, api: HerokuAPI
 
     point = provider.current()
     assert point is not None
-    assert (point.type, point.ref, point.data["version"]) == ("heroku", first["id"], "1")
+    assert (point.type, point.ref, point.data["version"]) == ("heroku-release", first["id"], "1")
 
     result = provider.deploy(release())
     blob = {"url": TARBALL, "version": SHA}
     assert ("POST", f"/apps/{APP}/builds", {"source_blob": blob}) in api.requests
     live = api.live()
-    assert live is not None and live["id"] == result.ref and live["source"] == f"build:{SHA}"
+    assert live is not None and live["id"] == result.ref and live["_source"] == f"build:{SHA}"
     after = provider.current()
     assert after is not None and after.ref == result.ref
 
     restored = provider.rollback(RollbackPoint.from_dict(point.as_dict()))
     assert ("POST", f"/apps/{APP}/releases", {"release": first["id"]}) in api.requests
     live = api.live()
-    assert live is not None and live["id"] == restored.ref and live["source"] == "build:old"
+    assert live is not None and live["id"] == restored.ref and live["_source"] == "build:old"
     now = provider.current()
     assert now is not None and now.ref == restored.ref and "Rollback to v1" in now.description
 
@@ -98,7 +100,9 @@ def test_current_skips_a_newer_release_that_failed(tmp_path: Path, api: HerokuAP
 def test_failed_build_raises_with_the_build_id(tmp_path: Path, api: HerokuAPIStandin) -> None:
     api.failing_versions.add(SHA)
     provider = make(tmp_path, api, source_url=TARBALL)
-    with pytest.raises(ProviderError, match=r"build b\d+ of hotfix-v2.0.1 .* ended failed") as e:
+    with pytest.raises(
+        ProviderError, match=r"build [0-9a-f-]{36} of hotfix-v2.0.1 .* ended failed"
+    ) as e:
         provider.deploy(release())
     assert "builds:output" in str(e.value.hint)
     assert api.releases == []
@@ -121,7 +125,7 @@ def test_missing_api_key_names_the_variable(tmp_path: Path, api: HerokuAPIStandi
 
 
 def test_source_and_image_are_exclusive(tmp_path: Path, api: HerokuAPIStandin) -> None:
-    with pytest.raises(ProviderError, match="exactly one of `source_url` and `docker_image`"):
+    with pytest.raises(ProviderError, match="exactly one of `source_url`, `image_tag` and"):
         make(tmp_path, api, source_url=TARBALL, docker_image=IMAGE)
 
 
@@ -202,3 +206,70 @@ def test_release_placeholders_are_replaced_in_the_source_url(
         "version": SHA,
     }
     assert ("POST", f"/apps/{APP}/builds", {"source_blob": blob}) in api.requests
+
+
+def test_container_release_reads_the_image_id_of_the_release_tag(
+    tmp_path: Path, api: HerokuAPIStandin
+) -> None:
+    api.seed_release("Deployed web (old)", "image:old")
+    web, worker = api.push_image("web", "hotfix-v2.0.1"), api.push_image("worker", "hotfix-v2.0.1")
+    provider = make(tmp_path, api, image_tag="{tag}", process_types=["web", "worker"])
+    result = provider.deploy(release())
+    assert api.formation == {"web": web, "worker": worker}
+    manifests = [r[1] for r in api.requests if "/manifests/" in r[1]]
+    assert manifests == [
+        f"/v2/{APP}/web/manifests/hotfix-v2.0.1",
+        f"/v2/{APP}/worker/manifests/hotfix-v2.0.1",
+    ]
+    assert api.live()["id"] == result.ref  # type: ignore[index]
+
+
+def test_an_image_never_pushed_with_the_tag_is_named(tmp_path: Path, api: HerokuAPIStandin) -> None:
+    with pytest.raises(ProviderError) as info:
+        make(tmp_path, api, image_tag="{tag}").deploy(release())
+    assert f"registry.heroku.com/{APP}/web:hotfix-v2.0.1" in info.value.message
+    assert "docker push" in str(info.value.hint)
+    assert not [r for r in api.requests if r[0] == "PATCH"]
+
+
+def test_a_formation_update_that_created_no_release_is_not_success(
+    tmp_path: Path, api: HerokuAPIStandin
+) -> None:
+    old = api.seed_release("Deployed web (old)", "image:old")
+    api.push_image("web", "hotfix-v2.0.1")
+    api.no_new_release = True
+    with pytest.raises(ProviderError) as info:
+        make(tmp_path, api, image_tag="{tag}").deploy(release())
+    assert "created no new release" in info.value.message and "v1" in info.value.message
+    assert api.live()["id"] == old["id"]  # type: ignore[index]
+
+
+def test_point_for_finds_the_release_built_from_a_commit(
+    tmp_path: Path, api: HerokuAPIStandin
+) -> None:
+    old_sha = "1" * 40
+    built = api.seed_build(old_sha)
+    provider = make(tmp_path, api, source_url=TARBALL)
+    provider.deploy(release())
+    old = Release(tag="hotfix-v2.0.0", version="2.0.0", sha=old_sha, environment="production")
+    point = provider.point_for(old)
+    assert point is not None and point.ref == built["release"]["id"]
+    assert point.type == "heroku-release" and point.description.startswith("hotfix-v2.0.0: ")
+    assert provider.point_for(Release(tag="x", version="x", sha="9" * 40, environment="p")) is None
+    assert make(tmp_path, api, image_tag="{tag}").point_for(old) is None
+
+
+def test_every_request_is_checked_against_the_hyper_schema(api: HerokuAPIStandin) -> None:
+    import requests
+
+    headers = {"Authorization": f"Bearer {TOKEN}", "Accept": heroku.ACCEPT}
+    bad = requests.post(
+        f"{api.url}/apps/{APP}/releases", json={"release": 12}, headers=headers, timeout=5
+    )
+    assert bad.status_code == 422 and "invalid params" in bad.json()["message"]
+    unknown = requests.get(
+        f"{api.url}/apps/{APP}/dynos-that-do-not-exist", headers=headers, timeout=5
+    )
+    assert unknown.status_code == 404
+    assert api.violations == [f"no link of the schema is GET /apps/{APP}/dynos-that-do-not-exist"]
+    api.violations.clear()

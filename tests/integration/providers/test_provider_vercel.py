@@ -1,4 +1,5 @@
-"""The vercel provider against the vercel CLI stand-in."""
+"""The vercel provider against the vercel CLI stand-in, which prints what the Vercel CLI
+prints (version banner, the VERCEL_ORG_ID error, list/inspect JSON)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ def vercel(tmp_path: Path) -> JsonState:
     state.save(
         {
             "project": "shop",
+            "org": "team_acme",
             "domain": DOMAIN,
             "scope": "acme",
             "deployments": {
@@ -31,6 +33,8 @@ def vercel(tmp_path: Path) -> JsonState:
                     "name": "shop",
                     "target": "production",
                     "readyState": "READY",
+                    "createdAt": 1_700_000_000_000,
+                    "meta": {"githubCommitSha": "a" * 40},
                 },
             },
             "aliases": {DOMAIN: "dpl_0001"},
@@ -85,9 +89,21 @@ def test_deploy_without_a_rollback_does_not_promote(tmp_path: Path, vercel: Json
     assert not any(c[0] == "promote" for c in vercel.load()["calls"])
 
 
-def test_domain_with_no_deployment_has_no_current(tmp_path: Path, vercel: JsonState):
-    vercel.update(aliases={})
+def test_a_project_never_deployed_to_production_has_no_current(tmp_path: Path, vercel: JsonState):
+    vercel.update(aliases={}, deployments={})
     assert make(tmp_path).current() is None
+
+
+def test_a_domain_that_resolves_to_nothing_is_not_a_missing_point(
+    tmp_path: Path, vercel: JsonState
+):
+    """The project has production deployments: deploying now would leave production with
+    no rollback point, so it is refused."""
+    vercel.update(aliases={})
+    with pytest.raises(ProviderError) as info:
+        make(tmp_path).current()
+    assert "serves no deployment" in info.value.message and "shop-0001" in info.value.message
+    assert "production_url" in (info.value.hint or "")
 
 
 def test_missing_token(tmp_path: Path, vercel: JsonState):
@@ -118,7 +134,7 @@ def test_garbage_inspect_output(tmp_path: Path, vercel: JsonState):
     with pytest.raises(ProviderError) as info:
         make(tmp_path).current()
     assert "did not return a deployment" in info.value.message
-    assert "vercel@latest" in (info.value.hint or "")
+    assert "real Vercel CLI" in (info.value.hint or "")
 
 
 def test_hanging_cli_times_out(tmp_path: Path, vercel: JsonState):
@@ -147,7 +163,7 @@ def test_project_setting_without_production_url(tmp_path: Path, vercel: JsonStat
     state["domain"] = "shop.vercel.app"
     state["aliases"] = {"shop.vercel.app": "dpl_0001"}
     vercel.save(state)
-    provider = make(tmp_path, production_url=None, project="shop")
+    provider = make(tmp_path, production_url=None, project="shop", org="team_acme")
     point = provider.current()
     assert point is not None and point.ref == "dpl_0001"
     provider.deploy(RELEASE)
@@ -156,7 +172,7 @@ def test_project_setting_without_production_url(tmp_path: Path, vercel: JsonStat
 
 
 def test_unknown_project_is_reported(tmp_path: Path, vercel: JsonState):
-    provider = make(tmp_path, project="nope")
+    provider = make(tmp_path, project="nope", org="team_acme")
     with pytest.raises(ProviderError, match="Project not found"):
         provider.deploy(RELEASE)
 
@@ -164,3 +180,56 @@ def test_unknown_project_is_reported(tmp_path: Path, vercel: JsonState):
 def test_neither_project_nor_production_url(tmp_path: Path, vercel: JsonState):
     with pytest.raises(ConfigError, match="needs `project` or `production_url`"):
         make(tmp_path, production_url=None)
+
+
+def test_project_without_an_org_is_refused_before_the_cli_refuses_it(
+    tmp_path: Path, vercel: JsonState
+):
+    with pytest.raises(ConfigError) as info:
+        make(tmp_path, project="shop")
+    assert "VERCEL_ORG_ID is not" in info.value.message and "org:" in (info.value.hint or "")
+    # the CLI itself would have answered this, exit 1:
+    from tests.standins.vercel import main
+
+    code = main(
+        ["inspect", DOMAIN, "--format=json"],
+        {"VERCEL_TOKEN": TOKEN, "VERCEL_PROJECT_ID": "shop"},
+        str(vercel.path),
+    )
+    assert code == 1
+
+
+def test_org_from_the_environment_goes_with_the_project(tmp_path: Path, vercel: JsonState):
+    env = path_env(tmp_path / "bin", {"VERCEL_TOKEN": TOKEN, "VERCEL_ORG_ID": "team_acme"})
+    assert make(tmp_path, env=env, project="shop").current().ref == "dpl_0001"
+
+
+@pytest.mark.parametrize(("version", "needs"), [("50.12.0", "50.12.1"), ("49.2.0", "50.0.0")])
+def test_a_cli_too_old_is_refused_with_the_version_it_needs(
+    tmp_path: Path, vercel: JsonState, version: str, needs: str
+):
+    vercel.update(version=version)
+    with pytest.raises(ProviderError) as info:
+        make(tmp_path).current()
+    assert f"Vercel CLI {version} is too old" in info.value.message and needs in info.value.message
+    assert [c for c in vercel.load()["calls"] if c != ["--version"]] == []
+
+
+def test_prebuilt_builds_on_the_runner_then_deploys_the_output(tmp_path: Path, vercel: JsonState):
+    make(tmp_path, prebuilt=True).deploy(RELEASE)
+    calls = vercel.load()["calls"]
+    assert ["build", "--prod", "--yes", "--scope", "acme"] in calls
+    deploy = next(c for c in calls if c[0] == "deploy")
+    assert deploy[:4] == ["deploy", "--prebuilt", "--prod", "--yes"]
+    assert vercel.load()["deployments"]["dpl_0002"]["prebuilt"] is True
+
+
+def test_point_for_finds_the_production_deployment_of_a_release(tmp_path: Path, vercel: JsonState):
+    provider = make(tmp_path)
+    provider.deploy(RELEASE)
+    by_tag = provider.point_for(RELEASE)
+    assert by_tag is not None and (by_tag.type, by_tag.ref) == ("vercel-deployment", "dpl_0002")
+    # a deployment made before hotfix-ci, by Vercel's Git integration: found by its commit
+    old = Release(tag="hotfix-v1.2.2", version="1.2.2", sha="a" * 40, environment="prod")
+    assert provider.point_for(old).ref == "dpl_0001"
+    assert provider.point_for(Release(tag="x", version="x", sha="", environment="p")) is None

@@ -1,4 +1,5 @@
-"""The railway provider against the loopback GraphQL stand-in."""
+"""The railway provider against the loopback GraphQL stand-in, which executes every
+document against Railway's published schema."""
 
 from __future__ import annotations
 
@@ -25,7 +26,9 @@ def railway() -> Iterator[RailwayStandin]:
         yield standin
 
 
-def make(railway: RailwayStandin, env: dict[str, str] | None = None, **settings: Any) -> Any:
+def make(
+    railway: RailwayStandin, env: dict[str, str] | None = None, log: Any = None, **settings: Any
+) -> Any:
     base: dict[str, Any] = {
         "project_id": "prj_1",
         "environment_id": "env_1",
@@ -42,7 +45,7 @@ def make(railway: RailwayStandin, env: dict[str, str] | None = None, **settings:
         if env is None
         else env,
         workdir=Path("."),
-        log=lambda _line: None,
+        log=log or (lambda _line: None),
     )
     return create(context)
 
@@ -65,14 +68,128 @@ def test_deploy_then_rollback_round_trip(railway: RailwayStandin):
     assert deploys[0]["variables"]["commitSha"] == RELEASE.sha
 
 
-def test_rollback_with_a_boolean_answer_follows_the_new_deployment(railway: RailwayStandin):
-    railway.rollback_returns_bool = True
+def test_every_document_the_provider_sends_is_valid_against_the_schema(railway: RailwayStandin):
     provider = make(railway)
     before = provider.current()
     provider.deploy(RELEASE)
-    restored = provider.rollback(before)
-    assert restored.ref == "dep_3"
-    assert provider.current().data["commit"] == OLD_SHA
+    provider.rollback(before)
+    assert provider.point_for(RELEASE) is not None
+    assert railway.rejected == []
+    sent = {r["query"].split("(")[0].strip() for r in railway.requests}
+    assert sent == {
+        "query deployments",
+        "query deployment",
+        "mutation serviceInstanceDeployV2",
+        "mutation deploymentRollback",
+    }
+
+
+def test_the_old_documents_are_refused_as_railway_refuses_them(railway: RailwayStandin):
+    """What the provider used to send: a selection on `deploymentRollback: Boolean!` and
+    `status: {successfulOnly: true}`; the schema refuses both."""
+    import requests
+
+    def send(query: str, variables: dict[str, Any]) -> Any:
+        return requests.post(
+            railway.url,
+            json={"query": query, "variables": variables},
+            headers={"Authorization": f"Bearer {TOKEN}"},
+            timeout=5,
+        )
+
+    rollback = send(
+        "mutation r($id: String!) { deploymentRollback(id: $id) { id status } }", {"id": "dep_1"}
+    )
+    assert rollback.status_code == 400
+    assert "must not have a selection" in rollback.json()["errors"][0]["message"]
+    where = {"projectId": "prj_1", "environmentId": "env_1", "serviceId": "svc_1"}
+    listed = send(
+        "query d($input: DeploymentListInput!) "
+        "{ deployments(input: $input) { edges { node { id } } } }",
+        {"input": {**where, "status": {"successfulOnly": True}}},
+    )
+    assert listed.status_code == 400
+    assert "successfulOnly" in listed.json()["errors"][0]["message"]
+
+
+def test_rollback_refused_when_railway_says_it_cannot(railway: RailwayStandin):
+    provider = make(railway)
+    before = provider.current()
+    provider.deploy(RELEASE)
+    railway.no_rollback.add(before.ref)
+    with pytest.raises(ProviderError) as info:
+        provider.rollback(before)
+    assert "canRollback = false" in info.value.message
+    assert "--to" in (info.value.hint or "")
+    assert not [r for r in railway.requests if "deploymentRollback" in r["query"]]
+
+
+def test_rollback_warns_that_autodeploy_can_undo_it(railway: RailwayStandin):
+    lines: list[str] = []
+    provider = make(railway, log=lines.append)
+    before = provider.current()
+    provider.deploy(RELEASE)
+    provider.rollback(before)
+    assert any("next push" in line and "WARNING" in line for line in lines)
+
+
+@pytest.mark.parametrize("status", ["SLEEPING"])
+def test_a_sleeping_deployment_went_live(railway: RailwayStandin, status: str):
+    railway.final_status = status
+    result = make(railway).deploy(RELEASE)
+    assert result.ref == "dep_2" and "sleeping" in result.description
+
+
+@pytest.mark.parametrize("status", ["REMOVING", "REMOVED", "SKIPPED", "CRASHED"])
+def test_a_deployment_that_ends_removed_or_skipped_fails(railway: RailwayStandin, status: str):
+    railway.final_status = status
+    with pytest.raises(ProviderError) as info:
+        make(railway).deploy(RELEASE)
+    assert f"ended {status}" in info.value.message
+
+
+def test_needs_approval_says_so_until_the_timeout(railway: RailwayStandin):
+    railway.final_status = "NEEDS_APPROVAL"
+    lines: list[str] = []
+    with pytest.raises(ProviderError) as info:
+        make(railway, log=lines.append, timeout=0.3).deploy(RELEASE)
+    assert "still NEEDS_APPROVAL" in info.value.message
+    assert "approve" in (info.value.hint or "")
+    assert sum("NEEDS_APPROVAL" in line for line in lines) == 1
+
+
+def test_an_image_service_is_pointed_at_the_release_image(railway: RailwayStandin):
+    railway.deployments.clear()
+    railway.image = "ghcr.io/acme/api:old"
+    railway.seed(image="ghcr.io/acme/api:old")
+    provider = make(railway, image="ghcr.io/acme/api:{tag}")
+    result = provider.deploy(RELEASE)
+    assert railway.live["meta"] == {"image": "ghcr.io/acme/api:hotfix-v1.2.3"}
+    assert result.ref == railway.live["id"]
+    assert railway.rejected == []
+    point = provider.point_for(Release(tag="old", version="0", sha="", environment="prod"))
+    assert point is not None and point.ref == "dep_1"
+
+
+def test_point_for_finds_the_deployment_of_a_commit(railway: RailwayStandin):
+    provider = make(railway)
+    provider.deploy(RELEASE)
+    old = provider.point_for(
+        Release(tag="hotfix-v1.2.2", version="1.2.2", sha=OLD_SHA, environment="prod")
+    )
+    assert old is not None and old.ref == "dep_1" and old.type == "railway-deployment"
+    assert old.description.startswith("hotfix-v1.2.2: ")
+    unknown = Release(tag="hotfix-v0.0.1", version="0.0.1", sha="9" * 40, environment="prod")
+    assert provider.point_for(unknown) is None
+
+
+def test_project_token_wins_when_both_are_set(railway: RailwayStandin):
+    env = {
+        "RAILWAY_TOKEN": "proj-tok",
+        "RAILWAY_API_TOKEN": "stale",
+        "HOTFIX_CI_RAILWAY_API_URL": railway.url,
+    }
+    assert make(railway, env=env).current().ref == "dep_1"
 
 
 def test_project_token_uses_its_own_header(railway: RailwayStandin):

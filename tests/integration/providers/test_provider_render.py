@@ -1,4 +1,5 @@
-"""The render provider against a loopback stand-in of the Render REST API."""
+"""The render provider against a loopback stand-in of the Render REST API, held to the Go
+client generated from Render's OpenAPI description."""
 
 from __future__ import annotations
 
@@ -28,10 +29,11 @@ def _fast_retries(monkeypatch: pytest.MonkeyPatch) -> None:
 def api() -> Iterator[RenderAPIStandin]:
     with RenderAPIStandin(token=TOKEN, service_id=SERVICE) as standin:
         yield standin
+        assert standin.violations == []
 
 
 def make(
-    tmp_path: Path, settings: dict[str, Any], env: dict[str, str] | None = None
+    tmp_path: Path, settings: dict[str, Any], env: dict[str, str] | None = None, log: Any = None
 ) -> render.RenderProvider:
     context = ProviderContext(
         name="prod-render",
@@ -39,7 +41,7 @@ def make(
         settings={"poll_interval": 0.001, **settings},
         env={"RENDER_API_KEY": TOKEN} if env is None else env,
         workdir=tmp_path,
-        log=lambda _line: None,
+        log=log or (lambda _line: None),
     )
     return render.create(context)
 
@@ -54,7 +56,7 @@ def test_deploy_current_rollback_round_trip(tmp_path: Path, api: RenderAPIStandi
 
     point = provider.current()
     assert point is not None
-    assert (point.ref, point.type, point.data["commit"]) == (first["id"], "render", OLD)
+    assert (point.ref, point.type, point.data["commit"]) == (first["id"], "render-deploy", OLD)
 
     result = provider.deploy(release())
     assert api.live() is not None and api.live()["id"] == result.ref  # type: ignore[index]
@@ -193,3 +195,70 @@ def test_release_placeholders_are_replaced_in_the_image_url(
     make(tmp_path, settings).deploy(rel)
     body = {"imageUrl": f"ghcr.io/acme/api:{rel.tag}"}
     assert ("POST", f"/v1/services/{SERVICE}/deploys", body) in api.requests
+
+
+def test_a_queued_deploy_202_without_a_body_is_found_and_followed(
+    tmp_path: Path, api: RenderAPIStandin
+) -> None:
+    api.seed_live(OLD)
+    api.queue_next = True
+    result = make(tmp_path, {"service_id": SERVICE, "api_url": api.url}).deploy(release())
+    assert api.live()["id"] == result.ref and api.live()["commit"]["id"] == NEW  # type: ignore[index]
+    listed = [r for r in api.requests if "status=queued" in r[1]]
+    assert listed, "the queued deploy is looked up as Render's CLI does"
+    assert not [r for r in api.requests if r[1].endswith("/rollback")]
+
+
+def test_a_deploy_superseded_while_followed_counts_as_successful(
+    tmp_path: Path, api: RenderAPIStandin
+) -> None:
+    api.seed_live(OLD)
+    lines: list[str] = []
+    provider = make(tmp_path, {"service_id": SERVICE, "api_url": api.url}, log=lines.append)
+    real = api._retrieve
+
+    def superseded(deploy_id: str) -> Any:
+        status, deploy = real(deploy_id)
+        if deploy.get("status") == "live":  # an autodeploy of a newer push replaced it
+            newer = api._new_deploy({"commitId": "c" * 40}, trigger="new_commit")
+            api.go_live(newer)
+            deploy = {**deploy, "status": api._find(deploy_id)["status"]}  # type: ignore[index]
+        return status, deploy
+
+    api._retrieve = superseded  # type: ignore[method-assign]
+    result = provider.deploy(release())
+    deactivated = next(d for d in api.deploys if d["id"] == result.ref)
+    assert deactivated["status"] == "deactivated"
+    assert any("superseded" in line for line in lines)
+
+
+def test_rollback_warns_when_autodeploy_is_on(tmp_path: Path, api: RenderAPIStandin) -> None:
+    first = api.seed_live(OLD)
+    point = RollbackPoint(provider="p", type="render-deploy", ref=first["id"], description="old")
+    for auto, warned in (("yes", True), ("no", False)):
+        api.auto_deploy = auto
+        lines: list[str] = []
+        make(tmp_path, {"service_id": SERVICE, "api_url": api.url}, log=lines.append).rollback(
+            point
+        )
+        assert any("autodeploy is on" in line for line in lines) is warned
+
+
+def test_point_for_finds_the_successful_deploy_of_a_commit(
+    tmp_path: Path, api: RenderAPIStandin
+) -> None:
+    first = api.seed_live(OLD)
+    provider = make(tmp_path, {"service_id": SERVICE, "api_url": api.url})
+    provider.deploy(release())
+    old = provider.point_for(release(OLD))
+    assert old is not None and (old.ref, old.type) == (first["id"], "render-deploy")
+    assert provider.point_for(release("9" * 40)) is None
+
+
+def test_the_stand_in_answers_only_what_the_generated_client_parses() -> None:
+    from tests.standins.contracts import load
+
+    contract = load("render-api.json")
+    assert contract["responses"]["CreateDeploy"][:2] == [201, 202]
+    assert {"live", "deactivated", "queued"} <= set(contract["deploy_status"])
+    assert {"commitId", "imageUrl"} <= set(contract["create_deploy_body"])

@@ -126,7 +126,8 @@ def test_deploy_current_rollback_round_trip(host: Host) -> None:
     restored = provider.rollback(RollbackPoint.from_dict(json.loads(json.dumps(point.as_dict()))))
     assert restored.ref == point.ref
     assert host.docker.load()["running"]["head"] == point.ref
-    assert [c["argv"] for c in host.docker.load()["calls"]] == [["compose", "up", "-d"]] * 2
+    up = ["compose", "up", "-d", "--wait", "--wait-timeout", "20"]
+    assert [c["argv"] for c in host.docker.load()["calls"]] == [up] * 2
     back = provider.current()
     assert back is not None and back.data["tag"] == "hotfix-v1.0.0"
 
@@ -136,7 +137,8 @@ def test_compose_file_build_and_services_reach_docker(host: Host) -> None:
     provider = host.provider(compose_file="compose.yaml", build=True, services=["web"])
     provider.deploy(release())
     calls = [c["argv"] for c in host.docker.load()["calls"]]
-    assert calls == [["compose", "-f", "compose.yaml", "up", "-d", "--build", "web"]]
+    wait = ["--wait", "--wait-timeout", "20"]
+    assert calls == [["compose", "-f", "compose.yaml", "up", "-d", *wait, "--build", "web"]]
     assert host.docker.load()["running"]["build"] is True
 
 
@@ -155,8 +157,27 @@ def test_failing_compose_up_reports_the_remote_error(host: Host) -> None:
     with pytest.raises(ProviderError) as info:
         host.provider().deploy(release())
     message = str(info.value.message)
-    assert "`docker compose up -d`" in message and "pull access denied" in message
+    assert "`docker compose up -d --wait" in message and "pull access denied" in message
     assert "exited 1" in message and "docker compose" in str(info.value.hint)
+
+
+@pytest.mark.slow
+def test_a_crash_looping_container_fails_the_deploy(host: Host) -> None:
+    """`up -d` alone exits 0 while the container restarts forever; `--wait` does not."""
+    host.docker.update(faults={"unhealthy": ["web"]})
+    with pytest.raises(ProviderError) as info:
+        host.provider().deploy(release())
+    assert "container app-web-1 is unhealthy" in info.value.message
+
+
+@pytest.mark.slow
+def test_point_for_is_the_release_tag(host: Host) -> None:
+    provider = host.provider()
+    provider.deploy(release())
+    point = provider.point_for(release("hotfix-v1.0.0"))
+    assert (point.type, point.ref) == ("compose-ssh-commit", "hotfix-v1.0.0")
+    provider.rollback(point)
+    assert host.docker.load()["running"]["head"] == host.shas["hotfix-v1.0.0"]
 
 
 @pytest.mark.slow

@@ -45,7 +45,7 @@ def make(tmp_path: Path, env: dict[str, str] | None = None, **settings: Any) -> 
     context = ProviderContext(
         name="k8s-prod",
         type="kubernetes",
-        settings=base,
+        settings={k: v for k, v in base.items() if v is not None},
         env=env,
         workdir=tmp_path,
         log=lambda _line: None,
@@ -176,3 +176,36 @@ def test_missing_setting_is_a_config_error(tmp_path: Path):
     with pytest.raises(ConfigError) as info:
         make(tmp_path, image="")
     assert "image" in info.value.message
+
+
+def test_in_cluster_credentials_are_used_without_a_kubeconfig(
+    tmp_path: Path, cluster: JsonState, monkeypatch: pytest.MonkeyPatch
+):
+    """A self-hosted runner pod: KUBERNETES_SERVICE_HOST/PORT and a mounted token."""
+    from hotfix_ci.providers import kubernetes
+
+    sa = tmp_path / "serviceaccount"
+    sa.mkdir()
+    (sa / "token").write_text("eyJhbGciOi.fake.token")
+    monkeypatch.setattr(kubernetes, "SERVICE_ACCOUNT_DIR", sa)
+    cluster.update(serviceaccount_dir=str(sa))
+    env = path_env(
+        tmp_path / "bin", {"KUBERNETES_SERVICE_HOST": "10.0.0.1", "KUBERNETES_SERVICE_PORT": "443"}
+    )
+    provider = make(tmp_path, env=env, context=None)
+    assert provider.deploy(RELEASE).ref == "ghcr.io/acme/api:hotfix-v1.2.3"
+    (sa / "token").unlink()
+    with pytest.raises(ProviderError) as info:
+        make(tmp_path, env=env, context=None).current()
+    assert "no service-account token is mounted" in info.value.message
+
+
+def test_point_for_is_the_image_template_of_the_release(tmp_path: Path, cluster: JsonState):
+    provider = make(tmp_path)
+    provider.deploy(RELEASE)
+    old = Release(tag="hotfix-v1.2.2", version="1.2.2", sha="b" * 40, environment="prod")
+    point = provider.point_for(old)
+    assert (point.type, point.ref) == ("kubernetes-image", OLD)
+    assert point.data["tag"] == "hotfix-v1.2.2"
+    provider.rollback(point)
+    assert provider.current().ref == OLD

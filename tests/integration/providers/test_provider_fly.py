@@ -1,4 +1,5 @@
-"""The fly provider against the flyctl stand-in."""
+"""The fly provider against the flyctl stand-in, which prints what flyctl prints
+(re-tagged local images included)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 from hotfix_ci.providers.base import ProviderContext, ProviderError, Release, RollbackPoint
 from hotfix_ci.providers.fly import create
 from tests.standins import JsonState, install, path_env
+from tests.standins.flyctl import release
 
 TOKEN = "fo1_" + "x" * 40
 OLD = "registry.fly.io/shop:hotfix-v1.2.2"
@@ -24,14 +26,11 @@ def fly(tmp_path: Path) -> JsonState:
             "apps": {
                 "shop": {
                     "releases": [
-                        {
-                            "Version": 1,
-                            "Status": "complete",
-                            "ImageRef": "registry.fly.io/shop:old",
-                        },
-                        {"Version": 2, "Status": "complete", "ImageRef": OLD},
-                        {"Version": 3, "Status": "failed", "ImageRef": "registry.fly.io/shop:bad"},
-                    ]
+                        release(1, "registry.fly.io/shop:old"),
+                        release(2, OLD),
+                        release(3, "registry.fly.io/shop:bad", "failed"),
+                    ],
+                    "config": {"app": "shop", "env": {"FEATURE": "v2"}},
                 },
                 "empty": {"releases": []},
             }
@@ -74,7 +73,9 @@ def test_deploy_then_rollback_round_trip(tmp_path: Path, fly: JsonState):
     now = provider.current()
     assert now.ref == OLD and now.data["version"] == "5"  # a new release of the old image
     calls = fly.load()["calls"]
-    assert ["deploy", "--app", "shop", "--image", OLD, "--strategy", "bluegreen"] in calls
+    rollback = [c for c in calls if c[:1] == ["deploy"] and OLD in c]
+    assert rollback[0][:5] == ["deploy", "--app", "shop", "--image", OLD]
+    assert rollback[0][-2:] == ["--strategy", "bluegreen"]
     assert all(TOKEN not in " ".join(call) for call in calls)
 
 
@@ -106,7 +107,7 @@ def test_deploy_that_changes_nothing_is_caught(tmp_path: Path, fly: JsonState):
     fly.update(faults={"noop": True})
     with pytest.raises(ProviderError) as info:
         make(tmp_path).deploy(RELEASE)
-    assert f"runs {OLD} instead of registry.fly.io/shop:hotfix-v1.2.3" in info.value.message
+    assert "no release after v3 runs registry.fly.io/shop:hotfix-v1.2.3" in info.value.message
 
 
 def test_garbage_releases_output(tmp_path: Path, fly: JsonState):
@@ -127,3 +128,37 @@ def test_hanging_flyctl_times_out(tmp_path: Path, fly: JsonState):
     with pytest.raises(ProviderError) as info:
         make(tmp_path, timeout=1).current()
     assert "did not finish within 1s" in info.value.message
+
+
+def test_a_local_image_pushed_re_tagged_is_the_deployment_started(tmp_path: Path, fly: JsonState):
+    """On CI flyctl pushes a local image as registry.fly.io/<app>:deployment-<ULID> and
+    records that; the deploy is healthy, not "runs something else"."""
+    image = "shop:hotfix-v1.2.3"
+    fly.update(local_images=[image])
+    result = make(tmp_path, image="shop:{tag}").deploy(RELEASE)
+    live = fly.load()["apps"]["shop"]["releases"][-1]
+    assert live["ImageRef"].startswith("registry.fly.io/shop:deployment-")
+    assert result.ref == live["ImageRef"] and "pushed as" in result.description
+    assert make(tmp_path).current().ref == live["ImageRef"]
+
+
+def test_rollback_runs_the_release_with_its_own_config(tmp_path: Path, fly: JsonState):
+    today = tmp_path / "fly-today.json"
+    today.write_text('{"app": "shop", "env": {"FEATURE": "v3"}}')
+    provider = make(tmp_path, config=str(today))
+    before = provider.current()
+    assert '"FEATURE":"v2"' in before.data["config"]
+    provider.deploy(RELEASE)
+    assert fly.load()["apps"]["shop"]["config"]["env"] == {"FEATURE": "v3"}
+    provider.rollback(RollbackPoint.from_dict(before.as_dict()))
+    app = fly.load()["apps"]["shop"]
+    assert app["releases"][-1]["ImageRef"] == OLD
+    assert app["config"]["env"] == {"FEATURE": "v2"}  # not today's fly.toml
+
+
+def test_point_for_is_the_image_of_the_release(tmp_path: Path, fly: JsonState):
+    old = Release(tag="hotfix-v1.2.2", version="1.2.2", sha="a" * 40, environment="prod")
+    point = make(tmp_path).point_for(old)
+    assert (point.type, point.ref) == ("fly-image", OLD)
+    make(tmp_path).rollback(point)
+    assert make(tmp_path).current().ref == OLD

@@ -96,7 +96,7 @@ def test_without_current_the_caller_decides(tmp_path: Path, tool: Path):
     assert provider.current() is None
     assert provider.deploy(RELEASE).ref == "hotfix-v1.2.3"
     point = RollbackPoint(
-        provider="scripted", type="command", ref="hotfix-v1.2.2", description="previous release"
+        provider="scripted", type="command-ref", ref="hotfix-v1.2.2", description="previous release"
     )
     assert provider.rollback(point).ref == "hotfix-v1.2.2"
     assert state_of(tmp_path)["live"] == "hotfix-v1.2.2"
@@ -149,7 +149,9 @@ def test_rollback_that_does_not_take_effect_is_caught(tmp_path: Path, tool: Path
     provider = make(tmp_path, tool)
     provider.deploy(RELEASE)
     provider.env["TOOL_IGNORE_ROLLBACK"] = "1"
-    point = RollbackPoint(provider="scripted", type="command", ref="hotfix-v1.2.2", description="")
+    point = RollbackPoint(
+        provider="scripted", type="command-ref", ref="hotfix-v1.2.2", description=""
+    )
     with pytest.raises(ProviderError) as info:
         provider.rollback(point)
     assert "reports 'hotfix-v1.2.3'" in info.value.message
