@@ -12,9 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from hotfix_ci.commands.demo.sample_app import command_settings, read_state, update_state
-
-from tests.integration.providers.roundtrip import TAGS, Platform
 from tests.helpers.sshd import running_sshd
+from tests.integration.providers.roundtrip import TAGS, Platform
 from tests.standins import JsonState, install, path_env
 from tests.standins.flyctl import release as fly_release
 
