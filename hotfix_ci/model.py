@@ -35,6 +35,7 @@ class FileChange:
     deletions: int
     status: str = "modified"
     previous_path: str | None = None
+    binary: bool = False  # git reported no line counts ("-"): its size is unknown
 
     @property
     def lines(self) -> int:
@@ -96,3 +97,8 @@ class GateEvidence:
     # "@org/team" -> logins that are active members; absent key = could not be read
     team_members: dict[str, frozenset[str]] = field(default_factory=dict)
     unreadable_teams: tuple[str, ...] = ()
+    # The policy (config) file's repository path, and whether the policy was read from the
+    # PR's base commit (False: only the checkout was readable, so a PR that changes a
+    # policy file cannot be judged by a policy it did not write and fails closed).
+    config_path: str = ".github/hotfix.yml"
+    policy_from_base: bool = True

@@ -84,14 +84,23 @@ def publish(ctx: RunContext, client: GitHubClient, report: GateReport) -> None:
 
 def run(args: CheckPrArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
     ctx = resolve_context(env, repo=args.repo, token=args.token, fmt=args.format, out=out)
-    cfg = load_config(args.config, workdir=args.workdir)
+    from hotfix_ci import gitrepo
+
+    if not gitrepo.is_git_repo(args.workdir):
+        # No commit to read the policy from: the file on disk is the policy, so check it
+        # before any API call. (In a checkout the base commit's copy is read instead.)
+        load_config(args.config, workdir=args.workdir)
     number = _pull_number(args, env)
 
-    from hotfix_ci.commands.pr_evidence import gather
+    from hotfix_ci.commands.pr_evidence import gather, policy_config
     from hotfix_ci.github_api import GitHubClient
 
     client = GitHubClient(ctx.connection(), ctx.repo)
-    evidence = gather(client, number, cfg, args.workdir)
+    pull = client.pull(number)
+    # The policy comes from the PR's base commit, never from the PR's own tree.
+    policy = policy_config(args.config, args.workdir, pull)
+    cfg = policy.config
+    evidence = gather(client, number, cfg, args.workdir, pull=pull, policy=policy)
     verdict = evaluate(evidence, cfg)
     report = GateReport(verdict=verdict, pull=evidence.pull, api_requests=client.requests_made)
     if args.report:
