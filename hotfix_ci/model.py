@@ -50,6 +50,7 @@ class Review:
     state: str
     commit_id: str | None
     submitted_at: str | None = None
+    bot: bool = False  # a GitHub App or bot account
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -101,4 +102,6 @@ class GateEvidence:
     # PR's base commit (False: only the checkout was readable, so a PR that changes a
     # policy file cannot be judged by a policy it did not write and fails closed).
     config_path: str = ".github/hotfix.yml"
+    # Logins that authored or committed the PR's commits: none of them may approve it.
+    pushers: tuple[str, ...] = ()
     policy_from_base: bool = True

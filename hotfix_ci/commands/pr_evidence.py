@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from hotfix_ci.config import DEFAULT_CONFIG_PATH, load_config, validate_config_text
 from hotfix_ci.config.model import HotfixConfig
 from hotfix_ci.github_api import GitHubClient
 from hotfix_ci.model import FileChange, GateEvidence, PullRequest
-from hotfix_ci.policy.approvals import candidate_approvers
+from hotfix_ci.policy.approvals import candidate_approvers, change_requesters
 from hotfix_ci.policy.classify import is_hotfix, severity_of
 from hotfix_ci.policy.pr_gate import policy_files_changed
 from hotfix_ci.policy.principals import logins_in, teams_in
@@ -127,13 +127,24 @@ def gather(
                     members.add(login)
             team_members[key] = frozenset(members)
 
-    approvers = candidate_approvers(evidence, cfg.approvals)
     needs_approval = sev is not None and sev.hotfix and sev.approvals > 0
-    if needs_approval or policy_files_changed(evidence):
+    policy_change = bool(policy_files_changed(evidence))
+    pushers: tuple[str, ...] = ()
+    if (needs_approval or policy_change) and candidate_approvers(evidence, cfg.approvals):
+        # Whoever pushed to the PR cannot approve it (GitHub's "most recent push" rule).
+        pushers = client.pushers(number)
+        evidence = replace(evidence, pushers=pushers)
+    approvers = candidate_approvers(evidence, cfg.approvals)
+    # A change request blocks only when its author's approval would count: read their
+    # standing too.
+    standing = change_requesters(evidence) if sev is not None and sev.hotfix else []
+    if needs_approval or policy_change:
+        standing = [*approvers, *(w for w in standing if w not in approvers)]
+    if standing:
         if cfg.approvals.reviewers:
-            check_teams(cfg.approvals.reviewers, approvers)
+            check_teams(cfg.approvals.reviewers, standing)
         else:
-            for login in approvers:
+            for login in standing:
                 permissions[login] = client.permission(login)
     if sev is not None and sev.labelled_by:
         applied = [e for e in label_events if e.event == "labeled" and e.label == sev.label]
@@ -150,4 +161,5 @@ def gather(
         unreadable_teams=tuple(sorted(unreadable)),
         config_path=config_path,
         policy_from_base=from_base,
+        pushers=pushers,
     )

@@ -83,9 +83,23 @@ class GitHubClient:
                     state=r.state or "",
                     commit_id=r.commit_id,
                     submitted_at=r.submitted_at.isoformat() if r.submitted_at else None,
+                    bot=bool(r.user) and (r.user.type == "Bot" or r.user.login.endswith("[bot]")),
                 )
                 for r in pr.get_reviews()
             )
+
+    def pushers(self, number: int) -> tuple[str, ...]:
+        """Logins of the authors and committers of the PR's commits (GitHub lists at most
+        250 commits: https://docs.github.com/en/rest/pulls/pulls#list-commits-on-a-pull-request)."""
+        with self.call(f"listing the commits of pull request #{number}", "pull-requests: read"):
+            pr = self.repo.get_pull(number)
+            logins: list[str] = []
+            for c in pr.get_commits():
+                for who in (c.author, c.committer):
+                    login = getattr(who, "login", None) if who is not None else None
+                    if login and login not in logins:
+                        logins.append(login)
+            return tuple(logins)
 
     def label_events(self, number: int) -> tuple[LabelEvent, ...]:
         with self.call(f"listing the label events of #{number}", "issues: read"):
