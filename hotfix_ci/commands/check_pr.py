@@ -68,7 +68,7 @@ def publish(ctx: RunContext, client: GitHubClient, report: GateReport) -> None:
         body = render_markdown(report)
         comment = client.find_comment(pull.number, COMMENT_MARKER) if seen_before else None
         if comment is None:
-            client.create_comment(pull.number, body)
+            client.create_comment(pull.number, body, marker=COMMENT_MARKER)
         elif comment.body.strip() != body.strip():
             client.update_comment(comment.id, body)
         existing = client.find_check_run(pull.head_sha, CHECK_NAME) if seen_before else None
@@ -83,7 +83,7 @@ def publish(ctx: RunContext, client: GitHubClient, report: GateReport) -> None:
 
 
 def run(args: CheckPrArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
-    ctx = resolve_context(env, repo=args.repo, token=args.token, fmt=args.format, out=out)
+    ctx = resolve_context(env, repo=args.repo, token=args.token, fmt=args.format, out=out, err=err)
     from hotfix_ci import gitrepo
 
     if not gitrepo.is_git_repo(args.workdir):

@@ -12,6 +12,7 @@ from github.Repository import Repository
 from hotfix_ci.errors import GitHubAPIError
 from hotfix_ci.github_api.connect import Connection, RequestCounter, open_github
 from hotfix_ci.github_api.errors import api_call
+from hotfix_ci.github_api.writes import ATTEMPTS, write_once
 from hotfix_ci.model import FileChange, LabelEvent, PullRequest, Review
 
 PR_FILES_CAP = 3000  # GitHub's pulls/list-files returns at most 3,000 files
@@ -151,18 +152,28 @@ class GitHubClient:
                     return Comment(id=c.id, body=body, author=c.user.login if c.user else None)
         return None
 
-    def create_comment(self, number: int, body: str) -> Comment:
-        with self.call(f"commenting on #{number}", "pull-requests: write"):
-            c = self.repo.get_issue(number).create_comment(body)
-            return Comment(id=c.id, body=body, author=None)
+    def create_comment(self, number: int, body: str, *, marker: str | None = None) -> Comment:
+        """Comment once: with ``marker``, a comment that may have been posted (5xx, timeout)
+        is looked up by it before posting again."""
+
+        def post() -> Comment:
+            with self.call(f"commenting on #{number}", "pull-requests: write"):
+                c = self.repo.get_issue(number).create_comment(body)
+                return Comment(id=c.id, body=body, author=None)
+
+        lookup = (lambda: self.find_comment(number, marker)) if marker else None
+        return write_once(post, lookup, attempts=ATTEMPTS if marker else 1)
 
     def update_comment(self, comment_id: int, body: str) -> None:
-        with self.call(f"updating comment {comment_id}", "pull-requests: write"):
-            self.gh.requester.requestJsonAndCheck(
-                "PATCH",
-                f"/repos/{self.repo_name}/issues/comments/{comment_id}",
-                input={"body": body},
-            )
+        def patch() -> None:
+            with self.call(f"updating comment {comment_id}", "pull-requests: write"):
+                self.gh.requester.requestJsonAndCheck(
+                    "PATCH",
+                    f"/repos/{self.repo_name}/issues/comments/{comment_id}",
+                    input={"body": body},
+                )
+
+        write_once(patch, None)  # the same body again changes nothing
 
     # -- check runs ------------------------------------------------------------------------
     def find_check_run(self, head_sha: str, name: str) -> CheckRunRef | None:
@@ -196,18 +207,34 @@ class GitHubClient:
         fields: dict[str, Any] = {"status": "completed", "conclusion": conclusion}
         if details_url:
             fields["details_url"] = details_url
-        with self.call(f"writing check run {name!r}", "checks: write"):
-            first = {**output, "annotations": batches[0]}
-            if existing is None:
-                run = self.repo.create_check_run(
-                    name=name, head_sha=head_sha, output=first, **fields
-                )
-            else:
-                run = self.repo.get_check_run(existing.id)  # lazy: no request until edit
-                run.edit(output=first, **fields)
-            for batch in batches[1:]:
-                run.edit(output={**output, "annotations": batch})
-            return CheckRunRef(id=existing.id if existing else run.id, html_url=None)
+        first = {**output, "annotations": batches[0]}
+        if existing is None:
+            # Created once: after a 5xx or timeout the run is looked up by name + head sha.
+            def create() -> CheckRunRef:
+                with self.call(f"writing check run {name!r}", "checks: write"):
+                    run = self.repo.create_check_run(
+                        name=name, head_sha=head_sha, output=first, **fields
+                    )
+                    return CheckRunRef(id=run.id, html_url=None)
+
+            ref = write_once(create, lambda: self.find_check_run(head_sha, name))
+        else:
+            ref = existing
+            self._edit_check_run(ref.id, name, {"output": first, **fields})
+        for batch in batches[1:]:
+            self._edit_check_run(ref.id, name, {"output": {**output, "annotations": batch}})
+        return CheckRunRef(id=ref.id, html_url=None)
+
+    def _edit_check_run(self, run_id: int, name: str, fields: dict[str, Any]) -> None:
+        url = f"/repos/{self.repo_name}/check-runs/{run_id}"
+
+        def patch() -> None:
+            with self.call(f"writing check run {name!r}", "checks: write"):
+                self.gh.requester.requestJsonAndCheck("PATCH", url, input=fields)
+
+        # Resending the same output is harmless (GitHub may list an annotation twice at
+        # worst); a lost conclusion is not.
+        write_once(patch, None)
 
 
 def pull_from_raw(raw: dict[str, Any]) -> PullRequest:
