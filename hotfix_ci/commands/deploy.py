@@ -40,7 +40,7 @@ class DeployArgs:
 
 
 def run(args: DeployArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
-    ctx = resolve_context(env, repo=args.repo, token=args.token, fmt=args.format, out=out)
+    ctx = resolve_context(env, repo=args.repo, token=args.token, fmt=args.format, out=out, err=err)
     cfg = load_config(args.config, workdir=args.workdir)
     environment = cfg.deploy.environment(args.environment)
     spec = environment.provider(args.provider)

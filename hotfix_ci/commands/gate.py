@@ -26,7 +26,8 @@ class GateArgs:
 
 
 def run(args: GateArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
-    io = ActionsIO(env, out)
+    # JSON on stdout alone: workflow commands go to stderr (the runner reads both).
+    io = ActionsIO(env, err if args.format == "json" else out)
     environment = load_config(args.config, workdir=args.workdir).deploy.environment(
         args.environment
     )

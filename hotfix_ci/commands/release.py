@@ -202,7 +202,7 @@ def publish(ctx: RunContext, report: ReleaseReport, out: TextIO) -> None:
 
 
 def run(args: ReleaseArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
-    ctx = resolve_context(env, repo=args.repo, token=args.token, fmt=args.format, out=out)
+    ctx = resolve_context(env, repo=args.repo, token=args.token, fmt=args.format, out=out, err=err)
     cfg = load_config(args.config, workdir=args.workdir)
     sha = _sha(args, env)
 

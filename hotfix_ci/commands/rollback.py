@@ -46,7 +46,7 @@ class RollbackArgs:
 
 
 def run(args: RollbackArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
-    ctx = resolve_context(env, repo=args.repo, token=args.token, fmt=args.format, out=out)
+    ctx = resolve_context(env, repo=args.repo, token=args.token, fmt=args.format, out=out, err=err)
     cfg = load_config(args.config, workdir=args.workdir)
     environment = cfg.deploy.environment(args.environment)
     specs = [environment.provider(args.provider)] if args.provider else list(environment.providers)
