@@ -21,6 +21,7 @@ from hotfix_ci.reports.pr_gate import (
     render_markdown,
     render_text,
 )
+from hotfix_ci.text import redacting
 
 if TYPE_CHECKING:
     from hotfix_ci.github_api import GitHubClient
@@ -83,6 +84,8 @@ def publish(ctx: RunContext, client: GitHubClient, report: GateReport) -> None:
 
 
 def run(args: CheckPrArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
+    # Every registered secret is redacted from all this command prints.
+    out, err = redacting(out), redacting(err)
     ctx = resolve_context(env, repo=args.repo, token=args.token, fmt=args.format, out=out, err=err)
     from hotfix_ci import gitrepo
 

@@ -27,6 +27,7 @@ from hotfix_ci.github_api.deployments import DeploymentRecord
 from hotfix_ci.providers.base import Release, RollbackPoint
 from hotfix_ci.release.versioning import version_of_tag
 from hotfix_ci.reports.deploy import Console, RunReport, finish, progress_stream
+from hotfix_ci.text import redacting
 
 if TYPE_CHECKING:
     from hotfix_ci.github_api import GitHubClient
@@ -46,6 +47,8 @@ class RollbackArgs:
 
 
 def run(args: RollbackArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
+    # Every registered secret is redacted from all this command prints.
+    out, err = redacting(out), redacting(err)
     ctx = resolve_context(env, repo=args.repo, token=args.token, fmt=args.format, out=out, err=err)
     cfg = load_config(args.config, workdir=args.workdir)
     environment = cfg.deploy.environment(args.environment)

@@ -14,6 +14,7 @@ from hotfix_ci.github_api.connect import Connection, RequestCounter, open_github
 from hotfix_ci.github_api.errors import api_call
 from hotfix_ci.github_api.writes import ATTEMPTS, write_once
 from hotfix_ci.model import FileChange, LabelEvent, PullRequest, Review
+from hotfix_ci.text import redact
 
 PR_FILES_CAP = 3000  # GitHub's pulls/list-files returns at most 3,000 files
 
@@ -155,6 +156,7 @@ class GitHubClient:
     def create_comment(self, number: int, body: str, *, marker: str | None = None) -> Comment:
         """Comment once: with ``marker``, a comment that may have been posted (5xx, timeout)
         is looked up by it before posting again."""
+        body = redact(body)
 
         def post() -> Comment:
             with self.call(f"commenting on #{number}", "pull-requests: write"):
@@ -165,6 +167,8 @@ class GitHubClient:
         return write_once(post, lookup, attempts=ATTEMPTS if marker else 1)
 
     def update_comment(self, comment_id: int, body: str) -> None:
+        body = redact(body)
+
         def patch() -> None:
             with self.call(f"updating comment {comment_id}", "pull-requests: write"):
                 self.gh.requester.requestJsonAndCheck(
@@ -203,6 +207,8 @@ class GitHubClient:
     ) -> CheckRunRef:
         """Create (or complete again) the check run, 50 annotations per request."""
         batches = [list(annotations[i : i + 50]) for i in range(0, len(annotations), 50)] or [[]]
+        title, summary, text = redact(title), redact(summary), redact(text)
+        annotations = [{**a, "message": redact(str(a.get("message", "")))} for a in annotations]
         output: dict[str, Any] = {"title": title, "summary": summary[:65535], "text": text[:65535]}
         fields: dict[str, Any] = {"status": "completed", "conclusion": conclusion}
         if details_url:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -101,7 +102,19 @@ class RequestCounter:
         return counted
 
 
+def quiet_library_loggers() -> None:
+    """PyGithub and urllib3 log their retries ("Request GET ... failed with 403", "Setting
+    next backoff to 5.01s", "Retrying ...") through Python's last-resort handler onto stderr.
+    Our own messages say what failed and what to do, so theirs are dropped."""
+    for name in ("github", "urllib3"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+            logger.addHandler(logging.NullHandler())
+        logger.propagate = False
+
+
 def open_github(conn: Connection, counter: RequestCounter | None = None) -> Github:
+    quiet_library_loggers()
     gh = Github(
         base_url=conn.api_url.rstrip("/"),
         auth=Auth.Token(conn.token),

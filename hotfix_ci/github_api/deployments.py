@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from hotfix_ci.github_api.rest import pages
 from hotfix_ci.github_api.writes import write_once
+from hotfix_ci.text import redact
 
 if TYPE_CHECKING:
     from hotfix_ci.github_api.client import GitHubClient
@@ -55,7 +56,8 @@ WRITE_MARKER = "hotfix_ci_write"
 
 
 def clip(text: str) -> str:
-    """GitHub rejects a status description over 140 characters."""
+    """GitHub rejects a status description over 140 characters; secrets never reach it."""
+    text = redact(text)
     return text if len(text) <= MAX_DESCRIPTION else text[: MAX_DESCRIPTION - 1] + "…"
 
 
