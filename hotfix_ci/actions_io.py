@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
+from hotfix_ci.text import redact, register_secret
+
 
 def _escape_data(value: str) -> str:
     return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
@@ -33,7 +35,10 @@ class ActionsIO:
         return self.env.get("GITHUB_ACTIONS") == "true"
 
     def mask(self, secret: str) -> None:
-        """Ask the runner to mask ``secret``; call before anything else is printed."""
+        """Ask the runner to mask ``secret``; call before anything else is printed. The value
+        is also redacted from all text hotfix-ci itself writes, inside Actions or not."""
+        if secret:
+            register_secret(secret)
         if secret and self.in_actions:
             self.stream.write(f"::add-mask::{_escape_data(secret)}\n")
             self.stream.flush()
@@ -56,7 +61,7 @@ class ActionsIO:
         if title:
             props.append(f"title={_escape_property(title)}")
         head = f"::{command} {','.join(props)}" if props else f"::{command}"
-        self.stream.write(f"{head}::{_escape_data(message)}\n")
+        self.stream.write(redact(f"{head}::{_escape_data(message)}\n"))
 
     @contextmanager
     def group(self, title: str) -> Iterator[None]:
@@ -76,11 +81,11 @@ class ActionsIO:
         with Path(path).open("a", encoding="utf-8") as fh:
             for name, value in outputs.items():
                 delimiter = f"ghadelimiter_{secrets.token_hex(16)}"
-                fh.write(f"{name}<<{delimiter}\n{value}\n{delimiter}\n")
+                fh.write(f"{name}<<{delimiter}\n{redact(value)}\n{delimiter}\n")
 
     def write_summary(self, markdown: str) -> None:
         path = self.env.get("GITHUB_STEP_SUMMARY")
         if not path:
             return
         with Path(path).open("a", encoding="utf-8") as fh:
-            fh.write(markdown.rstrip("\n") + "\n")
+            fh.write(redact(markdown).rstrip("\n") + "\n")

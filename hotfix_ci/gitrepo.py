@@ -132,6 +132,19 @@ def head_sha(path: PathLike) -> str:
     return result.stdout.strip()
 
 
+def file_at(path: PathLike, sha: str, name: str) -> str | None:
+    """The text of ``name`` in commit ``sha`` (``git show sha:name``); None when absent there.
+
+    Reads the object store only, never the working tree, so a checkout of the PR's head
+    cannot change what is read. https://git-scm.com/docs/git-show
+    """
+    _require_commit(path, sha, "base")
+    exists = proc.run(["git", "cat-file", "-e", f"{sha}:{name}"], cwd=path, check=False)
+    if exists.returncode != 0:
+        return None
+    return _git(path, "show", f"{sha}:{name}", what=f"read {name} at {sha[:7]}")
+
+
 def _require_commit(path: PathLike, sha: str, role: str) -> None:
     if not has_commit(path, sha):
         raise HotfixError(
@@ -145,13 +158,14 @@ def numstat(path: PathLike, base_sha: str, head_sha: str) -> list[FileChange]:
     _require_commit(path, base_sha, "base")
     _require_commit(path, head_sha, "head")
     span = f"{base_sha}...{head_sha}"
-    common = ("diff", "--no-ext-diff", "--no-color", "-z", "-M")
+    # --no-textconv: a PR's .gitattributes cannot swap in a filter that hides its lines.
+    common = ("diff", "--no-ext-diff", "--no-textconv", "--no-color", "-z", "-M")
     counts = _parse_numstat(_git(path, *common, "--numstat", span, "--", what="diff " + span))
     statuses = _parse_name_status(
         _git(path, *common, "--name-status", span, "--", what="diff " + span)
     )
     changes = []
-    for new_path, (additions, deletions, old_path) in counts.items():
+    for new_path, (additions, deletions, old_path, binary) in counts.items():
         status = statuses.get(new_path, "renamed" if old_path else "modified")
         changes.append(
             FileChange(
@@ -160,14 +174,15 @@ def numstat(path: PathLike, base_sha: str, head_sha: str) -> list[FileChange]:
                 deletions=deletions,
                 status=status,
                 previous_path=old_path,
+                binary=binary,
             )
         )
     return changes
 
 
-def _parse_numstat(out: str) -> dict[str, tuple[int, int, str | None]]:
+def _parse_numstat(out: str) -> dict[str, tuple[int, int, str | None, bool]]:
     fields = out.split("\0")
-    result: dict[str, tuple[int, int, str | None]] = {}
+    result: dict[str, tuple[int, int, str | None, bool]] = {}
     i = 0
     while i < len(fields) and fields[i]:
         added, deleted, name = fields[i].split("\t", 2)
@@ -176,7 +191,7 @@ def _parse_numstat(out: str) -> dict[str, tuple[int, int, str | None]]:
             old, name = fields[i + 1], fields[i + 2]
             i += 2
         # "-" marks a binary file: it has no line counts.
-        result[name] = (_count(added), _count(deleted), old)
+        result[name] = (_count(added), _count(deleted), old, added == "-" or deleted == "-")
         i += 1
     return result
 

@@ -35,6 +35,7 @@ class FileChange:
     deletions: int
     status: str = "modified"
     previous_path: str | None = None
+    binary: bool = False  # git reported no line counts ("-"): its size is unknown
 
     @property
     def lines(self) -> int:
@@ -49,6 +50,7 @@ class Review:
     state: str
     commit_id: str | None
     submitted_at: str | None = None
+    bot: bool = False  # a GitHub App or bot account
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -96,3 +98,10 @@ class GateEvidence:
     # "@org/team" -> logins that are active members; absent key = could not be read
     team_members: dict[str, frozenset[str]] = field(default_factory=dict)
     unreadable_teams: tuple[str, ...] = ()
+    # The policy (config) file's repository path, and whether the policy was read from the
+    # PR's base commit (False: only the checkout was readable, so a PR that changes a
+    # policy file cannot be judged by a policy it did not write and fails closed).
+    config_path: str = ".github/hotfix.yml"
+    # Logins that authored or committed the PR's commits: none of them may approve it.
+    pushers: tuple[str, ...] = ()
+    policy_from_base: bool = True

@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 import math
 from collections.abc import Iterable, Mapping
+from typing import Any, TextIO, cast
 
 from hotfix_ci.errors import UsageError
 
@@ -58,3 +59,52 @@ def number_setting(env: Mapping[str, str], name: str, default: float) -> float:
             hint=f"unset {name} or give it a number such as 15",
         )
     return value
+
+
+# -- secrets ------------------------------------------------------------------------------
+# Every value registered here (the GitHub token, provider and notification secrets, every
+# masked value) is replaced by ``***`` in all text that leaves the process: Deployment
+# statuses, comments, check runs, summaries, outputs, JSON, stdout and stderr.
+_SECRETS: set[str] = set()
+REDACTED = "***"
+_MIN_SECRET = 4  # shorter values would redact ordinary words
+
+
+def register_secret(value: str) -> None:
+    for part in {value, *value.splitlines()}:
+        if len(part.strip()) >= _MIN_SECRET:
+            _SECRETS.add(part.strip())
+
+
+def redact(text: str) -> str:
+    """``text`` with every registered secret replaced, longest first."""
+    if not _SECRETS or not text:
+        return text
+    for secret in sorted(_SECRETS, key=len, reverse=True):
+        if secret in text:
+            text = text.replace(secret, REDACTED)
+    return text
+
+
+class RedactingStream:
+    """A text stream wrapper that redacts secrets from everything written through it."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        if text.startswith("::add-mask::"):  # the one line that must carry the value
+            return self._stream.write(text)
+        return self._stream.write(redact(text))
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def redacting(stream: TextIO) -> TextIO:
+    if isinstance(stream, RedactingStream):
+        return stream
+    return cast("TextIO", RedactingStream(stream))

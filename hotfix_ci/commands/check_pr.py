@@ -21,6 +21,7 @@ from hotfix_ci.reports.pr_gate import (
     render_markdown,
     render_text,
 )
+from hotfix_ci.text import redacting
 
 if TYPE_CHECKING:
     from hotfix_ci.github_api import GitHubClient
@@ -68,7 +69,7 @@ def publish(ctx: RunContext, client: GitHubClient, report: GateReport) -> None:
         body = render_markdown(report)
         comment = client.find_comment(pull.number, COMMENT_MARKER) if seen_before else None
         if comment is None:
-            client.create_comment(pull.number, body)
+            client.create_comment(pull.number, body, marker=COMMENT_MARKER)
         elif comment.body.strip() != body.strip():
             client.update_comment(comment.id, body)
         existing = client.find_check_run(pull.head_sha, CHECK_NAME) if seen_before else None
@@ -83,15 +84,26 @@ def publish(ctx: RunContext, client: GitHubClient, report: GateReport) -> None:
 
 
 def run(args: CheckPrArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
-    ctx = resolve_context(env, repo=args.repo, token=args.token, fmt=args.format, out=out)
-    cfg = load_config(args.config, workdir=args.workdir)
+    # Every registered secret is redacted from all this command prints.
+    out, err = redacting(out), redacting(err)
+    ctx = resolve_context(env, repo=args.repo, token=args.token, fmt=args.format, out=out, err=err)
+    from hotfix_ci import gitrepo
+
+    if not gitrepo.is_git_repo(args.workdir):
+        # No commit to read the policy from: the file on disk is the policy, so check it
+        # before any API call. (In a checkout the base commit's copy is read instead.)
+        load_config(args.config, workdir=args.workdir)
     number = _pull_number(args, env)
 
-    from hotfix_ci.commands.pr_evidence import gather
+    from hotfix_ci.commands.pr_evidence import gather, policy_config
     from hotfix_ci.github_api import GitHubClient
 
     client = GitHubClient(ctx.connection(), ctx.repo)
-    evidence = gather(client, number, cfg, args.workdir)
+    pull = client.pull(number)
+    # The policy comes from the PR's base commit, never from the PR's own tree.
+    policy = policy_config(args.config, args.workdir, pull)
+    cfg = policy.config
+    evidence = gather(client, number, cfg, args.workdir, pull=pull, policy=policy)
     verdict = evaluate(evidence, cfg)
     report = GateReport(verdict=verdict, pull=evidence.pull, api_requests=client.requests_made)
     if args.report:

@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TextIO
+from urllib.parse import urlsplit
 
 from hotfix_ci.actions_io import ActionsIO
 from hotfix_ci.errors import UsageError
@@ -53,8 +54,11 @@ def resolve_context(
     token: str | None,
     fmt: str | None,
     out: TextIO,
+    err: TextIO | None = None,
 ) -> RunContext:
-    io = ActionsIO(env, out)
+    # With --format json stdout carries the JSON document alone: workflow commands
+    # (::add-mask::, ::group::, annotations) go to stderr, which the runner reads too.
+    io = ActionsIO(env, err if fmt == "json" and err is not None else out)
     secret = token or env.get("GITHUB_TOKEN") or ""
     # Mask before the first line is printed, so not even an error can echo it.
     io.mask(secret)
@@ -77,7 +81,23 @@ def resolve_context(
         )
     if any(ch.isspace() for ch in secret):
         raise UsageError("the GitHub token contains whitespace", hint="check how it is passed")
+    if not secret.isascii() or not secret.isprintable():
+        raise UsageError(
+            "the GitHub token contains non-ASCII or control characters",
+            hint="GitHub tokens are plain ASCII: check the secret's value for a pasted "
+            "quote, dash or invisible character",
+        )
     api_url = (env.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/")
+    url_hint = "set GITHUB_API_URL to an http(s) URL such as https://api.github.com"
     if not api_url.startswith(("http://", "https://")):
-        raise UsageError(f"GITHUB_API_URL {api_url!r} is not an http(s) URL")
+        raise UsageError(f"GITHUB_API_URL {api_url!r} is not an http(s) URL", hint=url_hint)
+    try:
+        parts = urlsplit(api_url)
+        _ = parts.port  # raises ValueError on a port out of range
+    except ValueError as exc:
+        raise UsageError(
+            f"GITHUB_API_URL {api_url!r} is not a valid URL: {exc}", hint=url_hint
+        ) from None
+    if not parts.hostname:
+        raise UsageError(f"GITHUB_API_URL {api_url!r} names no host", hint=url_hint)
     return RunContext(repo=name, token=secret, api_url=api_url, format=chosen, io=io)

@@ -22,6 +22,7 @@ from hotfix_ci.patterns import fill_placeholders
 from hotfix_ci.providers.base import Release
 from hotfix_ci.release.versioning import version_of_tag
 from hotfix_ci.reports.deploy import Console, RunReport, finish, progress_stream
+from hotfix_ci.text import redacting
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -40,7 +41,9 @@ class DeployArgs:
 
 
 def run(args: DeployArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
-    ctx = resolve_context(env, repo=args.repo, token=args.token, fmt=args.format, out=out)
+    # Every registered secret is redacted from all this command prints.
+    out, err = redacting(out), redacting(err)
+    ctx = resolve_context(env, repo=args.repo, token=args.token, fmt=args.format, out=out, err=err)
     cfg = load_config(args.config, workdir=args.workdir)
     environment = cfg.deploy.environment(args.environment)
     spec = environment.provider(args.provider)

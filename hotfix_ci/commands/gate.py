@@ -15,6 +15,7 @@ from hotfix_ci.deploy.signals import stop_on_signals
 from hotfix_ci.errors import ExitCode, UsageError
 from hotfix_ci.gates import check_environment, watch
 from hotfix_ci.reports.deploy import Console, RunReport, finish, progress_stream
+from hotfix_ci.text import redacting
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -26,7 +27,10 @@ class GateArgs:
 
 
 def run(args: GateArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
-    io = ActionsIO(env, out)
+    # Every registered secret is redacted from all this command prints.
+    out, err = redacting(out), redacting(err)
+    # JSON on stdout alone: workflow commands go to stderr (the runner reads both).
+    io = ActionsIO(env, err if args.format == "json" else out)
     environment = load_config(args.config, workdir=args.workdir).deploy.environment(
         args.environment
     )

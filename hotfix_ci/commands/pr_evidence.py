@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from hotfix_ci.config import DEFAULT_CONFIG_PATH, load_config, validate_config_text
 from hotfix_ci.config.model import HotfixConfig
 from hotfix_ci.github_api import GitHubClient
 from hotfix_ci.model import FileChange, GateEvidence, PullRequest
-from hotfix_ci.policy.approvals import candidate_approvers
+from hotfix_ci.policy.approvals import candidate_approvers, change_requesters
 from hotfix_ci.policy.classify import is_hotfix, severity_of
+from hotfix_ci.policy.pr_gate import policy_files_changed
 from hotfix_ci.policy.principals import logins_in, teams_in
 
 
@@ -24,15 +27,66 @@ def local_files(workdir: Path, pull: PullRequest) -> tuple[FileChange, ...] | No
             and gitrepo.has_commit(workdir, pull.head_sha)
         ):
             return None
-        return tuple(gitrepo.numstat(workdir, pull.base_sha, pull.head_sha))
+        files = tuple(gitrepo.numstat(workdir, pull.base_sha, pull.head_sha))
     except Exception:
         return None
+    # git has no line counts for a file it treats as binary (a PR's `.gitattributes` can say
+    # `* -diff`): count the whole diff by the API's numbers instead of as 0 lines.
+    if any(f.binary for f in files):
+        return None
+    return files
+
+
+@dataclass(frozen=True)
+class Policy:
+    config: HotfixConfig
+    path: str  # the config file's path in the repository
+    from_base: bool  # read from the PR's base commit (else from the checkout)
+
+
+def policy_config(config: Path | None, workdir: Path, pull: PullRequest) -> Policy:
+    """The policy that judges ``pull``: its config file as of the PR's *base* commit.
+
+    The checkout holds the PR's own tree, which its author controls; ``git show base:path``
+    reads the trusted copy (absent there: the defaults). An absolute ``--config`` outside the
+    checkout is the operator's own file and is read as given. Without the base commit in the
+    checkout the file on disk is read, and ``from_base`` is False so that a PR which changes
+    a policy file fails closed.
+    """
+    from hotfix_ci import gitrepo
+
+    rel = config if config is not None else DEFAULT_CONFIG_PATH
+    if rel.is_absolute():
+        try:
+            rel = rel.resolve().relative_to(workdir.resolve())
+        except ValueError:
+            return Policy(load_config(config, workdir=workdir), rel.as_posix(), True)
+    name = rel.as_posix()
+    try:
+        readable = gitrepo.is_git_repo(workdir) and gitrepo.has_commit(workdir, pull.base_sha)
+    except Exception:
+        readable = False
+    if not readable:
+        return Policy(load_config(config, workdir=workdir), name, False)
+    text = gitrepo.file_at(workdir, pull.base_sha, name)
+    if text is None:
+        return Policy(HotfixConfig(), name, True)
+    shown = f"{name} (at the base commit {pull.base_sha[:7]})"
+    return Policy(validate_config_text(text, shown), name, True)
 
 
 def gather(
-    client: GitHubClient, number: int, cfg: HotfixConfig, workdir: Path | None
+    client: GitHubClient,
+    number: int,
+    cfg: HotfixConfig,
+    workdir: Path | None,
+    *,
+    pull: PullRequest | None = None,
+    policy: Policy | None = None,
 ) -> GateEvidence:
-    pull = client.pull(number)
+    pull = pull if pull is not None else client.pull(number)
+    config_path = policy.path if policy else DEFAULT_CONFIG_PATH.as_posix()
+    from_base = policy.from_base if policy else True
     skipped = pull.author.lower() in {a.lower() for a in cfg.pull_request.skip_authors}
     if not is_hotfix(pull, cfg) or skipped:
         return GateEvidence(pull=pull)
@@ -43,7 +97,14 @@ def gather(
         # changed_files is the true count; the list stops at GitHub's cap.
         truncated = pull.changed_files > len(files) if pull.changed_files else at_cap
     reviews = client.reviews(number)
-    evidence = GateEvidence(pull=pull, reviews=reviews, files=files, files_truncated=truncated)
+    evidence = GateEvidence(
+        pull=pull,
+        reviews=reviews,
+        files=files,
+        files_truncated=truncated,
+        config_path=config_path,
+        policy_from_base=from_base,
+    )
     sev = severity_of(pull, cfg)
     label_events = client.label_events(number) if sev and sev.labelled_by else ()
 
@@ -66,12 +127,24 @@ def gather(
                     members.add(login)
             team_members[key] = frozenset(members)
 
+    needs_approval = sev is not None and sev.hotfix and sev.approvals > 0
+    policy_change = bool(policy_files_changed(evidence))
+    pushers: tuple[str, ...] = ()
+    if (needs_approval or policy_change) and candidate_approvers(evidence, cfg.approvals):
+        # Whoever pushed to the PR cannot approve it (GitHub's "most recent push" rule).
+        pushers = client.pushers(number)
+        evidence = replace(evidence, pushers=pushers)
     approvers = candidate_approvers(evidence, cfg.approvals)
-    if sev is not None and sev.hotfix and sev.approvals > 0:
+    # A change request blocks only when its author's approval would count: read their
+    # standing too.
+    standing = change_requesters(evidence) if sev is not None and sev.hotfix else []
+    if needs_approval or policy_change:
+        standing = [*approvers, *(w for w in standing if w not in approvers)]
+    if standing:
         if cfg.approvals.reviewers:
-            check_teams(cfg.approvals.reviewers, approvers)
+            check_teams(cfg.approvals.reviewers, standing)
         else:
-            for login in approvers:
+            for login in standing:
                 permissions[login] = client.permission(login)
     if sev is not None and sev.labelled_by:
         applied = [e for e in label_events if e.event == "labeled" and e.label == sev.label]
@@ -86,4 +159,7 @@ def gather(
         permissions=permissions,
         team_members=team_members,
         unreadable_teams=tuple(sorted(unreadable)),
+        config_path=config_path,
+        policy_from_base=from_base,
+        pushers=pushers,
     )

@@ -41,6 +41,7 @@ from hotfix_ci.reports.release import (
     render_markdown,
     render_text,
 )
+from hotfix_ci.text import redacting
 
 if TYPE_CHECKING:
     from hotfix_ci.github_api import GitHubClient
@@ -202,7 +203,9 @@ def publish(ctx: RunContext, report: ReleaseReport, out: TextIO) -> None:
 
 
 def run(args: ReleaseArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
-    ctx = resolve_context(env, repo=args.repo, token=args.token, fmt=args.format, out=out)
+    # Every registered secret is redacted from all this command prints.
+    out, err = redacting(out), redacting(err)
+    ctx = resolve_context(env, repo=args.repo, token=args.token, fmt=args.format, out=out, err=err)
     cfg = load_config(args.config, workdir=args.workdir)
     sha = _sha(args, env)
 

@@ -28,6 +28,7 @@ from hotfix_ci.providers.base import ProviderError, Release
 from hotfix_ci.providers.points import point_of_release
 from hotfix_ci.release.versioning import version_of_tag
 from hotfix_ci.reports.deploy import Console, RunReport, finish, progress_stream
+from hotfix_ci.text import redacting
 
 if TYPE_CHECKING:
     from hotfix_ci.github_api import GitHubClient
@@ -47,7 +48,9 @@ class RollbackArgs:
 
 
 def run(args: RollbackArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
-    ctx = resolve_context(env, repo=args.repo, token=args.token, fmt=args.format, out=out)
+    # Every registered secret is redacted from all this command prints.
+    out, err = redacting(out), redacting(err)
+    ctx = resolve_context(env, repo=args.repo, token=args.token, fmt=args.format, out=out, err=err)
     cfg = load_config(args.config, workdir=args.workdir)
     environment = cfg.deploy.environment(args.environment)
     specs = [environment.provider(args.provider)] if args.provider else list(environment.providers)

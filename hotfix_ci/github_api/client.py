@@ -12,7 +12,9 @@ from github.Repository import Repository
 from hotfix_ci.errors import GitHubAPIError
 from hotfix_ci.github_api.connect import Connection, RequestCounter, open_github
 from hotfix_ci.github_api.errors import api_call
+from hotfix_ci.github_api.writes import ATTEMPTS, write_once
 from hotfix_ci.model import FileChange, LabelEvent, PullRequest, Review
+from hotfix_ci.text import redact
 
 PR_FILES_CAP = 3000  # GitHub's pulls/list-files returns at most 3,000 files
 
@@ -83,9 +85,23 @@ class GitHubClient:
                     state=r.state or "",
                     commit_id=r.commit_id,
                     submitted_at=r.submitted_at.isoformat() if r.submitted_at else None,
+                    bot=bool(r.user) and (r.user.type == "Bot" or r.user.login.endswith("[bot]")),
                 )
                 for r in pr.get_reviews()
             )
+
+    def pushers(self, number: int) -> tuple[str, ...]:
+        """Logins of the authors and committers of the PR's commits (GitHub lists at most
+        250 commits: https://docs.github.com/en/rest/pulls/pulls#list-commits-on-a-pull-request)."""
+        with self.call(f"listing the commits of pull request #{number}", "pull-requests: read"):
+            pr = self.repo.get_pull(number)
+            logins: list[str] = []
+            for c in pr.get_commits():
+                for who in (c.author, c.committer):
+                    login = getattr(who, "login", None) if who is not None else None
+                    if login and login not in logins:
+                        logins.append(login)
+            return tuple(logins)
 
     def label_events(self, number: int) -> tuple[LabelEvent, ...]:
         with self.call(f"listing the label events of #{number}", "issues: read"):
@@ -137,18 +153,31 @@ class GitHubClient:
                     return Comment(id=c.id, body=body, author=c.user.login if c.user else None)
         return None
 
-    def create_comment(self, number: int, body: str) -> Comment:
-        with self.call(f"commenting on #{number}", "pull-requests: write"):
-            c = self.repo.get_issue(number).create_comment(body)
-            return Comment(id=c.id, body=body, author=None)
+    def create_comment(self, number: int, body: str, *, marker: str | None = None) -> Comment:
+        """Comment once: with ``marker``, a comment that may have been posted (5xx, timeout)
+        is looked up by it before posting again."""
+        body = redact(body)
+
+        def post() -> Comment:
+            with self.call(f"commenting on #{number}", "pull-requests: write"):
+                c = self.repo.get_issue(number).create_comment(body)
+                return Comment(id=c.id, body=body, author=None)
+
+        lookup = (lambda: self.find_comment(number, marker)) if marker else None
+        return write_once(post, lookup, attempts=ATTEMPTS if marker else 1)
 
     def update_comment(self, comment_id: int, body: str) -> None:
-        with self.call(f"updating comment {comment_id}", "pull-requests: write"):
-            self.gh.requester.requestJsonAndCheck(
-                "PATCH",
-                f"/repos/{self.repo_name}/issues/comments/{comment_id}",
-                input={"body": body},
-            )
+        body = redact(body)
+
+        def patch() -> None:
+            with self.call(f"updating comment {comment_id}", "pull-requests: write"):
+                self.gh.requester.requestJsonAndCheck(
+                    "PATCH",
+                    f"/repos/{self.repo_name}/issues/comments/{comment_id}",
+                    input={"body": body},
+                )
+
+        write_once(patch, None)  # the same body again changes nothing
 
     # -- check runs ------------------------------------------------------------------------
     def find_check_run(self, head_sha: str, name: str) -> CheckRunRef | None:
@@ -178,22 +207,40 @@ class GitHubClient:
     ) -> CheckRunRef:
         """Create (or complete again) the check run, 50 annotations per request."""
         batches = [list(annotations[i : i + 50]) for i in range(0, len(annotations), 50)] or [[]]
+        title, summary, text = redact(title), redact(summary), redact(text)
+        annotations = [{**a, "message": redact(str(a.get("message", "")))} for a in annotations]
         output: dict[str, Any] = {"title": title, "summary": summary[:65535], "text": text[:65535]}
         fields: dict[str, Any] = {"status": "completed", "conclusion": conclusion}
         if details_url:
             fields["details_url"] = details_url
-        with self.call(f"writing check run {name!r}", "checks: write"):
-            first = {**output, "annotations": batches[0]}
-            if existing is None:
-                run = self.repo.create_check_run(
-                    name=name, head_sha=head_sha, output=first, **fields
-                )
-            else:
-                run = self.repo.get_check_run(existing.id)  # lazy: no request until edit
-                run.edit(output=first, **fields)
-            for batch in batches[1:]:
-                run.edit(output={**output, "annotations": batch})
-            return CheckRunRef(id=existing.id if existing else run.id, html_url=None)
+        first = {**output, "annotations": batches[0]}
+        if existing is None:
+            # Created once: after a 5xx or timeout the run is looked up by name + head sha.
+            def create() -> CheckRunRef:
+                with self.call(f"writing check run {name!r}", "checks: write"):
+                    run = self.repo.create_check_run(
+                        name=name, head_sha=head_sha, output=first, **fields
+                    )
+                    return CheckRunRef(id=run.id, html_url=None)
+
+            ref = write_once(create, lambda: self.find_check_run(head_sha, name))
+        else:
+            ref = existing
+            self._edit_check_run(ref.id, name, {"output": first, **fields})
+        for batch in batches[1:]:
+            self._edit_check_run(ref.id, name, {"output": {**output, "annotations": batch}})
+        return CheckRunRef(id=ref.id, html_url=None)
+
+    def _edit_check_run(self, run_id: int, name: str, fields: dict[str, Any]) -> None:
+        url = f"/repos/{self.repo_name}/check-runs/{run_id}"
+
+        def patch() -> None:
+            with self.call(f"writing check run {name!r}", "checks: write"):
+                self.gh.requester.requestJsonAndCheck("PATCH", url, input=fields)
+
+        # Resending the same output is harmless (GitHub may list an annotation twice at
+        # worst); a lost conclusion is not.
+        write_once(patch, None)
 
 
 def pull_from_raw(raw: dict[str, Any]) -> PullRequest:

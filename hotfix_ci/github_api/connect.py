@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +29,9 @@ class Connection:
         return f"Connection(api_url={self.api_url!r}, token=***)"
 
 
+UNSAFE_WRITES = frozenset({"POST", "PATCH"})
+
+
 class BoundedRetry(GithubRetry):
     """GithubRetry that never sleeps longer than ``max_wait`` for a Retry-After header.
 
@@ -47,6 +51,29 @@ class BoundedRetry(GithubRetry):
                 wait=retry_after,
             )
         return bool(super().sleep_for_retry(response))
+
+    # A POST or PATCH that reached GitHub may have been applied even when the answer is a
+    # 5xx or never arrives: it is never resent here. The caller looks the write up by its
+    # marker first (``GitHubClient.write_once``). Rate-limit answers (403/429) are refusals,
+    # applied nothing, and are still waited for and retried.
+    def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
+        if method.upper() in UNSAFE_WRITES and status_code not in (403, 429):
+            return False
+        return bool(super().is_retry(method, status_code, has_retry_after))
+
+    def increment(  # type: ignore[override]
+        self,
+        method: str | None = None,
+        url: str | None = None,
+        response: Any = None,
+        error: Exception | None = None,
+        _pool: Any = None,
+        _stacktrace: Any = None,
+    ) -> Retry:
+        unsafe = bool(method) and str(method).upper() in UNSAFE_WRITES
+        if unsafe and error is not None and self._is_read_error(error):
+            raise error  # sent, maybe applied: the caller looks before resending
+        return super().increment(method, url, response, error, _pool, _stacktrace)
 
 
 def make_retry(conn: Connection) -> Retry:
@@ -75,7 +102,19 @@ class RequestCounter:
         return counted
 
 
+def quiet_library_loggers() -> None:
+    """PyGithub and urllib3 log their retries ("Request GET ... failed with 403", "Setting
+    next backoff to 5.01s", "Retrying ...") through Python's last-resort handler onto stderr.
+    Our own messages say what failed and what to do, so theirs are dropped."""
+    for name in ("github", "urllib3"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+            logger.addHandler(logging.NullHandler())
+        logger.propagate = False
+
+
 def open_github(conn: Connection, counter: RequestCounter | None = None) -> Github:
+    quiet_library_loggers()
     gh = Github(
         base_url=conn.api_url.rstrip("/"),
         auth=Auth.Token(conn.token),

@@ -20,11 +20,14 @@ a tag must neither merge the default branch into it nor wait for unrelated check
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from hotfix_ci.github_api.rest import pages
+from hotfix_ci.github_api.writes import write_once
+from hotfix_ci.text import redact
 
 if TYPE_CHECKING:
     from hotfix_ci.github_api.client import GitHubClient
@@ -49,8 +52,12 @@ class DeploymentRecord:
     status_description: str = ""
 
 
+WRITE_MARKER = "hotfix_ci_write"
+
+
 def clip(text: str) -> str:
-    """GitHub rejects a status description over 140 characters."""
+    """GitHub rejects a status description over 140 characters; secrets never reach it."""
+    text = redact(text)
     return text if len(text) <= MAX_DESCRIPTION else text[: MAX_DESCRIPTION - 1] + "…"
 
 
@@ -92,21 +99,38 @@ def create_deployment(
     production: bool,
     transient: bool = False,
 ) -> DeploymentRecord:
+    # A marker unique to this write: after a 5xx or timeout the Deployment is looked up by
+    # it, so a write GitHub applied is never made twice (an orphan Deployment).
+    marker = uuid.uuid4().hex
     body = {
         "ref": ref,
         "task": "deploy",
         "auto_merge": False,
         "required_contexts": [],
-        "payload": dict(payload),
+        "payload": {**dict(payload), WRITE_MARKER: marker},
         "environment": environment,
         "description": clip(description),
         "production_environment": production,
         "transient_environment": transient,
     }
     url = f"/repos/{client.repo_name}/deployments"
-    with client.call(f"creating a {environment} Deployment of {ref}", WRITE):
-        _, data = client.gh.requester.requestJsonAndCheck("POST", url, input=body)
-    return _record(data)
+
+    def post() -> DeploymentRecord:
+        with client.call(f"creating a {environment} Deployment of {ref}", WRITE):
+            _, data = client.gh.requester.requestJsonAndCheck("POST", url, input=body)
+        return _record(data)
+
+    def lookup() -> DeploymentRecord | None:
+        with client.call(f"looking for the {environment} Deployment of {ref}", READ):
+            _, data = client.gh.requester.requestJsonAndCheck(
+                "GET", url, parameters={"environment": environment, "per_page": 30}
+            )
+        for item in data if isinstance(data, list) else []:
+            if _payload(item.get("payload")).get(WRITE_MARKER) == marker:
+                return _record(item)
+        return None
+
+    return write_once(post, lookup)
 
 
 def create_status(
@@ -124,8 +148,17 @@ def create_status(
     if environment_url:
         body["environment_url"] = environment_url
     url = f"/repos/{client.repo_name}/deployments/{deployment_id}/statuses"
-    with client.call(f"marking Deployment {deployment_id} {state}", WRITE):
-        client.gh.requester.requestJsonAndCheck("POST", url, input=body)
+
+    def post() -> bool:
+        with client.call(f"marking Deployment {deployment_id} {state}", WRITE):
+            client.gh.requester.requestJsonAndCheck("POST", url, input=body)
+        return True
+
+    def lookup() -> bool | None:
+        latest, text = latest_status(client, deployment_id)
+        return True if (latest, text) == (state, body["description"]) else None
+
+    write_once(post, lookup)
 
 
 def latest_status(client: GitHubClient, deployment_id: int) -> tuple[str | None, str]:

@@ -28,6 +28,7 @@ from github import GithubException
 from hotfix_ci.errors import ContentChanged, GitHubAPIError, RefAlreadyExists
 from hotfix_ci.github_api.client import GitHubClient, pull_from_raw
 from hotfix_ci.github_api.rest import error_message, get_or_none, pages, repo_url, request
+from hotfix_ci.github_api.writes import write_once
 from hotfix_ci.model import PullRequest
 
 CONTENTS = "contents: write"
@@ -109,13 +110,34 @@ def tag_commit(client: GitHubClient, tag: str) -> str | None:
 
 def create_ref(client: GitHubClient, ref: str, sha: str) -> None:
     """Create ``ref`` (``refs/tags/x``, ``refs/heads/y``); :class:`RefAlreadyExists` if taken."""
-    with client.call(f"creating {ref}", CONTENTS):
-        try:
-            request(client, "POST", repo_url(client, "git/refs"), input={"ref": ref, "sha": sha})
-        except GithubException as exc:
-            if exc.status == 422 and "already exists" in error_message(exc).lower():
-                raise RefAlreadyExists(f"{ref} already exists", status=422) from exc
-            raise
+    attempt = 0
+
+    def post() -> bool:
+        nonlocal attempt
+        attempt += 1
+        with client.call(f"creating {ref}", CONTENTS):
+            try:
+                body = {"ref": ref, "sha": sha}
+                request(client, "POST", repo_url(client, "git/refs"), input=body)
+            except GithubException as exc:
+                if exc.status == 422 and "already exists" in error_message(exc).lower():
+                    if attempt > 1 and _ref_target(client, ref) == sha:
+                        return True  # our own earlier attempt landed
+                    raise RefAlreadyExists(f"{ref} already exists", status=422) from exc
+                raise
+        return True
+
+    def lookup() -> bool | None:
+        return True if _ref_target(client, ref) == sha else None
+
+    write_once(post, lookup)
+
+
+def _ref_target(client: GitHubClient, ref: str) -> str | None:
+    """The object ``ref`` points at (not peeled), None if absent."""
+    with client.call(f"reading {ref}", "contents: read"):
+        data = get_or_none(client, repo_url(client, f"git/ref/{quote(ref.removeprefix('refs/'))}"))
+    return str(data["object"]["sha"]) if data else None
 
 
 def create_annotated_tag(client: GitHubClient, tag: str, message: str, sha: str) -> None:
@@ -195,9 +217,13 @@ def create_release(
     client: GitHubClient, *, tag: str, sha: str, name: str, body: str
 ) -> ReleaseInfo:
     fields = {"tag_name": tag, "target_commitish": sha, "name": name, "body": body}
-    with client.call(f"creating the GitHub Release {tag}", CONTENTS):
-        data = request(client, "POST", repo_url(client, "releases"), input=fields)
-    return ReleaseInfo(id=int(data["id"]), body=body, html_url=str(data["html_url"]))
+
+    def post() -> ReleaseInfo:
+        with client.call(f"creating the GitHub Release {tag}", CONTENTS):
+            data = request(client, "POST", repo_url(client, "releases"), input=fields)
+        return ReleaseInfo(id=int(data["id"]), body=body, html_url=str(data["html_url"]))
+
+    return write_once(post, lambda: release_by_tag(client, tag))
 
 
 def update_release_body(client: GitHubClient, release: ReleaseInfo, body: str) -> None:
@@ -215,11 +241,15 @@ def find_open_issue(client: GitHubClient, title: str) -> int | None:
 
 
 def create_issue(client: GitHubClient, title: str, body: str) -> int:
-    with client.call(f"opening the issue {title!r}", "issues: write"):
-        data = request(
-            client, "POST", repo_url(client, "issues"), input={"title": title, "body": body}
-        )
-    return int(data["number"])
+
+    def post() -> int:
+        with client.call(f"opening the issue {title!r}", "issues: write"):
+            data = request(
+                client, "POST", repo_url(client, "issues"), input={"title": title, "body": body}
+            )
+        return int(data["number"])
+
+    return write_once(post, lambda: find_open_issue(client, title))
 
 
 def find_pull_by_head(client: GitHubClient, branch: str, base: str) -> int | None:
@@ -234,6 +264,11 @@ def find_pull_by_head(client: GitHubClient, branch: str, base: str) -> int | Non
 
 def create_pull(client: GitHubClient, *, head: str, base: str, title: str, body: str) -> int:
     fields = {"head": head, "base": base, "title": title, "body": body}
-    with client.call(f"opening a pull request from {head} into {base}", "pull-requests: write"):
-        data = request(client, "POST", repo_url(client, "pulls"), input=fields)
-    return int(data["number"])
+
+    def post() -> int:
+        what = f"opening a pull request from {head} into {base}"
+        with client.call(what, "pull-requests: write"):
+            data = request(client, "POST", repo_url(client, "pulls"), input=fields)
+        return int(data["number"])
+
+    return write_once(post, lambda: find_pull_by_head(client, head, base))

@@ -1,7 +1,7 @@
 """The PR gate's rules: pure functions from the gathered evidence to findings.
 
 Rule ids are a public contract: branch, base, title, labels, severity, approvals, diff-size,
-protected-paths, tests-required, api-limit.
+protected-paths, tests-required, api-limit, policy-change.
 """
 
 from __future__ import annotations
@@ -200,6 +200,56 @@ def check_diff(ev: GateEvidence, cfg: HotfixConfig) -> tuple[list[Finding], int,
     return out, len(counted), lines
 
 
+# Files that decide how a PR is judged: the config, the workflows that run the gate, and
+# git attributes (which change how git counts a diff).
+POLICY_GLOBS = (".github/workflows/**", "**/.gitattributes")
+
+
+def policy_files_changed(ev: GateEvidence) -> list[str]:
+    """The changed files that are policy files, in the PR's order."""
+    globs = (*POLICY_GLOBS, ev.config_path)
+    out = []
+    for f in ev.files:
+        for name in (f.path, f.previous_path):
+            if name and matches(name, globs) and name not in out:
+                out.append(name)
+    return out
+
+
+def check_policy_change(ev: GateEvidence, cfg: HotfixConfig) -> list[Finding]:
+    """A PR that changes the policy is judged by the base commit's policy, and needs one
+    approval that counts under ``approvals`` (the base's ``reviewers``, else write access)."""
+    changed = policy_files_changed(ev)
+    if not changed:
+        return []
+    names = ", ".join(changed)
+    if not ev.policy_from_base:
+        return [
+            _err(
+                "policy-change",
+                f"this pull request changes policy files ({names}) and the base commit's "
+                "policy could not be read from the checkout, so the gate fails closed: "
+                "check out with `fetch-depth: 0` (the base commit must be present)",
+                path=changed[0],
+            )
+        ]
+    if count_approvals(ev, cfg.approvals).valid:
+        return []
+    who = (
+        f"one of approvals.reviewers ({', '.join(cfg.approvals.reviewers)})"
+        if cfg.approvals.reviewers
+        else "someone with write access"
+    )
+    return [
+        _err(
+            "policy-change",
+            f"this pull request changes policy files ({names}); they are judged by the base "
+            f"commit's policy and need an approval from {who} on the head commit",
+            path=changed[0],
+        )
+    ]
+
+
 def _not_gated(*, hotfix: bool, note: str) -> GateVerdict:
     return GateVerdict(
         hotfix=hotfix,
@@ -228,6 +278,7 @@ def evaluate(ev: GateEvidence, cfg: HotfixConfig) -> GateVerdict:
         findings += check_approvals(ev, cfg, sev)
     diff_findings, files, lines = check_diff(ev, cfg)
     findings += diff_findings
+    findings += check_policy_change(ev, cfg)
     passed = not any(f.level == "error" for f in findings)
     review_after = bool(sev and sev.hotfix and sev.review_after_deploy)
     return GateVerdict(

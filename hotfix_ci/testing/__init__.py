@@ -191,13 +191,21 @@ class GitHubEmulator(StateReaders):
             self._pull(repo, number).pull.files = routes_pulls.normalize_files(list(files))  # type: ignore[union-attr]
 
     def push(
-        self, repo: str, number: int, files: Sequence[JSON] | Mapping[str, str | None] | None = None
+        self,
+        repo: str,
+        number: int,
+        files: Sequence[JSON] | Mapping[str, str | None] | None = None,
+        *,
+        author: str | None = None,
     ) -> str:
-        """A new head commit; ``files`` is a changed-file list, or path -> text contents."""
+        """A new head commit; ``files`` is a changed-file list, or path -> text contents;
+        ``author`` is the commit's author (default: the token's user)."""
         with self._api(), self._store.lock:
             item = self._pull(repo, number)
             contents = dict(files) if isinstance(files, Mapping) else None
-            sha = routes_reviews.push(self._store, self._store.repo(repo), item, contents)
+            sha = routes_reviews.push(
+                self._store, self._store.repo(repo), item, contents, author=author
+            )
             if files is not None and not isinstance(files, Mapping):
                 item.pull.files = routes_pulls.normalize_files(list(files))  # type: ignore[union-attr]
             return sha

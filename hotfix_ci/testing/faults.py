@@ -34,6 +34,10 @@ class Fault:
     delay: float = 0.0
     retry_after: int = 1
     reset_in: int = 60
+    # True: the request is applied first and *then* failed ("error": its 5xx, "disconnect":
+    # no answer, "slow": the answer after ``delay``): GitHub did the write, the client
+    # cannot tell.
+    apply: bool = False
     _pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

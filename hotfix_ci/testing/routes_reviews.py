@@ -66,11 +66,18 @@ def dismiss_review(store: Store, item: Issue, review_id: int, message: str = "")
     raise ApiError.not_found()
 
 
-def push(store: Store, repo: Repo, item: Issue, files: dict[str, str | None] | None = None) -> str:
+def push(
+    store: Store,
+    repo: Repo,
+    item: Issue,
+    files: dict[str, str | None] | None = None,
+    *,
+    author: str | None = None,
+) -> str:
     """A new head commit on the pull request's branch (GitHub's ``synchronize``)."""
     pull = item.pull
     assert pull is not None
-    sha = store.commit(repo, pull.head_ref, "Update pull request", files)
+    sha = store.commit(repo, pull.head_ref, "Update pull request", files, author=author)
     pull.head_sha = sha
     pull.commits.append(sha)
     repo.commit_pulls.setdefault(sha, []).append(item.number)

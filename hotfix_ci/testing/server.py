@@ -153,6 +153,10 @@ class _Handler(BaseHTTPRequestHandler):
         query = dict(parse_qsl(split.query))
         fault = dispatcher.faults.take(method, split.path)
         answer = None
+        applied = None
+        if fault is not None and fault.apply:
+            auth = self.headers.get("Authorization", "")
+            applied = dispatcher.respond(method, self.path, auth, raw_body, self.server.base_url)
         if fault is not None:
             time.sleep(fault.delay)
             answer = fault_response(fault, self.server.store.login)
@@ -162,6 +166,8 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if answer is not None:
             response = Response(answer.status, answer.body, answer.headers)
+        elif applied is not None:
+            response = applied
         else:
             auth = self.headers.get("Authorization", "")
             response = dispatcher.respond(method, self.path, auth, raw_body, self.server.base_url)

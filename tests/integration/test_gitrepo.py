@@ -109,7 +109,7 @@ def test_numstat_lists_what_the_pull_request_changes(git_repo: Path) -> None:
     changes = gitrepo.numstat(git_repo, main_tip, head)
     assert sorted(changes, key=lambda c: c.path) == [
         FileChange(path="docs/été notes.md", additions=2, deletions=1),
-        FileChange(path="logo.png", additions=0, deletions=0),
+        FileChange(path="logo.png", additions=0, deletions=0, binary=True),
         FileChange(path="obsolete.txt", additions=0, deletions=1, status="removed"),
         FileChange(
             path="src/new name.py",
