@@ -145,5 +145,6 @@ def test_deploy_workflow_concurrency_per_environment_and_summary() -> None:
     assert rollback["concurrency"]["group"] == "hotfix-deploy-${{ inputs.environment }}"
     summary = deploy["jobs"]["summary"]
     assert summary["if"] == "always()" and summary["needs"] == ["release", "deploy"]
-    assert "GITHUB_STEP_SUMMARY" in summary["steps"][0]["run"]
-    assert "${{" not in summary["steps"][0]["run"]
+    step = summary["steps"][0]
+    assert step["uses"] == ACTION.split(" ", maxsplit=1)[0]
+    assert step["with"] == {"command": "summary", "jobs": "${{ toJSON(needs) }}"}
