@@ -76,6 +76,10 @@ def main(env: Mapping[str, str] | None = None) -> Any:
     from hotfix_ci.cli import main as cli_main
 
     source = os.environ if env is None else env
+    if _input(source, "command") == "summary":
+        from hotfix_ci import run_summary
+
+        return run_summary.run(source, sys.stdout)
     try:
         argv = build_argv(source)
     except ActionInputError as exc:

@@ -21,6 +21,7 @@ class WorkflowSettings:
     action: str  # "owner/hotfix-ci@<40-hex sha> # vX.Y.Z"
     base: Sequence[str] = ("main",)
     checkout: str = CHECKOUT
+    secrets: Sequence[str] = ()  # variables the deploy job passes from secrets
 
 
 def templates_dir() -> Path:
@@ -57,6 +58,8 @@ def render(name: str, settings: WorkflowSettings) -> str:
         comment_end_string="#]",
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
         autoescape=False,  # noqa: S701 - YAML, not HTML
     )
     template = env.get_template(name)
@@ -65,6 +68,7 @@ def render(name: str, settings: WorkflowSettings) -> str:
         checkout=settings.checkout,
         base=", ".join(settings.base),
         base_json=json.dumps(list(settings.base)),
+        secrets=list(settings.secrets),
     )
 
 

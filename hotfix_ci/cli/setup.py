@@ -36,8 +36,9 @@ def config_validate(path: str | None) -> int:
 @click.option(
     "--action",
     "action_ref",
-    required=True,
-    help="The hotfix-ci action pinned by commit: OWNER/REPO@<40-hex sha> # vX.Y.Z.",
+    default=None,
+    help="The hotfix-ci action pinned by commit: OWNER/REPO@<40-hex sha> # vX.Y.Z "
+    "(default: the repository and commit this installation was built from).",
 )
 @click.option(
     "--base",
@@ -46,14 +47,40 @@ def config_validate(path: str | None) -> int:
     show_default=True,
     help="Branch hotfixes merge into (repeatable).",
 )
-@click.option("--force", is_flag=True, help="Overwrite existing files.")
-@click.option("--dry-run", is_flag=True, help="Print what would be written.")
-def init(action_ref: str, base: tuple[str, ...], force: bool, dry_run: bool) -> int:
-    """Write .github/hotfix.yml and the PR-gate, deploy and rollback workflows."""
+@click.option(
+    "--provider",
+    "providers",
+    multiple=True,
+    metavar="TYPE",
+    help="Add a provider of this type to deploy.environments.production, with its settings "
+    "as commented placeholders and its secrets in the deploy job's env (repeatable).",
+)
+@click.option("--force", is_flag=True, help="Overwrite existing files, naming each one.")
+@click.option("--dry-run", is_flag=True, help="Print the content that would be written.")
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Write nothing; exit 1 with a diff when a rendered file differs from the one on disk.",
+)
+def init(
+    action_ref: str | None,
+    base: tuple[str, ...],
+    providers: tuple[str, ...],
+    force: bool,
+    dry_run: bool,
+    check: bool,
+) -> int:
+    """Write .github/hotfix.yml, the three workflows and the hotfix PR template."""
     from hotfix_ci.commands import init as command
 
     args = command.InitArgs(
-        root=Path.cwd(), action=action_ref, base=base, force=force, dry_run=dry_run
+        root=Path.cwd(),
+        action=action_ref,
+        base=base,
+        providers=providers,
+        force=force,
+        dry_run=dry_run,
+        check=check,
     )
     return command.run(args, os.environ, sys.stdout, sys.stderr)
 

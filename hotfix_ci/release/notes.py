@@ -1,7 +1,8 @@
 """Release notes and changelog entries from the hotfix PR: its template sections, its commits.
 
 :func:`parse_sections` reads the headings of the hotfix PR template (Severity, Affected users,
-Impact, Root cause, Fix, Testing, Rollback plan) from a PR body: ``##`` or ``###`` headings,
+Impact, Error rate, Root cause, Fix, Testing checklist, Before/After, Rollback plan, Deployment
+notes, Checklist: :data:`SECTIONS`) from a PR body: ``##`` or ``###`` headings,
 any case, a trailing colon or ``#`` allowed, ``## Severity: P1`` style inline values too.
 HTML comments (the template's instructions) are removed first; a section left empty is
 missing. The renderers use the jinja2 templates shipped in ``hotfix_ci/release/templates/``
@@ -19,22 +20,56 @@ from typing import Any
 
 import jinja2
 
-# key -> heading, in the order the notes print them
+# key -> heading, in the order the notes print them. The one list of the hotfix PR
+# template's sections: ``hotfix-ci init`` writes .github/PULL_REQUEST_TEMPLATE/hotfix.md
+# from it (see :data:`SECTION_PROMPTS`), and :func:`parse_sections` reads exactly these.
 SECTIONS: dict[str, str] = {
     "severity": "Severity",
     "affected_users": "Affected users",
     "impact": "Impact",
+    "error_rate": "Error rate",
     "root_cause": "Root cause",
     "fix": "Fix",
-    "testing": "Testing",
+    "testing": "Testing checklist",
+    "before_after": "Before/After",
     "rollback_plan": "Rollback plan",
+    "deployment_notes": "Deployment notes",
+    "checklist": "Checklist",
+}
+# key -> the template's instruction under that heading (an HTML comment, removed on parsing)
+SECTION_PROMPTS: dict[str, str] = {
+    "severity": "P0, P1, P2 or P3 (P0: outage; P1: a major feature broken)",
+    "affected_users": "Who is affected, and how many",
+    "impact": "What users see while this is broken",
+    "error_rate": "Error rate or failing requests now, with a link to the graph",
+    "root_cause": "Why it broke",
+    "fix": "What this change does",
+    "testing": "- [ ] reproduced the failure\n- [ ] a test covers it\n- [ ] checked on staging",
+    "before_after": "Behaviour, output or screenshots before and after the fix",
+    "rollback_plan": "How to undo this if it makes things worse",
+    "deployment_notes": "Migrations, flags, order of deploys, who to tell",
+    "checklist": "- [ ] labelled `hotfix`\n- [ ] reviewer from the owning team\n"
+    "- [ ] incident channel told",
 }
 _ALIASES = {title.lower(): key for key, title in SECTIONS.items()} | {
     "rollback": "rollback_plan",
     "users affected": "affected_users",
+    "testing": "testing",
     "tests": "testing",
     "the fix": "fix",
+    "before / after": "before_after",
+    "before and after": "before_after",
 }
+
+
+def pr_template() -> str:
+    """The body of .github/PULL_REQUEST_TEMPLATE/hotfix.md: every section, in order."""
+    parts = ["<!-- hotfix-ci: fill in each section; the release notes are built from them. -->\n"]
+    for key, title in SECTIONS.items():
+        parts.append(f"\n## {title}\n\n<!-- {SECTION_PROMPTS[key]} -->\n")
+    return "".join(parts)
+
+
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 # A comment on lines of its own goes with its line break, so it leaves no blank line.
 _COMMENT_LINES = re.compile(

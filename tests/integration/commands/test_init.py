@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 
 from hotfix_ci.config import load_config
@@ -38,3 +39,112 @@ def test_init_refuses_an_unpinned_action(tmp_path: Path) -> None:
     assert res.exit_code == 2
     assert "not pinned to a full commit SHA" in res.stderr
     assert not (tmp_path / ".github").exists()
+
+
+def test_init_defaults_action_to_the_build_record_or_says_how_to_pass_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import hotfix_ci.build_info as build_info
+
+    monkeypatch.setattr(build_info, "action_reference", lambda: None)
+    res = run(["init"], {}, tmp_path)
+    assert res.exit_code == 2
+    assert "git rev-parse HEAD" in res.stderr
+    assert "--action 'OWNER/hotfix-ci@<40-hex commit sha> # vX.Y.Z'" in res.stderr
+    recorded = "acme/hotfix-ci@" + "cd" * 20 + " # v9.9.9"
+    monkeypatch.setattr(build_info, "action_reference", lambda: recorded)
+    assert run(["init"], {}, tmp_path).exit_code == 0
+    gate = (tmp_path / ".github/workflows/hotfix-pr-gate.yml").read_text()
+    assert "acme/hotfix-ci@" + "cd" * 20 in gate
+
+
+def test_build_info_reads_the_generated_module(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hotfix_ci import __version__
+    from hotfix_ci.build_info import action_reference
+
+    (tmp_path / "fake_build_info.py").write_text(
+        f"REPOSITORY = 'acme/hotfix-ci'\nCOMMIT = '{'e' * 40}'\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert action_reference("fake_build_info") == f"acme/hotfix-ci@{'e' * 40} # v{__version__}"
+    assert action_reference("no_such_build_info_module") is None
+
+
+def test_init_provider_writes_placeholders_and_secrets(tmp_path: Path) -> None:
+    res = run(
+        ["init", "--action", ACTION, "--provider", "vercel", "--provider", "command"], {}, tmp_path
+    )
+    assert res.exit_code == 0, res.stderr
+    config = yaml.safe_load((tmp_path / ".github/hotfix.yml").read_text())
+    providers = config["deploy"]["environments"]["production"]["providers"]
+    assert [p["type"] for p in providers] == ["vercel", "command"]
+    text = (tmp_path / ".github/hotfix.yml").read_text()
+    assert "# production_url: <" in text and "# deploy: <required>" in text
+    deploy = yaml.safe_load((tmp_path / ".github/workflows/hotfix-deploy.yml").read_text())
+    step = deploy["jobs"]["deploy"]["steps"][1]
+    assert step["env"] == {"VERCEL_TOKEN": "${{ secrets.VERCEL_TOKEN }}"}
+    assert "fill in the provider settings" in res.stdout
+
+
+def test_init_unknown_provider_suggests(tmp_path: Path) -> None:
+    res = run(["init", "--action", ACTION, "--provider", "vercl"], {}, tmp_path)
+    assert res.exit_code != 0 and "vercel" in res.stderr
+    assert not (tmp_path / ".github").exists()
+
+
+def test_init_writes_the_pr_template_the_notes_parser_reads(tmp_path: Path) -> None:
+    from hotfix_ci.release.notes import SECTIONS, parse_sections
+
+    assert run(["init", "--action", ACTION], {}, tmp_path).exit_code == 0
+    body = (tmp_path / ".github/PULL_REQUEST_TEMPLATE/hotfix.md").read_text()
+    headings = [line[3:] for line in body.splitlines() if line.startswith("## ")]
+    assert headings == list(SECTIONS.values())
+    assert "Error rate" in headings and "Deployment notes" in headings
+    filled = body.replace("## Error rate\n", "## Error rate\n3% of checkouts fail\n")
+    assert parse_sections(filled) == {"error_rate": "3% of checkouts fail"}
+
+
+def test_init_check_catches_a_one_line_edit(tmp_path: Path) -> None:
+    assert run(["init", "--action", ACTION], {}, tmp_path).exit_code == 0
+    res = run(["init", "--action", ACTION, "--check"], {}, tmp_path)
+    assert res.exit_code == 0 and "matches" in res.stdout
+    path = tmp_path / ".github/workflows/hotfix-deploy.yml"
+    path.write_text(path.read_text().replace("runs-on: ubuntu-latest", "runs-on: self", 1))
+    res = run(["init", "--action", ACTION, "--check"], {}, tmp_path)
+    assert res.exit_code == 1
+    assert "--- .github/workflows/hotfix-deploy.yml (on disk)" in res.stdout
+    assert "-    runs-on: self" in res.stdout and "+    runs-on: ubuntu-latest" in res.stdout
+    assert "hotfix-pr-gate.yml" not in res.stdout
+    assert path.read_text().count("runs-on: self") == 1  # --check writes nothing
+
+
+def test_init_force_names_what_it_replaces_and_dry_run_prints_content(tmp_path: Path) -> None:
+    assert run(["init", "--action", ACTION], {}, tmp_path).exit_code == 0
+    cfg = tmp_path / ".github/hotfix.yml"
+    cfg.write_text(cfg.read_text() + "# mine\n")
+    res = run(["init", "--action", ACTION, "--force"], {}, tmp_path)
+    assert res.exit_code == 0
+    assert "replacing .github/hotfix.yml" in res.stdout
+    assert "unchanged .github/workflows/hotfix-pr-gate.yml" in res.stdout
+    res = run(["init", "--action", ACTION, "--dry-run"], {}, tmp_path / "..")
+    assert "name: hotfix-deploy" in res.stdout and "## Rollback plan" in res.stdout
+
+
+def test_deploy_workflow_concurrency_per_environment_and_summary() -> None:
+    from hotfix_ci.workflows import WorkflowSettings, render_all
+
+    rendered = render_all(WorkflowSettings(action=ACTION))
+    deploy = yaml.safe_load(rendered["hotfix-deploy.yml"])
+    rollback = yaml.safe_load(rendered["hotfix-rollback.yml"])
+    assert "concurrency" not in deploy
+    assert deploy["jobs"]["deploy"]["concurrency"]["group"] == (
+        "hotfix-deploy-${{ matrix.environment }}"
+    )
+    assert rollback["concurrency"]["group"] == "hotfix-deploy-${{ inputs.environment }}"
+    summary = deploy["jobs"]["summary"]
+    assert summary["if"] == "always()" and summary["needs"] == ["release", "deploy"]
+    step = summary["steps"][0]
+    assert step["uses"] == ACTION.split(" ", maxsplit=1)[0]
+    assert step["with"] == {"command": "summary", "jobs": "${{ toJSON(needs) }}"}
