@@ -7,8 +7,12 @@ Prints, over several runs (median and worst):
 2. the pipeline's own overhead on a healthy deploy: wall time minus the provider's commands
    (rollback point read, deploy) minus the configured probe schedule (initial_delay +
    duration); target <= 2 s. It covers config loading, GitHub requests, probes' latency.
+3. per provider (all eight, each against the stand-in of the round-trip tests,
+   tests/integration/providers/): seconds from the deciding probe to the provider's
+   ``rollback()`` being called. The clock stops when the call starts, so no stand-in time is
+   in the figure; target <= 0.5 s.
 
-    python benchmarks/deploy_rollback.py [RUNS]
+    python benchmarks/deploy_rollback.py [RUNS] [--providers-only]
 
 Nothing here is asserted.
 """
@@ -31,6 +35,7 @@ from hotfix_ci.commands.deploy import DeployArgs, execute_deploy
 from hotfix_ci.errors import HotfixError
 from hotfix_ci.testing import GitHubEmulator
 
+ROOT = Path(__file__).resolve().parents[1]
 REPO = "acme/web"
 WATCH = {"initial_delay": 0, "interval": 0.2, "duration": 1.0, "failure_limit": 2, "timeout": 1}
 
@@ -74,15 +79,27 @@ class TimedProvider:
         return self._timed("deploy", release)
 
     def rollback(self, point: Any) -> Any:
+        TimedProvider.rollback_called.append(time.monotonic())
         return self._timed("rollback", point)
+
+    def point_for(self, release: Any) -> Any:
+        return self._timed("point_for", release)
+
+    rollback_called: list[float] = []  # noqa: RUF012 - one benchmark at a time
 
 
 _real_build = deploy_commands.build_provider
 deploy_commands.build_provider = lambda *a, **k: TimedProvider(_real_build(*a, **k))  # type: ignore[assignment]
 
 
-def deploy(emu: GitHubEmulator, workdir: Path, config: Path, tag: str) -> tuple[int, StampedStream]:
-    env = {"GITHUB_API_URL": emu.url, "GITHUB_REPOSITORY": REPO, "GITHUB_TOKEN": "ghs_" + "b" * 36}
+def deploy(
+    emu: GitHubEmulator, workdir: Path, config: Path, tag: str, env: dict[str, str] | None = None
+) -> tuple[int, StampedStream]:
+    env = env or {
+        "GITHUB_API_URL": emu.url,
+        "GITHUB_REPOSITORY": REPO,
+        "GITHUB_TOKEN": "ghs_" + "b" * 36,
+    }
     out = StampedStream()
     args = DeployArgs(
         environment="production",
@@ -144,8 +161,87 @@ def one_run(number: int) -> tuple[float, float]:
     return to_rollback, overhead
 
 
+def provider_run(name: str, platform: Any) -> float:
+    """Deploy a good release, then a failing one, with ``platform``'s provider; seconds from
+    the deciding probe to the provider's rollback() call."""
+    from types import SimpleNamespace
+
+    from tests.integration.providers.roundtrip import BAD, GOOD, OLD, TAGS, health_server
+
+    with tempfile.TemporaryDirectory() as tmp, GitHubEmulator() as emu:
+        workdir = Path(tmp)
+        (workdir / "home").mkdir()
+        emu.create_repo(REPO)
+        real = platform.commits(workdir)
+        shas = {}
+        for tag in TAGS:
+            shas[tag] = emu.commit(
+                REPO, branch="main", message=tag, sha=real[tag] if real else None
+            )
+            emu.add_tag(REPO, tag)
+        world = SimpleNamespace(platform=platform, bad=set())
+        platform.start(workdir, shas)
+        try:
+            with health_server(world) as url:  # type: ignore[arg-type]
+                provider = {"name": "app", "type": platform.type, "with": platform.settings()}
+                environment = {
+                    "providers": [provider],
+                    "gates": [
+                        {"name": "health", "type": "http", "url": url, "expect": {"status": 200}}
+                    ],
+                    "watch": WATCH,
+                }
+                config = workdir / "hotfix.yml"
+                body = {"version": 1, "deploy": {"environments": {"production": environment}}}
+                config.write_text(json.dumps(body))
+                env = {
+                    "GITHUB_API_URL": emu.url,
+                    "GITHUB_REPOSITORY": REPO,
+                    "GITHUB_TOKEN": "ghs_" + "b" * 36,
+                    "HOME": str(workdir / "home"),
+                    "PATH": __import__("os").environ.get("PATH", ""),
+                    **platform.env(),
+                }
+                platform.seed(OLD)
+                code, out = deploy(emu, workdir, config, GOOD, env)
+                assert code == 0, out.getvalue()
+                world.bad.add(BAD)
+                TimedProvider.rollback_called.clear()
+                code, out = deploy(emu, workdir, config, BAD, env)
+                assert code == 5, out.getvalue()
+        finally:
+            platform.stop()
+    fails = [t for t, line in out.lines if "health  FAIL" in line]
+    deciding = fails[int(WATCH["failure_limit"]) - 1]
+    return TimedProvider.rollback_called[0] - deciding
+
+
+def provider_rows(runs: int) -> None:
+    sys.path.insert(0, str(ROOT))
+    from tests.integration.providers.test_round_trip import PLATFORMS
+
+    print(
+        f"deciding probe -> provider rollback() call, per provider, {runs} runs "
+        "(stand-in time excluded; target <= 0.5 s)"
+    )
+    print(f"  {'provider':<12} {'median':>8} {'worst':>8}")
+    for name in sorted(PLATFORMS):
+        figures = [provider_run(name, PLATFORMS[name]()) for _ in range(runs)]
+        print(
+            f"  {name:<12} {statistics.median(figures):>7.4f}s {max(figures):>7.4f}s"
+            + ("" if max(figures) <= 0.5 else "  OVER TARGET")
+        )
+
+
 def main() -> None:
-    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    numbers = [a for a in sys.argv[1:] if a.isdigit()]
+    runs = int(numbers[0]) if numbers else 5
+    if "--providers-only" not in sys.argv:
+        command_rows(runs)
+    provider_rows(max(1, runs // 2))
+
+
+def command_rows(runs: int) -> None:
     results = [one_run(n) for n in range(runs)]
     to_rollback = [r[0] for r in results]
     overhead = [r[1] for r in results]
