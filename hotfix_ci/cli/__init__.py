@@ -42,6 +42,7 @@ for _command in (
     deploy.gate,
     deploy.rollback,
     communicate.notify,
+    communicate.triage,
     setup.config_group,
     setup.init,
     setup.demo,
