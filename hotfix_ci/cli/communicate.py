@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
-import sys
 from collections.abc import Callable
-from pathlib import Path
+from typing import Any
 
 import click
 
@@ -14,7 +12,7 @@ from hotfix_ci.cli.options import (
     FORMAT_OPTION,
     REPO_OPTION,
     TOKEN_OPTION,
-    path_or_none,
+    run_command,
 )
 from hotfix_ci.notify.context import EVENTS
 
@@ -29,17 +27,7 @@ from hotfix_ci.notify.context import EVENTS
 @CONFIG_OPTION
 @REPO_OPTION
 @TOKEN_OPTION
-def notify(
-    event: str,
-    pr: int | None,
-    tag: str | None,
-    environment: str | None,
-    dry_run: bool,
-    fmt: str | None,
-    config_path: str | None,
-    repo: str | None,
-    token: str | None,
-) -> int:
+def notify(**options: Any) -> int:
     """Send a hotfix event to the channels of notify.events: Slack, Discord, Teams, a signed
     webhook, Statuspage, a PR comment.
 
@@ -51,19 +39,7 @@ def notify(
     """
     from hotfix_ci.commands.notify import NotifyArgs, run
 
-    args = NotifyArgs(
-        event=event,
-        pr=pr,
-        tag=tag,
-        environment=environment,
-        dry_run=dry_run,
-        format=fmt,
-        config=path_or_none(config_path),
-        repo=repo,
-        token=token,
-        workdir=Path.cwd(),
-    )
-    return run(args, os.environ, sys.stdout, sys.stderr)
+    return run_command(run, NotifyArgs, **options)
 
 
 def _flag(question_key: str, text: str) -> Callable[[Callable[..., int]], Callable[..., int]]:
@@ -97,20 +73,7 @@ def _flag(question_key: str, text: str) -> Callable[[Callable[..., int]], Callab
 )
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @CONFIG_OPTION
-def triage(
-    down: bool,
-    security: bool,
-    major: bool,
-    revenue: bool,
-    under_5_percent: bool,
-    cause_known: bool,
-    several_systems: bool,
-    no_prompt: bool,
-    description: str,
-    environment: str,
-    fmt: str,
-    config_path: str | None,
-) -> int:
+def triage(no_prompt: bool, **options: Any) -> int:
     """Decide in a minute: the severity (P0 down or security, P1 major or revenue, else not a
     hotfix), hotfix or roll back (roll back when the cause is unknown, over half the users
     are affected or several systems fail), the response target, the approvals it needs, and
@@ -120,28 +83,18 @@ def triage(
     the flags. No GitHub token needed. Exit codes: 0 decided, 2 usage or config error,
     130 interrupted.
     """
-    from hotfix_ci.commands.triage import Question, TriageArgs, flags_asker, run
+    from hotfix_ci.commands.triage import TriageArgs, run
+    from hotfix_ci.policy.triage import Question, flags_asker
 
+    answer_names = ("down", "security", "major", "revenue", "under_5_percent", "cause_known")
     flags = {
-        "down": down,
-        "security": security,
-        "major": major,
-        "revenue": revenue,
-        "under-5-percent": under_5_percent,
-        "cause-known": cause_known,
-        "several-systems": several_systems,
+        name.replace("_", "-"): options.pop(name) for name in (*answer_names, "several_systems")
     }
 
     def prompt(question: Question) -> bool:
         return click.confirm(question.text, default=False, err=True)
 
     interactive = not no_prompt and not any(flags.values())
-    args = TriageArgs(
-        ask=prompt if interactive else flags_asker(flags),
-        description=description,
-        environment=environment,
-        format=fmt,
-        config=path_or_none(config_path),
-        workdir=Path.cwd(),
+    return run_command(
+        run, TriageArgs, ask=prompt if interactive else flags_asker(flags), **options
     )
-    return run(args, os.environ, sys.stdout, sys.stderr)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import sys
-from pathlib import Path
+from typing import Any
 
 import click
 
@@ -15,7 +13,7 @@ from hotfix_ci.cli.options import (
     FORMAT_OPTION,
     REPO_OPTION,
     TOKEN_OPTION,
-    path_or_none,
+    run_command,
 )
 
 
@@ -30,52 +28,25 @@ from hotfix_ci.cli.options import (
 @DRY_RUN_OPTION
 @FORMAT_OPTION
 @TOKEN_OPTION
-def deploy(
-    environment: str,
-    provider: str,
-    ref: str,
-    sha: str | None,
-    version: str | None,
-    repo: str | None,
-    config_path: str | None,
-    dry_run: bool,
-    fmt: str | None,
-    token: str | None,
-) -> int:
+def deploy(**options: Any) -> int:
     """Deploy a release, watch the health gates, roll back on failure.
 
     Exit 0 healthy, 1 stopped before deploying, 5 failed and rolled back, 6 rollback failed.
     """
     from hotfix_ci.commands import deploy as command
 
-    args = command.DeployArgs(
-        environment=environment,
-        provider=provider,
-        ref=ref,
-        sha=sha,
-        version=version,
-        repo=repo,
-        config=path_or_none(config_path),
-        format=fmt,
-        token=token,
-        dry_run=dry_run,
-        workdir=Path.cwd(),
-    )
-    return command.run(args, os.environ, sys.stdout, sys.stderr)
+    return run_command(command.run, command.DeployArgs, **options)
 
 
 @click.command("gate")
 @ENVIRONMENT_OPTION
 @CONFIG_OPTION
 @FORMAT_OPTION
-def gate(environment: str, config_path: str | None, fmt: str | None) -> int:
+def gate(**options: Any) -> int:
     """Run only the health gates, on the configured watch schedule (exit 0 healthy, 1 not)."""
     from hotfix_ci.commands import gate as command
 
-    args = command.GateArgs(
-        environment=environment, config=path_or_none(config_path), format=fmt, workdir=Path.cwd()
-    )
-    return command.run(args, os.environ, sys.stdout, sys.stderr)
+    return run_command(command.run, command.GateArgs, **options)
 
 
 @click.command("rollback")
@@ -87,28 +58,8 @@ def gate(environment: str, config_path: str | None, fmt: str | None) -> int:
 @DRY_RUN_OPTION
 @FORMAT_OPTION
 @TOKEN_OPTION
-def rollback(
-    environment: str,
-    provider: str | None,
-    to: str | None,
-    repo: str | None,
-    config_path: str | None,
-    dry_run: bool,
-    fmt: str | None,
-    token: str | None,
-) -> int:
+def rollback(**options: Any) -> int:
     """Roll an environment back to its last good release, or to --to TAG (exit 0 or 6)."""
     from hotfix_ci.commands import rollback as command
 
-    args = command.RollbackArgs(
-        environment=environment,
-        provider=provider,
-        to=to,
-        repo=repo,
-        config=path_or_none(config_path),
-        format=fmt,
-        token=token,
-        dry_run=dry_run,
-        workdir=Path.cwd(),
-    )
-    return command.run(args, os.environ, sys.stdout, sys.stderr)
+    return run_command(command.run, command.RollbackArgs, **options)

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+import os
+import sys
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any, TextIO, TypeVar
 
 import click
+
+ArgsT = TypeVar("ArgsT")
+Run = Callable[[ArgsT, Mapping[str, str], TextIO, TextIO], int]
 
 FORMAT_OPTION = click.option(
     "--format",
@@ -36,3 +44,20 @@ ENVIRONMENT_OPTION = click.option(
 
 def path_or_none(value: str | None) -> Path | None:
     return Path(value) if value else None
+
+
+def run_command(run: Run[ArgsT], args_type: type[ArgsT], **options: Any) -> int:
+    """Build the command's ``Args`` from click's options and run it on this process's streams.
+
+    Options are named after the ``Args`` fields, except the shared ``--config`` (``config_path``,
+    a string here, a ``Path`` there) and ``--format`` (``fmt``, not to shadow the builtin);
+    ``workdir`` is the current directory for every command that has one.
+    """
+    if "config_path" in options:
+        options["config"] = path_or_none(options.pop("config_path"))
+    if "fmt" in options:
+        options["format"] = options.pop("fmt")
+    field_names = {field.name for field in dataclasses.fields(args_type)}  # type: ignore[arg-type]
+    if "workdir" in field_names:
+        options.setdefault("workdir", Path.cwd())
+    return run(args_type(**options), os.environ, sys.stdout, sys.stderr)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import sys
-from pathlib import Path
+from typing import Any
 
 import click
 
@@ -13,7 +11,7 @@ from hotfix_ci.cli.options import (
     FORMAT_OPTION,
     REPO_OPTION,
     TOKEN_OPTION,
-    path_or_none,
+    run_command,
 )
 
 
@@ -23,25 +21,16 @@ from hotfix_ci.cli.options import (
 @CONFIG_OPTION
 @FORMAT_OPTION
 @TOKEN_OPTION
-@click.option("--no-report", is_flag=True, help="Do not write the check run, comment or summary.")
-def check_pr(
-    pr: int | None,
-    repo: str | None,
-    config_path: str | None,
-    fmt: str | None,
-    token: str | None,
-    no_report: bool,
-) -> int:
+@click.option(
+    "--no-report",
+    "report",
+    is_flag=True,
+    flag_value=False,
+    default=True,
+    help="Do not write the check run, comment or summary.",
+)
+def check_pr(**options: Any) -> int:
     """Gate a hotfix pull request: title, labels, severity, approvals, minimal diff."""
     from hotfix_ci.commands import check_pr as command
 
-    args = command.CheckPrArgs(
-        pr=pr,
-        repo=repo,
-        config=path_or_none(config_path),
-        format=fmt,
-        report=not no_report,
-        token=token,
-        workdir=Path.cwd(),
-    )
-    return command.run(args, os.environ, sys.stdout, sys.stderr)
+    return run_command(command.run, command.CheckPrArgs, **options)

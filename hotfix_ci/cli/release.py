@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import sys
-from pathlib import Path
+from typing import Any
 
 import click
 
@@ -13,7 +11,7 @@ from hotfix_ci.cli.options import (
     FORMAT_OPTION,
     REPO_OPTION,
     TOKEN_OPTION,
-    path_or_none,
+    run_command,
 )
 
 
@@ -24,14 +22,7 @@ from hotfix_ci.cli.options import (
 @click.option("--dry-run", is_flag=True, help="Print what would be created; create nothing.")
 @FORMAT_OPTION
 @TOKEN_OPTION
-def release(
-    sha: str | None,
-    repo: str | None,
-    config_path: str | None,
-    dry_run: bool,
-    fmt: str | None,
-    token: str | None,
-) -> int:
+def release(**options: Any) -> int:
     """Tag a merged hotfix, write its changelog entry and GitHub Release, emit the deploy matrix.
 
     Needs `contents: write` (tag, changelog, release, branches), `pull-requests: write`
@@ -40,16 +31,7 @@ def release(
     """
     from hotfix_ci.commands import release as command
 
-    args = command.ReleaseArgs(
-        sha=sha,
-        repo=repo,
-        config=path_or_none(config_path),
-        dry_run=dry_run,
-        format=fmt,
-        token=token,
-        workdir=Path.cwd(),
-    )
-    return command.run(args, os.environ, sys.stdout, sys.stderr)
+    return run_command(command.run, command.ReleaseArgs, **options)
 
 
 @click.command("version")
@@ -62,17 +44,11 @@ def release(
     default="text",
     help="Output format.",
 )
-def version(kind: str, config_path: str | None, fmt: str) -> int:
+def version(**options: Any) -> int:
     """Print the current release or the next hotfix version of the local checkout.
 
     Reads the git tags (or release.version_from's file) without any API call.
     """
     from hotfix_ci.commands import version as command
 
-    args = command.VersionArgs(
-        kind="current" if kind == "current" else "next",
-        config=path_or_none(config_path),
-        format=fmt,
-        workdir=Path.cwd(),
-    )
-    return command.run(args, os.environ, sys.stdout, sys.stderr)
+    return run_command(command.run, command.VersionArgs, **options)

@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from hotfix_ci.commands.triage import Decision
+from hotfix_ci.policy.triage import Decision
 
 
 def as_json(decision: Decision) -> dict[str, Any]:

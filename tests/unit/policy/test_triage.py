@@ -6,8 +6,8 @@ import shlex
 
 import pytest
 
-from hotfix_ci.commands.triage import Ask, Question, flags_asker, triage
 from hotfix_ci.config.model import HotfixConfig, SeverityConfig
+from hotfix_ci.policy.triage import Ask, Question, flags_asker, triage
 
 CFG = HotfixConfig()
 
