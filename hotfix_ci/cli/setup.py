@@ -5,8 +5,11 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
+
+from hotfix_ci.cli.options import run_command
 
 
 @click.group("config")
@@ -35,7 +38,6 @@ def config_validate(path: str | None) -> int:
 @click.command("init")
 @click.option(
     "--action",
-    "action_ref",
     default=None,
     help="The hotfix-ci action pinned by commit: OWNER/REPO@<40-hex sha> # vX.Y.Z "
     "(default: the repository and commit this installation was built from).",
@@ -62,27 +64,11 @@ def config_validate(path: str | None) -> int:
     is_flag=True,
     help="Write nothing; exit 1 with a diff when a rendered file differs from the one on disk.",
 )
-def init(
-    action_ref: str | None,
-    base: tuple[str, ...],
-    providers: tuple[str, ...],
-    force: bool,
-    dry_run: bool,
-    check: bool,
-) -> int:
+def init(**options: Any) -> int:
     """Write .github/hotfix.yml, the three workflows and the hotfix PR template."""
     from hotfix_ci.commands import init as command
 
-    args = command.InitArgs(
-        root=Path.cwd(),
-        action=action_ref,
-        base=base,
-        providers=providers,
-        force=force,
-        dry_run=dry_run,
-        check=check,
-    )
-    return command.run(args, os.environ, sys.stdout, sys.stderr)
+    return run_command(command.run, command.InitArgs, root=Path.cwd(), **options)
 
 
 @click.command("demo")

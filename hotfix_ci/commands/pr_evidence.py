@@ -150,16 +150,10 @@ def gather(
         applied = [e for e in label_events if e.event == "labeled" and e.label == sev.label]
         if applied and applied[-1].actor:
             check_teams(sev.labelled_by, [applied[-1].actor])
-    return GateEvidence(
-        pull=pull,
-        reviews=reviews,
-        files=files,
-        files_truncated=truncated,
+    return replace(
+        evidence,
         label_events=label_events,
         permissions=permissions,
         team_members=team_members,
         unreadable_teams=tuple(sorted(unreadable)),
-        config_path=config_path,
-        policy_from_base=from_base,
-        pushers=pushers,
     )

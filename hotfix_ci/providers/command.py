@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from hotfix_ci.errors import ConfigError
+from hotfix_ci.providers import base as contract
 from hotfix_ci.providers._checks import (
     RELEASE_KEYS,
     check_point_type,
@@ -22,18 +23,8 @@ from hotfix_ci.providers._checks import (
     timeout_whole_seconds,
 )
 from hotfix_ci.providers._cli import run_cli
-from hotfix_ci.providers.base import (
-    DeployResult,
-    Provider,
-    ProviderContext,
-    ProviderError,
-    Release,
-    RollbackPoint,
-    point_type,
-    release_data,
-)
 
-POINT_TYPE = point_type("command", "ref")
+POINT_TYPE = contract.point_type("command", "ref")
 DEFAULT_TIMEOUT = 900
 PLACEHOLDER = re.compile(r"\{(tag|version|sha|environment|rollback_ref)\}")
 
@@ -75,7 +66,7 @@ SETTINGS_SCHEMA: dict[str, Any] = {
 }
 
 
-def create(context: ProviderContext) -> Provider:
+def create(context: contract.ProviderContext) -> contract.Provider:
     return CommandProvider(context)
 
 
@@ -96,7 +87,7 @@ def substitute(argv: list[str], values: Mapping[str, str], command: str) -> list
     def replace(match: re.Match[str]) -> str:
         key = match.group(1)
         if key not in values:
-            raise ProviderError(
+            raise contract.ProviderError(
                 f"the {command} command uses {{{key}}}, which has no value here",
                 hint="{rollback_ref} only exists in `rollback`; the release placeholders "
                 "only where a release or recorded point provides them",
@@ -107,7 +98,7 @@ def substitute(argv: list[str], values: Mapping[str, str], command: str) -> list
 
 
 class CommandProvider:
-    def __init__(self, context: ProviderContext) -> None:
+    def __init__(self, context: contract.ProviderContext) -> None:
         settings = context.settings
         self.name = context.name
         self._ctx = context
@@ -122,47 +113,49 @@ class CommandProvider:
             settings.get("timeout"), DEFAULT_TIMEOUT, where="command provider with.timeout"
         )
 
-    def current(self) -> RollbackPoint | None:
+    def current(self) -> contract.RollbackPoint | None:
         if self.current_argv is None:
             return None
         out = self._run("current", substitute(self.current_argv, {}, "current"))
         lines = [line.strip() for line in out.splitlines() if line.strip()]
         if not lines:
             return None
-        return RollbackPoint(
+        return contract.RollbackPoint(
             provider=self.name, type=POINT_TYPE, ref=lines[-1], description=lines[-1]
         )
 
-    def point_for(self, release: Release) -> RollbackPoint:
+    def point_for(self, release: contract.Release) -> contract.RollbackPoint:
         """The release's tag as ``{rollback_ref}``; {tag}, {version}, {sha} from the data."""
-        return RollbackPoint(
+        return contract.RollbackPoint(
             provider=self.name,
             type=POINT_TYPE,
             ref=release.tag,
             description=f"release {release.tag}",
-            data=release_data(release),
+            data=contract.release_data(release),
         )
 
-    def deploy(self, release: Release) -> DeployResult:
+    def deploy(self, release: contract.Release) -> contract.DeployResult:
         values = {key: getattr(release, key) for key in RELEASE_KEYS}
         self._run("deploy", substitute(self.deploy_argv, values, "deploy"))
         live = self.current()
         ref = live.ref if live else release.tag
-        return DeployResult(ref=ref, description=f"deploy command ran for {release.tag}")
+        return contract.DeployResult(ref=ref, description=f"deploy command ran for {release.tag}")
 
-    def rollback(self, point: RollbackPoint) -> DeployResult:
+    def rollback(self, point: contract.RollbackPoint) -> contract.DeployResult:
         check_point_type(point, POINT_TYPE, provider="command", name=self.name)
         values = {key: point.data[key] for key in RELEASE_KEYS if key in point.data}
         values["rollback_ref"] = point.ref
         self._run("rollback", substitute(self.rollback_argv, values, "rollback"))
         live = self.current()
         if live is not None and live.ref != point.ref:
-            raise ProviderError(
+            raise contract.ProviderError(
                 f"the rollback command succeeded but `current` reports {live.ref!r}, "
                 f"not {point.ref!r}",
                 hint="check what the rollback command does with its {rollback_ref} argument",
             )
-        return DeployResult(ref=point.ref, description=f"rollback command ran for {point.ref}")
+        return contract.DeployResult(
+            ref=point.ref, description=f"rollback command ran for {point.ref}"
+        )
 
     def _run(self, which: str, argv: list[str]) -> str:
         self._ctx.log(f"{which}: {' '.join(argv)}")

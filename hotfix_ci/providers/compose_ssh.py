@@ -34,20 +34,12 @@ from typing import Any
 
 from hotfix_ci import proc
 from hotfix_ci.errors import ProcessError
+from hotfix_ci.providers import base as contract
 from hotfix_ci.providers._checks import check_point_type, timeout_schema, timeout_seconds
 from hotfix_ci.providers._cli import last_line
 from hotfix_ci.providers._ssh_keys import KEY_ENV, identity_file, known_hosts_file
-from hotfix_ci.providers.base import (
-    DeployResult,
-    ProviderContext,
-    ProviderError,
-    Release,
-    RollbackPoint,
-    point_type,
-    release_data,
-)
 
-POINT_TYPE = point_type("compose-ssh", "commit")
+POINT_TYPE = contract.point_type("compose-ssh", "commit")
 SSH_OWN_ERROR = 255
 
 SETTINGS_SCHEMA: dict[str, Any] = {
@@ -120,7 +112,7 @@ def remote_command(directory: str, argv: Sequence[str]) -> str:
 class ComposeSshProvider:
     """Deploys a compose project on one host; rollback points are git commit shas."""
 
-    def __init__(self, context: ProviderContext) -> None:
+    def __init__(self, context: contract.ProviderContext) -> None:
         settings = context.settings
         self.name = context.name
         self._log = context.log
@@ -147,7 +139,7 @@ class ComposeSshProvider:
     def target(self) -> str:
         return f"{self._user}@{self._host}:{self._port}"
 
-    def current(self) -> RollbackPoint:
+    def current(self) -> contract.RollbackPoint:
         """What HEAD of the clone is; a fresh clone's branch HEAD is a valid point too."""
         # One connection for both: the tag is optional (git describe exits 128 off a tag),
         # so only its failure is swallowed, inside a POSIX-shell group.
@@ -160,12 +152,12 @@ class ComposeSshProvider:
         words = out.split()
         sha, tag = (words[0] if words else ""), (words[1] if len(words) > 1 else None)
         if not re.fullmatch(r"[0-9a-f]{40}([0-9a-f]{24})?", sha):
-            raise ProviderError(
+            raise contract.ProviderError(
                 f"`git rev-parse HEAD` in {self._directory} on {self.target} answered "
                 f"{(out.strip().splitlines() or [''])[0][:80]!r}, not a commit id",
                 hint="check that the login shell of the ssh user prints nothing on startup",
             )
-        return RollbackPoint(
+        return contract.RollbackPoint(
             provider=self.name,
             type=POINT_TYPE,
             ref=sha,
@@ -173,36 +165,40 @@ class ComposeSshProvider:
             data={"tag": tag or "", "host": self._host, "directory": self._directory},
         )
 
-    def deploy(self, release: Release) -> DeployResult:
+    def deploy(self, release: contract.Release) -> contract.DeployResult:
         return self._bring_up(_revision(release.tag), release.tag)
 
-    def point_for(self, release: Release) -> RollbackPoint:
-        return RollbackPoint(
+    def point_for(self, release: contract.Release) -> contract.RollbackPoint:
+        return contract.RollbackPoint(
             provider=self.name,
             type=POINT_TYPE,
             ref=_revision(release.tag),
             description=f"{release.tag} on {self._host}",
-            data={**release_data(release), "host": self._host, "directory": self._directory},
+            data={
+                **contract.release_data(release),
+                "host": self._host,
+                "directory": self._directory,
+            },
         )
 
-    def rollback(self, point: RollbackPoint) -> DeployResult:
+    def rollback(self, point: contract.RollbackPoint) -> contract.DeployResult:
         check_point_type(point, POINT_TYPE, provider="compose-ssh", name=self.name)
         return self._bring_up(_revision(point.ref), point.data.get("tag") or point.ref)
 
-    def _bring_up(self, revision: str, label: str) -> DeployResult:
+    def _bring_up(self, revision: str, label: str) -> contract.DeployResult:
         self._remote(["git", "fetch", "--tags", "--force", "origin"], "fetch the tags")
         self._remote(["git", "checkout", "--force", revision], f"check out {label}")
         self._remote(self._up, f"bring {label} up")
         point = self.current()
         self._log(f"compose-ssh: {point.description} is up")
-        return DeployResult(ref=point.ref, description=point.description)
+        return contract.DeployResult(ref=point.ref, description=point.description)
 
     def _remote(self, argv: Sequence[str], what: str, *, suffix: str = "") -> str:
         result = self._ssh(remote_command(self._directory, argv) + suffix, what)
         if result.returncode == SSH_OWN_ERROR:
             raise self._ssh_failed(result, what)
         if result.returncode != 0:
-            raise ProviderError(
+            raise contract.ProviderError(
                 f"could not {what} on {self.target}: `{shlex.join(argv)}` in "
                 f"{self._directory} exited {result.returncode}: {_last_line(result)}",
                 hint=_REMOTE_HINTS.get(argv[0], "fix the host, then re-run the deploy job"),
@@ -221,15 +217,15 @@ class ComposeSshProvider:
         try:
             return proc.run(argv, env=self._env, timeout=self._timeout, check=False)
         except ProcessError as exc:
-            raise ProviderError(
+            raise contract.ProviderError(
                 f"could not {what} on {self.target}: {exc.message}",
                 hint=exc.hint
                 or "raise `timeout:` in the provider's settings if the step is "
                 "slow, or check the host",
             ) from None
 
-    def _ssh_failed(self, result: proc.Completed, what: str) -> ProviderError:
-        return ProviderError(
+    def _ssh_failed(self, result: proc.Completed, what: str) -> contract.ProviderError:
+        return contract.ProviderError(
             f"ssh could not connect to {self.target} to {what}: {_last_line(result)}",
             hint="check the host's key in `known_hosts`/`ssh_known_hosts` (ssh-keyscan, "
             "then compare the fingerprint), that the key is in the user's authorized_keys, "
@@ -247,7 +243,7 @@ _REMOTE_HINTS = {
 
 def _revision(ref: str) -> str:
     if not ref or ref.startswith("-"):
-        raise ProviderError(f"refusing to check out {ref!r}: not a tag or commit")
+        raise contract.ProviderError(f"refusing to check out {ref!r}: not a tag or commit")
     return ref
 
 
@@ -255,5 +251,5 @@ def _last_line(result: proc.Completed) -> str:
     return last_line(result.stderr, result.stdout, "no output")
 
 
-def create(context: ProviderContext) -> ComposeSshProvider:
+def create(context: contract.ProviderContext) -> ComposeSshProvider:
     return ComposeSshProvider(context)

@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from hotfix_ci.providers import base as contract
 from hotfix_ci.providers._checks import (
     check_point_type,
     fill_release,
@@ -39,18 +40,8 @@ from hotfix_ci.providers._checks import (
 )
 from hotfix_ci.providers._cli import run_cli
 from hotfix_ci.providers._ssh_keys import private_file
-from hotfix_ci.providers.base import (
-    DeployResult,
-    Provider,
-    ProviderContext,
-    ProviderError,
-    Release,
-    RollbackPoint,
-    basic_point_for_image,
-    point_type,
-)
 
-POINT_TYPE = point_type("fly", "image")
+POINT_TYPE = contract.point_type("fly", "image")
 DEFAULT_TIMEOUT = 900
 TOKEN_VARS = ("FLY_API_TOKEN", "FLY_ACCESS_TOKEN")
 # Machine releases report "complete"; older apps reported "succeeded".
@@ -83,15 +74,15 @@ SETTINGS_SCHEMA: dict[str, Any] = {
 }
 
 
-def create(context: ProviderContext) -> Provider:
+def create(context: contract.ProviderContext) -> contract.Provider:
     return FlyProvider(context)
 
 
 class FlyProvider:
     point_type = POINT_TYPE
-    point_for = basic_point_for_image
+    point_for = contract.basic_point_for_image
 
-    def __init__(self, context: ProviderContext) -> None:
+    def __init__(self, context: contract.ProviderContext) -> None:
         settings = context.settings
         self.name = context.name
         self._ctx = context
@@ -105,10 +96,10 @@ class FlyProvider:
             ["--strategy", str(settings["strategy"])] if settings.get("strategy") else []
         )
 
-    def describe_image(self, image: str, release: Release) -> str:
+    def describe_image(self, image: str, release: contract.Release) -> str:
         return f"Fly app {self.app} image of {release.tag}: {image}"
 
-    def current(self) -> RollbackPoint | None:
+    def current(self) -> contract.RollbackPoint | None:
         release = _newest_live(self._releases())
         if release is None:
             return None
@@ -117,11 +108,11 @@ class FlyProvider:
         try:
             compact = json.dumps(json.loads(config), separators=(",", ":"), sort_keys=True)
         except ValueError as exc:
-            raise ProviderError(
+            raise contract.ProviderError(
                 f"`flyctl config show --app {self.app}` did not print the app config as JSON",
                 hint="check that `flyctl` on PATH is the real flyctl and up to date",
             ) from exc
-        return RollbackPoint(
+        return contract.RollbackPoint(
             provider=self.name,
             type=POINT_TYPE,
             ref=image,
@@ -129,10 +120,10 @@ class FlyProvider:
             data={"app": self.app, "version": version, "config": compact},
         )
 
-    def deploy(self, release: Release) -> DeployResult:
+    def deploy(self, release: contract.Release) -> contract.DeployResult:
         return self._deploy_image(fill_release(self.image_template, release), self._config)
 
-    def rollback(self, point: RollbackPoint) -> DeployResult:
+    def rollback(self, point: contract.RollbackPoint) -> contract.DeployResult:
         check_point_type(point, POINT_TYPE, provider="fly", name=self.name)
         config = self._config
         if point.data.get("config"):
@@ -146,7 +137,7 @@ class FlyProvider:
             )
         return self._deploy_image(point.ref, config)
 
-    def _deploy_image(self, image: str, config: str | None) -> DeployResult:
+    def _deploy_image(self, image: str, config: str | None) -> contract.DeployResult:
         before = max((int(r.get("Version", 0)) for r in self._releases()), default=0)
         flags = [*(["--config", config] if config else []), *self._strategy]
         self._ctx.log(f"flyctl deploy --app {self.app} --image {image} {' '.join(flags)}".strip())
@@ -171,13 +162,13 @@ class FlyProvider:
                 if mine
                 else f"no release after v{before} runs {expected}"
             )
-            raise ProviderError(
+            raise contract.ProviderError(
                 f"flyctl deploy of {image} finished but Fly app {self.app}: {found}",
                 hint=f"check `flyctl releases --app {self.app} --image` for a failed release",
             )
         version = mine["Version"]
         shown = expected if expected == image else f"{image} (pushed as {expected})"
-        return DeployResult(
+        return contract.DeployResult(
             ref=expected, description=f"Fly app {self.app} release v{version}: {shown}"
         )
 
@@ -188,7 +179,7 @@ class FlyProvider:
             if not isinstance(releases, list) or not all(isinstance(r, dict) for r in releases):
                 raise TypeError("not a list of objects")
         except (ValueError, TypeError) as exc:
-            raise ProviderError(
+            raise contract.ProviderError(
                 f"`flyctl releases --app {self.app} --json` did not return a list of releases",
                 hint="check that `flyctl` on PATH is the real flyctl and up to date",
             ) from exc

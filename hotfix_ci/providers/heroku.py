@@ -46,6 +46,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+from hotfix_ci.providers import base as contract
 from hotfix_ci.providers._checks import (
     check_point_type,
     fill_release,
@@ -54,16 +55,8 @@ from hotfix_ci.providers._checks import (
     timeout_seconds,
 )
 from hotfix_ci.providers._http import RETRY_ATTEMPTS, RETRY_WAIT, RestApi, RestClient
-from hotfix_ci.providers.base import (
-    DeployResult,
-    ProviderContext,
-    ProviderError,
-    Release,
-    RollbackPoint,
-    point_type,
-)
 
-POINT_TYPE = point_type("heroku", "release")
+POINT_TYPE = contract.point_type("heroku", "release")
 DEFAULT_API_URL = "https://api.heroku.com"
 API_URL_ENV = "HEROKU_API_URL"
 TOKEN_ENV = "HEROKU_API_KEY"  # noqa: S105 - the variable's name, not a secret
@@ -136,7 +129,7 @@ SETTINGS_SCHEMA: dict[str, Any] = {
 class HerokuProvider:
     """Deploys one Heroku app; rollback points are Heroku release ids."""
 
-    def __init__(self, context: ProviderContext) -> None:
+    def __init__(self, context: contract.ProviderContext) -> None:
         settings = context.settings
         self.name = context.name
         self._log = context.log
@@ -150,7 +143,7 @@ class HerokuProvider:
             settings.get("timeout"), 900, where="heroku provider with.timeout"
         )
         if sum(bool(x) for x in (self._source_url, self._image, self._image_tag)) != 1:
-            raise ProviderError(
+            raise contract.ProviderError(
                 f"Heroku app {self._app}: set exactly one of `source_url`, `image_tag` and "
                 "`docker_image`",
                 hint="`source_url` builds a source tarball; `image_tag` releases the images "
@@ -179,7 +172,7 @@ class HerokuProvider:
             retry_wait=RETRY_WAIT,
         )
 
-    def current(self) -> RollbackPoint | None:
+    def current(self) -> contract.RollbackPoint | None:
         releases = self._releases()
         live = next((r for r in releases if r.get("current") is True), None)
         if live is None:
@@ -188,12 +181,12 @@ class HerokuProvider:
             return None
         return self._point(live)
 
-    def point_for(self, release: Release) -> RollbackPoint | None:
+    def point_for(self, release: contract.Release) -> contract.RollbackPoint | None:
         if not self._source_url or not release.sha:
             return None  # a container release keeps no link to its image tag
         builds = self._api.call("GET", f"/apps/{self._app}/builds")
         if not isinstance(builds, list):
-            raise ProviderError(f"Heroku build list for {self._app} is not a list")
+            raise contract.ProviderError(f"Heroku build list for {self._app} is not a list")
         for build in reversed(builds):  # oldest first by default
             blob = build.get("source_blob") if isinstance(build, Mapping) else None
             made = build.get("release") if isinstance(build, Mapping) else None
@@ -209,7 +202,7 @@ class HerokuProvider:
                     return self._point(found, release.tag)
         return None
 
-    def deploy(self, release: Release) -> DeployResult:
+    def deploy(self, release: contract.Release) -> contract.DeployResult:
         if self._image or self._image_tag:
             return self._container_release(release)
         blob = {"url": fill_release(str(self._source_url), release), "version": release.sha}
@@ -222,24 +215,24 @@ class HerokuProvider:
             time.sleep(self._poll_interval)
             build = self._api.call("GET", f"/apps/{self._app}/builds/{build_id}")
         if status != "succeeded":
-            raise ProviderError(
+            raise contract.ProviderError(
                 f"Heroku build {build_id} of {release.tag} for app {self._app} ended {status}",
                 hint=f"read the build output: `heroku builds:output {build_id} -a {self._app}`; "
                 "the previous release stays live",
             )
         release_ref = build.get("release") if isinstance(build, Mapping) else None
         if not isinstance(release_ref, Mapping) or not release_ref.get("id"):
-            raise ProviderError(f"Heroku build {build_id} succeeded without a release")
+            raise contract.ProviderError(f"Heroku build {build_id} succeeded without a release")
         return self._wait_release(str(release_ref["id"]), f"release of {release.tag}", deadline)
 
-    def rollback(self, point: RollbackPoint) -> DeployResult:
+    def rollback(self, point: contract.RollbackPoint) -> contract.DeployResult:
         check_point_type(point, POINT_TYPE, provider="heroku", name=self.name)
         created = self._api.call("POST", f"/apps/{self._app}/releases", json={"release": point.ref})
         self._log(f"heroku: rollback to {point.description} created {_describe(created)}")
         return self._wait_release(_field(created, "id"), f"rollback to {point.description}")
 
-    def _point(self, live: Mapping[str, Any], tag: str | None = None) -> RollbackPoint:
-        return RollbackPoint(
+    def _point(self, live: Mapping[str, Any], tag: str | None = None) -> contract.RollbackPoint:
+        return contract.RollbackPoint(
             provider=self.name,
             type=POINT_TYPE,
             ref=str(live["id"]),
@@ -247,7 +240,7 @@ class HerokuProvider:
             data={"app": self._app, "version": str(live.get("version", ""))},
         )
 
-    def _container_release(self, release: Release) -> DeployResult:
+    def _container_release(self, release: contract.Release) -> contract.DeployResult:
         updates = [
             {"type": t, "docker_image": self._image_id(t, release)} for t in self._process_types
         ]
@@ -259,7 +252,7 @@ class HerokuProvider:
         after = self._releases()
         if not after or (before and before[0]["id"] == after[0]["id"]):
             was = _describe(before[0]) if before else "none"
-            raise ProviderError(
+            raise contract.ProviderError(
                 f"Heroku created no new release of app {self._app} for {release.tag}: the "
                 f"newest release is still {was}",
                 hint="check that the images were pushed with the release's tag "
@@ -268,14 +261,14 @@ class HerokuProvider:
             )
         return self._wait_release(str(after[0]["id"]), f"container release of {release.tag}")
 
-    def _image_id(self, process: str, release: Release) -> str:
+    def _image_id(self, process: str, release: contract.Release) -> str:
         if self._image:
             return fill_release(str(self._image), release)
         tag = fill_release(str(self._image_tag), release)
         try:
             manifest = self._registry.call("GET", f"/v2/{self._app}/{process}/manifests/{tag}")
-        except ProviderError as exc:
-            raise ProviderError(
+        except contract.ProviderError as exc:
+            raise contract.ProviderError(
                 f"the image registry.heroku.com/{self._app}/{process}:{tag} of {release.tag} "
                 f"could not be read: {exc.message}",
                 hint=f"push it first (`docker push registry.heroku.com/{self._app}/{process}:"
@@ -283,7 +276,7 @@ class HerokuProvider:
             ) from None
         image_id = _manifest_image_id(manifest)
         if not image_id:
-            raise ProviderError(
+            raise contract.ProviderError(
                 f"the registry's manifest of {self._app}/{process}:{tag} has no image id "
                 "(config.digest)",
                 hint="push the image again with a current Docker (manifest schema 2)",
@@ -294,18 +287,20 @@ class HerokuProvider:
     def _releases(self) -> list[Mapping[str, Any]]:
         answer = self._api.call("GET", f"/apps/{self._app}/releases", headers={"Range": LIST_RANGE})
         if not isinstance(answer, list):
-            raise ProviderError(f"Heroku release list for {self._app} is not a list")
+            raise contract.ProviderError(f"Heroku release list for {self._app} is not a list")
         return [r for r in answer if isinstance(r, Mapping) and r.get("id")]
 
-    def _wait_release(self, release_id: str, what: str, deadline: float = 0.0) -> DeployResult:
+    def _wait_release(
+        self, release_id: str, what: str, deadline: float = 0.0
+    ) -> contract.DeployResult:
         deadline = deadline or time.monotonic() + self._timeout
         while True:
             found = self._api.call("GET", f"/apps/{self._app}/releases/{release_id}")
             status = _field(found, "status")
             if status == "succeeded":
-                return DeployResult(ref=release_id, description=_describe(found))
+                return contract.DeployResult(ref=release_id, description=_describe(found))
             if status != "pending":
-                raise ProviderError(
+                raise contract.ProviderError(
                     f"Heroku {what} ({_describe(found)}) on app {self._app} ended {status}",
                     hint=f"see `heroku releases:output {found.get('version')} -a {self._app}`"
                     "; a failed release phase leaves the previous release live",
@@ -315,7 +310,7 @@ class HerokuProvider:
 
     def _check_deadline(self, deadline: float, what: str, status: str) -> None:
         if time.monotonic() >= deadline:
-            raise ProviderError(
+            raise contract.ProviderError(
                 f"Heroku {what} on app {self._app} was still {status} after {self._timeout:g}s",
                 hint="check the app's Activity tab in the Heroku Dashboard; raise `timeout:`",
             )
@@ -377,7 +372,7 @@ def _token(env: Mapping[str, str]) -> str:
 
 def _field(obj: Any, key: str) -> str:
     if not isinstance(obj, Mapping) or not obj.get(key):
-        raise ProviderError(
+        raise contract.ProviderError(
             f"Heroku API answered an object without {key!r}",
             hint="the API answered something unexpected; check the app in the Dashboard",
         )
@@ -390,5 +385,5 @@ def _describe(release: Any) -> str:
     return f"v{release.get('version', '?')}: {release.get('description') or release.get('id')}"
 
 
-def create(context: ProviderContext) -> HerokuProvider:
+def create(context: contract.ProviderContext) -> HerokuProvider:
     return HerokuProvider(context)

@@ -30,6 +30,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from hotfix_ci.providers import base as contract
 from hotfix_ci.providers._checks import (
     check_point_type,
     fill_release,
@@ -38,18 +39,8 @@ from hotfix_ci.providers._checks import (
     timeout_whole_seconds,
 )
 from hotfix_ci.providers._cli import run_cli
-from hotfix_ci.providers.base import (
-    DeployResult,
-    Provider,
-    ProviderContext,
-    ProviderError,
-    Release,
-    RollbackPoint,
-    basic_point_for_image,
-    point_type,
-)
 
-POINT_TYPE = point_type("kubernetes", "image")
+POINT_TYPE = contract.point_type("kubernetes", "image")
 # Where client-go reads the in-cluster token (rest.InClusterConfig); a test may move it.
 SERVICE_ACCOUNT_DIR = Path("/var/run/secrets/kubernetes.io/serviceaccount")
 DEFAULT_TIMEOUT = 300
@@ -90,19 +81,15 @@ SETTINGS_SCHEMA: dict[str, Any] = {
 }
 
 
-def create(context: ProviderContext) -> Provider:
+def create(context: contract.ProviderContext) -> contract.Provider:
     return KubernetesProvider(context)
-
-
-# The module's public name for it before the shared helpers existed.
-substitute = fill_release
 
 
 class KubernetesProvider:
     point_type = POINT_TYPE
-    point_for = basic_point_for_image
+    point_for = contract.basic_point_for_image
 
-    def __init__(self, context: ProviderContext) -> None:
+    def __init__(self, context: contract.ProviderContext) -> None:
         settings = context.settings
         self.name = context.name
         self._ctx = context
@@ -120,13 +107,13 @@ class KubernetesProvider:
             self._kube_flags += ["--kubeconfig", str(settings["kubeconfig"])]
 
     # -- Provider -------------------------------------------------------------------------
-    def current(self) -> RollbackPoint | None:
+    def current(self) -> contract.RollbackPoint | None:
         raw = self._kubectl(
             "read the Deployment",
             ["get", "deployment", self.deployment, "-n", self.namespace, "-o", "json"],
         )
         image = self._container_image(raw)
-        return RollbackPoint(
+        return contract.RollbackPoint(
             provider=self.name,
             type=POINT_TYPE,
             ref=image,
@@ -138,20 +125,20 @@ class KubernetesProvider:
             },
         )
 
-    def deploy(self, release: Release) -> DeployResult:
+    def deploy(self, release: contract.Release) -> contract.DeployResult:
         return self._roll_to(fill_release(self.image_template, release))
 
-    def rollback(self, point: RollbackPoint) -> DeployResult:
+    def rollback(self, point: contract.RollbackPoint) -> contract.DeployResult:
         check_point_type(point, POINT_TYPE, provider="kubernetes", name=self.name)
         return self._roll_to(point.ref)
 
-    def describe_image(self, image: str, release: Release) -> str:
+    def describe_image(self, image: str, release: contract.Release) -> str:
         return (
             f"{release.tag}: {self.namespace}/{self.deployment} container {self.container}: {image}"
         )
 
     # -- steps ----------------------------------------------------------------------------
-    def _roll_to(self, image: str) -> DeployResult:
+    def _roll_to(self, image: str) -> contract.DeployResult:
         target = f"deployment/{self.deployment}"
         self._ctx.log(f"kubectl set image {target} {self.container}={image} -n {self.namespace}")
         self._kubectl(
@@ -165,7 +152,7 @@ class KubernetesProvider:
             hint=f"inspect it with `kubectl rollout status {target} -n {self.namespace}` "
             f"and `kubectl describe {target} -n {self.namespace}`",
         )
-        return DeployResult(
+        return contract.DeployResult(
             ref=image,
             description=f"{self.namespace}/{self.deployment} container {self.container} "
             f"runs {image}",
@@ -177,12 +164,12 @@ class KubernetesProvider:
             containers = spec["spec"]["template"]["spec"]["containers"]
             images = {c["name"]: c["image"] for c in containers}
         except (ValueError, KeyError, TypeError) as exc:
-            raise ProviderError(
+            raise contract.ProviderError(
                 f"`kubectl get deployment {self.deployment}` did not return a Deployment as JSON",
                 hint="check that `kubectl` on PATH is the real kubectl and the cluster answers",
             ) from exc
         if self.container not in images:
-            raise ProviderError(
+            raise contract.ProviderError(
                 f"Deployment {self.namespace}/{self.deployment} has no container "
                 f"{self.container!r} (it has: {', '.join(sorted(images)) or 'none'})",
                 hint="fix `container:` in the provider's `with:` block",
@@ -201,14 +188,14 @@ class KubernetesProvider:
         if in_cluster and token.is_file():
             return
         if in_cluster:
-            raise ProviderError(
+            raise contract.ProviderError(
                 "KUBERNETES_SERVICE_HOST is set (the runner is in a cluster) but no "
                 f"service-account token is mounted at {token}",
                 hint="run the runner pod with a service account whose token is mounted "
                 "(automountServiceAccountToken: true) and that may patch the Deployment, or "
                 "give a kubeconfig with `kubeconfig:` / KUBECONFIG",
             )
-        raise ProviderError(
+        raise contract.ProviderError(
             "no cluster credentials: KUBECONFIG is not set, ~/.kube/config does not exist "
             "and the runner is not inside a cluster (KUBERNETES_SERVICE_HOST is unset)",
             hint="store the kubeconfig as a repository secret, write it to a file in the "

@@ -36,6 +36,7 @@ import time
 from typing import Any
 
 from hotfix_ci.errors import ConfigError
+from hotfix_ci.providers import base as contract
 from hotfix_ci.providers._checks import (
     check_point_type,
     fill_release,
@@ -43,17 +44,8 @@ from hotfix_ci.providers._checks import (
     timeout_seconds,
 )
 from hotfix_ci.providers._railway_api import RailwayAPI
-from hotfix_ci.providers.base import (
-    DeployResult,
-    Provider,
-    ProviderContext,
-    ProviderError,
-    Release,
-    RollbackPoint,
-    point_type,
-)
 
-POINT_TYPE = point_type("railway", "deployment")
+POINT_TYPE = contract.point_type("railway", "deployment")
 DEFAULT_API_URL = "https://backboard.railway.com/graphql/v2"
 API_URL_ENV = "HOTFIX_CI_RAILWAY_API_URL"  # lets tests and the demo use a loopback stand-in
 DEFAULT_TIMEOUT = 900
@@ -124,12 +116,12 @@ _ROLLBACK = """mutation deploymentRollback($id: String!) {
 }"""
 
 
-def create(context: ProviderContext) -> Provider:
+def create(context: contract.ProviderContext) -> contract.Provider:
     return RailwayProvider(context)
 
 
 class RailwayProvider:
-    def __init__(self, context: ProviderContext) -> None:
+    def __init__(self, context: contract.ProviderContext) -> None:
         settings = context.settings
         self.name = context.name
         self._ctx = context
@@ -152,11 +144,11 @@ class RailwayProvider:
         url = settings.get("api_url") or context.env.get(API_URL_ENV) or DEFAULT_API_URL
         self.api = RailwayAPI(str(url), context.env)
 
-    def current(self) -> RollbackPoint | None:
+    def current(self) -> contract.RollbackPoint | None:
         found = self._list(["SUCCESS", "SLEEPING"], first=1)
         return self._point(found[0]) if found else None
 
-    def point_for(self, release: Release) -> RollbackPoint | None:
+    def point_for(self, release: contract.Release) -> contract.RollbackPoint | None:
         """The newest deployment of the service that ran ``release`` (by its commit, or by
         the image an image service ran) and that Railway can still roll back to."""
         image = fill_release(self.image_template, release) if self.image_template else None
@@ -171,7 +163,7 @@ class RailwayProvider:
                 return self._point(node, release.tag)
         return None
 
-    def deploy(self, release: Release) -> DeployResult:
+    def deploy(self, release: contract.Release) -> contract.DeployResult:
         base = {"serviceId": self.service_id, "environmentId": self.environment_id}
         if self.image_template:
             image = fill_release(self.image_template, release)
@@ -190,11 +182,11 @@ class RailwayProvider:
         deployment_id = str(data["serviceInstanceDeployV2"])
         return self._wait(deployment_id, f"deployment of {release.tag}")
 
-    def rollback(self, point: RollbackPoint) -> DeployResult:
+    def rollback(self, point: contract.RollbackPoint) -> contract.DeployResult:
         check_point_type(point, POINT_TYPE, provider="railway", name=self.name)
         target = self._deployment(point.ref)
         if not target.get("canRollback"):
-            raise ProviderError(
+            raise contract.ProviderError(
                 f"Railway cannot roll back to deployment {point.ref} ({target.get('status')}): "
                 "it answers canRollback = false (its image is no longer kept)",
                 hint="roll back to a newer good release with `hotfix-ci rollback --to TAG`, or "
@@ -204,14 +196,14 @@ class RailwayProvider:
         self._ctx.log(f"railway: rolling back to deployment {point.ref}")
         data = self.api.call(f"roll back to deployment {point.ref}", _ROLLBACK, {"id": point.ref})
         if data.get("deploymentRollback") is not True:
-            raise ProviderError(
+            raise contract.ProviderError(
                 f"Railway answered {data.get('deploymentRollback')!r} to the rollback to "
                 f"deployment {point.ref}",
                 hint="check the service's deployments in the Railway dashboard",
             )
         created = [n for n in self._list(None, first=20) if str(n["id"]) not in before]
         if not created:
-            raise ProviderError(
+            raise contract.ProviderError(
                 f"Railway accepted the rollback to deployment {point.ref} but no new "
                 "deployment of the service appeared",
                 hint="check the service's deployments in the Railway dashboard",
@@ -222,13 +214,13 @@ class RailwayProvider:
         return result
 
     # -- helpers ------------------------------------------------------------------------
-    def _point(self, node: dict[str, Any], tag: str | None = None) -> RollbackPoint:
+    def _point(self, node: dict[str, Any], tag: str | None = None) -> contract.RollbackPoint:
         meta = node.get("meta") or {}
         commit = str(meta.get("commitHash") or "")
         image = str(meta.get("image") or "")
         what = image or (f"commit {commit[:12]}" if commit else "")
         label = f"{tag}: " if tag else ""
-        return RollbackPoint(
+        return contract.RollbackPoint(
             provider=self.name,
             type=POINT_TYPE,
             ref=str(node["id"]),
@@ -254,7 +246,7 @@ class RailwayProvider:
         node = data.get("deployment")
         return node if isinstance(node, dict) else {}
 
-    def _wait(self, deployment_id: str, what: str) -> DeployResult:
+    def _wait(self, deployment_id: str, what: str) -> contract.DeployResult:
         deadline = time.monotonic() + self.timeout
         told = ""
         while True:
@@ -262,7 +254,7 @@ class RailwayProvider:
             status = str(node.get("status") or "UNKNOWN")
             if status in LIVE:
                 commit = str((node.get("meta") or {}).get("commitHash") or "")
-                return DeployResult(
+                return contract.DeployResult(
                     ref=deployment_id,
                     description=f"Railway deployment {deployment_id} is {status.lower()}"
                     + (f" (commit {commit[:12]})" if commit else ""),
@@ -274,7 +266,7 @@ class RailwayProvider:
                     "REMOVED": " (another deployment of the service replaced it)",
                     "SKIPPED": " (Railway skipped it: a newer deployment was queued)",
                 }.get(status, "")
-                raise ProviderError(
+                raise contract.ProviderError(
                     f"Railway {what} ended {status}{why} (deployment {deployment_id})",
                     hint="read its build and deploy logs in the Railway dashboard or with "
                     f"`railway logs --deployment {deployment_id}`",
@@ -287,7 +279,7 @@ class RailwayProvider:
             told = status
             if time.monotonic() >= deadline:
                 approval = status == "NEEDS_APPROVAL"
-                raise ProviderError(
+                raise contract.ProviderError(
                     f"Railway {what} is still {status} after {self.timeout:g}s "
                     f"(deployment {deployment_id})",
                     hint="approve the deployment in the Railway dashboard, then re-run the job"

@@ -41,6 +41,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+from hotfix_ci.providers import base as contract
 from hotfix_ci.providers._checks import (
     check_point_type,
     fill_release,
@@ -49,16 +50,8 @@ from hotfix_ci.providers._checks import (
     timeout_seconds,
 )
 from hotfix_ci.providers._http import RETRY_ATTEMPTS, RETRY_WAIT, RestApi, RestClient
-from hotfix_ci.providers.base import (
-    DeployResult,
-    ProviderContext,
-    ProviderError,
-    Release,
-    RollbackPoint,
-    point_type,
-)
 
-POINT_TYPE = point_type("render", "deploy")
+POINT_TYPE = contract.point_type("render", "deploy")
 DEFAULT_API_URL = "https://api.render.com/v1"
 API_URL_ENV = "RENDER_API_URL"
 TOKEN_ENV = "RENDER_API_KEY"  # noqa: S105 - the variable's name, not a secret
@@ -108,7 +101,7 @@ SETTINGS_SCHEMA: dict[str, Any] = {
 class RenderProvider:
     """Deploys one Render service; rollback points are Render deploy ids."""
 
-    def __init__(self, context: ProviderContext) -> None:
+    def __init__(self, context: contract.ProviderContext) -> None:
         settings = context.settings
         self.name = context.name
         self._log = context.log
@@ -127,14 +120,14 @@ class RenderProvider:
             retry_wait=RETRY_WAIT,  # read now, so a test can shorten it
         )
 
-    def current(self) -> RollbackPoint | None:
+    def current(self) -> contract.RollbackPoint | None:
         items = self._api.call("GET", f"/services/{self._service}/deploys", params={"limit": 20})
         for deploy in _deploys(items):
             if deploy.get("status") == LIVE:
                 return self._point(deploy)
         return None
 
-    def point_for(self, release: Release) -> RollbackPoint | None:
+    def point_for(self, release: contract.Release) -> contract.RollbackPoint | None:
         items = self._api.call("GET", f"/services/{self._service}/deploys", params={"limit": 100})
         wanted = self._source(release)
         for deploy in _deploys(items):
@@ -148,7 +141,7 @@ class RenderProvider:
                 return self._point(deploy, release.tag)
         return None
 
-    def deploy(self, release: Release) -> DeployResult:
+    def deploy(self, release: contract.Release) -> contract.DeployResult:
         body = self._source(release)
         created = self._api.call(
             "POST", f"/services/{self._service}/deploys", json=body, empty_ok=True
@@ -161,7 +154,7 @@ class RenderProvider:
             self._log(f"render: triggered deploy {deploy_id} of {release.tag}")
         return self._wait_live(deploy_id, f"deploy of {release.tag}")
 
-    def rollback(self, point: RollbackPoint) -> DeployResult:
+    def rollback(self, point: contract.RollbackPoint) -> contract.DeployResult:
         check_point_type(point, POINT_TYPE, provider="render", name=self.name)
         created = self._api.call(
             "POST", f"/services/{self._service}/rollback", json={"deployId": point.ref}
@@ -173,14 +166,14 @@ class RenderProvider:
             self._log(f"render: WARNING: {AUTODEPLOY_WARNING}")
         return result
 
-    def _source(self, release: Release) -> dict[str, str]:
+    def _source(self, release: contract.Release) -> dict[str, str]:
         if self._image_url:
             return {"imageUrl": fill_release(str(self._image_url), release)}
         return {"commitId": release.sha}
 
-    def _point(self, deploy: Mapping[str, Any], tag: str | None = None) -> RollbackPoint:
+    def _point(self, deploy: Mapping[str, Any], tag: str | None = None) -> contract.RollbackPoint:
         label = f"{tag}: " if tag else ""
-        return RollbackPoint(
+        return contract.RollbackPoint(
             provider=self.name,
             type=POINT_TYPE,
             ref=str(deploy["id"]),
@@ -203,7 +196,7 @@ class RenderProvider:
             if mine or queued:
                 return _id((mine or queued)[0])
             if time.monotonic() >= deadline:
-                raise ProviderError(
+                raise contract.ProviderError(
                     f"Render answered 202 (queued) to the deploy of service {self._service}, "
                     "but no queued deploy appeared",
                     hint="check the service's Events in the Render Dashboard; the deploy may "
@@ -211,7 +204,7 @@ class RenderProvider:
                 )
             time.sleep(self._poll_interval)
 
-    def _wait_live(self, deploy_id: str, what: str) -> DeployResult:
+    def _wait_live(self, deploy_id: str, what: str) -> contract.DeployResult:
         deadline = time.monotonic() + self._timeout
         path = f"/services/{self._service}/deploys/{deploy_id}"
         last = ""
@@ -227,15 +220,15 @@ class RenderProvider:
                         f"render: deploy {deploy_id} went live and was already superseded "
                         "(deactivated) by a newer deploy of the service"
                     )
-                return DeployResult(ref=deploy_id, description=_describe(deploy))
+                return contract.DeployResult(ref=deploy_id, description=_describe(deploy))
             if status in FAILED:
-                raise ProviderError(
+                raise contract.ProviderError(
                     f"Render {what} (deploy {deploy_id} of service {self._service}) ended {status}",
                     hint="read the deploy's logs in the Render Dashboard (service → Events); "
                     "Render keeps the previous deploy live when a deploy fails",
                 )
             if time.monotonic() >= deadline:
-                raise ProviderError(
+                raise contract.ProviderError(
                     f"Render {what} (deploy {deploy_id}) was still {status or 'pending'} "
                     f"after {self._timeout:g}s",
                     hint="check the deploy in the Render Dashboard; raise `timeout:` in the "
@@ -276,7 +269,7 @@ def _token(env: Mapping[str, str]) -> str:
 def _deploys(value: Any) -> list[Mapping[str, Any]]:
     """The deploys of a list answer ``[{"deploy": {...}, "cursor": ...}]``, newest first."""
     if not isinstance(value, list):
-        raise ProviderError(
+        raise contract.ProviderError(
             f"Render API list deploys answered {type(value).__name__}, not a list",
             hint="the API answered something unexpected; re-run the job",
         )
@@ -286,7 +279,7 @@ def _deploys(value: Any) -> list[Mapping[str, Any]]:
 
 def _id(deploy: Any) -> str:
     if not isinstance(deploy, Mapping) or not deploy.get("id"):
-        raise ProviderError(
+        raise contract.ProviderError(
             "Render API answered a deploy without an id",
             hint="the API answered something unexpected; check the service in the Dashboard",
         )
@@ -309,5 +302,5 @@ def _describe(deploy: Any) -> str:
     return f"Render deploy {_id(deploy)} ({what})"
 
 
-def create(context: ProviderContext) -> RenderProvider:
+def create(context: contract.ProviderContext) -> RenderProvider:
     return RenderProvider(context)

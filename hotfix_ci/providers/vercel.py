@@ -42,6 +42,7 @@ import re
 from typing import Any
 
 from hotfix_ci.errors import ConfigError
+from hotfix_ci.providers import base as contract
 from hotfix_ci.providers._checks import (
     check_point_type,
     require_secret,
@@ -49,17 +50,8 @@ from hotfix_ci.providers._checks import (
     timeout_whole_seconds,
 )
 from hotfix_ci.providers._cli import run_cli
-from hotfix_ci.providers.base import (
-    DeployResult,
-    Provider,
-    ProviderContext,
-    ProviderError,
-    Release,
-    RollbackPoint,
-    point_type,
-)
 
-POINT_TYPE = point_type("vercel", "deployment")
+POINT_TYPE = contract.point_type("vercel", "deployment")
 DEFAULT_TIMEOUT = 900
 MIN_VERSION = (50, 12, 1)  # VERCEL_TOKEN from the environment
 MIN_INSPECT_JSON = (50, 0, 0)  # inspect --format=json
@@ -106,12 +98,12 @@ SETTINGS_SCHEMA: dict[str, Any] = {
 }
 
 
-def create(context: ProviderContext) -> Provider:
+def create(context: contract.ProviderContext) -> contract.Provider:
     return VercelProvider(context)
 
 
 class VercelProvider:
-    def __init__(self, context: ProviderContext) -> None:
+    def __init__(self, context: contract.ProviderContext) -> None:
         settings = context.settings
         self.name = context.name
         self._ctx = context
@@ -150,12 +142,12 @@ class VercelProvider:
         self._scope = ["--scope", str(settings["scope"])] if settings.get("scope") else []
         self._checked_version = False
 
-    def current(self) -> RollbackPoint | None:
+    def current(self) -> contract.RollbackPoint | None:
         info = self._inspect(self.domain)
         if info is None:
             ready = self._list([])
             if ready:
-                raise ProviderError(
+                raise contract.ProviderError(
                     f"production_url {self.domain} serves no deployment, yet the project has "
                     f"{len(ready)} READY production deployment(s) (newest {ready[0]['url']}); "
                     "without knowing what is live there is no rollback point",
@@ -165,7 +157,7 @@ class VercelProvider:
             return None
         return self._point(info["id"], info["url"], f"serving {self.domain}")
 
-    def point_for(self, release: Release) -> RollbackPoint | None:
+    def point_for(self, release: contract.Release) -> contract.RollbackPoint | None:
         filters = [(TAG_META, release.tag)]
         if release.sha:
             filters += [(SHA_META, release.sha), (GIT_SHA_META, release.sha)]
@@ -175,7 +167,7 @@ class VercelProvider:
                 return self._point(found[0]["id"], found[0]["url"], f"of {release.tag}")
         return None
 
-    def deploy(self, release: Release) -> DeployResult:
+    def deploy(self, release: contract.Release) -> contract.DeployResult:
         meta = ["-m", f"{TAG_META}={release.tag}"]
         if release.sha:
             meta += ["-m", f"{SHA_META}={release.sha}"]
@@ -196,7 +188,7 @@ class VercelProvider:
         lines = out.strip().splitlines()
         url = lines[-1].strip() if lines else ""
         if not url.startswith("https://"):
-            raise ProviderError(
+            raise contract.ProviderError(
                 f"vercel deploy printed {url or 'nothing'!r} instead of a deployment URL",
                 hint="check that `vercel` on PATH is the real Vercel CLI",
             )
@@ -210,7 +202,7 @@ class VercelProvider:
             )
         return self._confirm(new["id"] if new else url, f"deployed {release.tag}")
 
-    def rollback(self, point: RollbackPoint) -> DeployResult:
+    def rollback(self, point: contract.RollbackPoint) -> contract.DeployResult:
         check_point_type(point, POINT_TYPE, provider="vercel", name=self.name)
         target = point.data.get("url") or point.ref
         self._ctx.log(f"vercel rollback {target}")
@@ -221,8 +213,8 @@ class VercelProvider:
         return self._confirm(point.ref, f"rolled back to {target}")
 
     # -- helpers ------------------------------------------------------------------------
-    def _point(self, deployment_id: str, url: str, what: str) -> RollbackPoint:
-        return RollbackPoint(
+    def _point(self, deployment_id: str, url: str, what: str) -> contract.RollbackPoint:
+        return contract.RollbackPoint(
             provider=self.name,
             type=POINT_TYPE,
             ref=deployment_id,
@@ -230,15 +222,15 @@ class VercelProvider:
             data={"url": url},
         )
 
-    def _confirm(self, deployment_id: str, done: str) -> DeployResult:
+    def _confirm(self, deployment_id: str, done: str) -> contract.DeployResult:
         live = self._inspect(self.domain)
         if live is None or live["id"] != deployment_id:
-            raise ProviderError(
+            raise contract.ProviderError(
                 f"vercel {done}, but {self.domain} serves "
                 f"{live['url'] if live else 'nothing'} instead of {deployment_id}",
                 hint=f"check `vercel promote status` and `vercel inspect {self.domain}`",
             )
-        return DeployResult(
+        return contract.DeployResult(
             ref=live["id"], description=f"{self.domain} serves {live['url']}", url=live["url"]
         )
 
@@ -257,7 +249,7 @@ class VercelProvider:
                 if d.get("state") == "READY" and d.get("target") == "production"
             ]
         except (ValueError, KeyError, TypeError) as exc:
-            raise ProviderError(
+            raise contract.ProviderError(
                 "`vercel list --format json` did not return a list of deployments",
                 hint="update the Vercel CLI (`npm i -g vercel@latest`)",
             ) from exc
@@ -269,7 +261,7 @@ class VercelProvider:
             out = self._vercel(
                 f"inspect {target}", ["inspect", target, "--format=json", *self._scope]
             )
-        except ProviderError as exc:
+        except contract.ProviderError as exc:
             # "Can't find the deployment ..." is how the CLI says nothing serves it.
             if "can't find" in exc.message.lower() or "not found" in exc.message.lower():
                 return None
@@ -278,7 +270,7 @@ class VercelProvider:
             doc = json.loads(out)
             return {"id": str(doc["id"]), "url": _https(str(doc["url"]))}
         except (ValueError, KeyError, TypeError) as exc:
-            raise ProviderError(
+            raise contract.ProviderError(
                 f"`vercel inspect {target} --format=json` did not return a deployment",
                 hint="check that `vercel` on PATH is the real Vercel CLI",
             ) from exc
@@ -298,7 +290,7 @@ class VercelProvider:
                 if version is not None and version < MIN_INSPECT_JSON
                 else "it reads VERCEL_TOKEN from the environment only since 50.12.1"
             )
-            raise ProviderError(
+            raise contract.ProviderError(
                 f"Vercel CLI {shown} is too old for hotfix-ci: {why}",
                 hint="install 50.12.1 or later in the job (`npm i -g vercel@latest`)",
             )
