@@ -8,7 +8,7 @@ Pure functions over data the command read; the version arithmetic is
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from hotfix_ci.config.model import DeployConfig, HotfixConfig, ReleaseConfig
@@ -76,22 +76,11 @@ def plan_version(
             if release is None or not _at_or_above(release, mine)
         ]
         earlier = versioning.next_version(current, cfg, now=now, existing_tags=below)
-        return PlannedVersion(
-            version=mine.version,
-            tag=mine.tag,
-            previous_version=earlier.previous_version,
-            previous_tag=earlier.previous_tag,
-            reused=True,
-        )
+        on_sha = {**asdict(earlier), "version": mine.version, "tag": mine.tag}
+        return PlannedVersion(**on_sha, reused=True)
     names = {t.name for t in tags} | set(taken)
     upcoming = versioning.next_version(current, cfg, now=now, existing_tags=names)
-    return PlannedVersion(
-        version=upcoming.version,
-        tag=upcoming.tag,
-        previous_version=upcoming.previous_version,
-        previous_tag=upcoming.previous_tag,
-        reused=False,
-    )
+    return PlannedVersion(**asdict(upcoming), reused=False)
 
 
 def version_file_name(cfg: ReleaseConfig) -> str | None:
