@@ -12,6 +12,7 @@ from hotfix_ci.config import load_config
 from hotfix_ci.errors import ExitCode, UsageError
 from hotfix_ci.events import pull_number_from_event, read_event
 from hotfix_ci.policy.pr_gate import evaluate
+from hotfix_ci.reports import emit
 from hotfix_ci.reports.pr_gate import (
     CHECK_NAME,
     COMMENT_MARKER,
@@ -117,11 +118,10 @@ def run(args: CheckPrArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> 
             "review-after-deploy": str(verdict.review_after_deploy).lower(),
         }
     )
-    if ctx.format == "json":
-        out.write(render_json(report) + "\n")
-    else:
-        if ctx.format == "github":
-            for f in verdict.findings:
-                ctx.io.annotation(f.level, f.message, title=f"hotfix-ci: {f.rule}", path=f.path)
-        out.write(render_text(report) + "\n")
+
+    def annotate(report: GateReport) -> None:
+        for f in report.verdict.findings:
+            ctx.io.annotation(f.level, f.message, title=f"hotfix-ci: {f.rule}", path=f.path)
+
+    emit(report, ctx.format, out, text=render_text, json=render_json, annotate=annotate)
     return int(ExitCode.OK if verdict.passed else ExitCode.POLICY_FAILED)

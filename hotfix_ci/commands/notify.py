@@ -23,6 +23,7 @@ from hotfix_ci.notify.deliver import deliver_all, secret_values
 from hotfix_ci.notify.escape import Redactor
 from hotfix_ci.notify.render import OVERRIDE_DIR, Templates
 from hotfix_ci.notify.report import NotifyReport, inert, publish_github, render_json, render_text
+from hotfix_ci.reports import emit
 
 if TYPE_CHECKING:
     from hotfix_ci.github_api import GitHubClient
@@ -117,12 +118,14 @@ def _run(
     report = NotifyReport(
         context=ctx, outcomes=outcomes, dry_run=args.dry_run, warnings=[redact(w) for w in warnings]
     )
-    if fmt == "json":
-        out.write(render_json(report) + "\n")
-    else:
-        if fmt == "github":
-            publish_github(report, io)
-        out.write(render_text(report) + "\n")
+    emit(
+        report,
+        fmt,
+        out,
+        text=render_text,
+        json=render_json,
+        annotate=lambda report: publish_github(report, io),
+    )
     return int(ExitCode.OK if report.ok else ExitCode.POLICY_FAILED)
 
 

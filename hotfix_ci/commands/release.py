@@ -33,6 +33,7 @@ from hotfix_ci.release.plan import (
     pick_pull,
     version_file_name,
 )
+from hotfix_ci.reports import emit
 from hotfix_ci.reports.release import (
     ReleaseReport,
     StepResult,
@@ -194,12 +195,12 @@ def release(
 def publish(ctx: RunContext, report: ReleaseReport, out: TextIO) -> None:
     ctx.io.set_outputs(outputs(report))
     ctx.io.write_summary(render_markdown(report))
-    if ctx.format == "json":
-        out.write(render_json(report) + "\n")
-        return
-    if ctx.format == "github" and report.released and not report.dry_run:
-        ctx.io.annotation("notice", report.reason, title="hotfix-ci release")
-    out.write(render_text(report) + "\n")
+
+    def annotate(report: ReleaseReport) -> None:
+        if report.released and not report.dry_run:
+            ctx.io.annotation("notice", report.reason, title="hotfix-ci release")
+
+    emit(report, ctx.format, out, text=render_text, json=render_json, annotate=annotate)
 
 
 def run(args: ReleaseArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:

@@ -22,9 +22,10 @@ class TriageArgs:
 
 
 def run(args: TriageArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
-    from hotfix_ci.reports.triage import RENDERER_BY_NAME
+    from hotfix_ci.reports import emit
+    from hotfix_ci.reports.triage import render_json, render_text
 
     cfg = load_config(args.config, workdir=args.workdir)
     decision = triage(args.ask, cfg, description=args.description, environment=args.environment)
-    out.write(RENDERER_BY_NAME[args.format](decision) + "\n")
+    emit(decision, args.format, out, text=render_text, json=render_json)
     return 0

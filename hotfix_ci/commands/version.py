@@ -56,12 +56,13 @@ class VersionArgs:
 
 
 def run(args: VersionArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
-    from hotfix_ci.reports.release import render_version
+    from hotfix_ci.reports import emit
+    from hotfix_ci.reports.release import render_version, render_version_json
 
     cfg = load_config(args.config, workdir=args.workdir)
     now = args.now or datetime.now(timezone.utc)
     report = version_report(args.kind, cfg.release, args.workdir, now)
-    out.write(render_version(report.as_dict(), args.format) + "\n")
+    emit(report.as_dict(), args.format, out, text=render_version, json=render_version_json)
     return 0
 
 

@@ -104,10 +104,12 @@ def render_markdown(report: ReleaseReport) -> str:
     return "\n".join(parts) + "\n"
 
 
-def render_version(report: Mapping[str, str | None], fmt: str) -> str:
-    """``hotfix-ci version`` output from ``VersionReport.as_dict()``: text, or JSON for scripts."""
-    if fmt == "json":
-        return json.dumps(dict(report), indent=2)
+def render_version_json(report: Mapping[str, str | None]) -> str:
+    return json.dumps(dict(report), indent=2)
+
+
+def render_version(report: Mapping[str, str | None]) -> str:
+    """``hotfix-ci version`` text from ``VersionReport.as_dict()``."""
     source = report["source"] or ""
     source = "no release yet: the 0.1.0 baseline" if source == "default" else source
     lines = [f"{report['kind']}: {_with_tag(report['version'], report['tag'])}"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 from hotfix_ci.policy.triage import Decision
@@ -46,9 +45,3 @@ def render_text(decision: Decision) -> str:
     else:
         lines.append("next: open a regular pull request; no hotfix branch, no hotfix label")
     return "\n".join(lines)
-
-
-RENDERER_BY_NAME: dict[str, Callable[[Decision], str]] = {
-    "text": render_text,
-    "json": render_json,
-}

@@ -127,7 +127,7 @@ def test_render_version_text_for_a_repository_without_releases() -> None:
         "previous_tag": None,
         "source": "default",
     }
-    assert render_version(data, "text").splitlines() == [
+    assert render_version(data).splitlines() == [
         "next: 0.1.1 (tag hotfix-v0.1.1)",
         "previous: none",
         "scheme: patch, read from no release yet: the 0.1.0 baseline",
