@@ -1,4 +1,4 @@
-"""Communication: ``hotfix-ci notify`` and ``hotfix-ci triage``."""
+"""Communication: ``hotfix-ci notify``, ``hotfix-ci triage`` and ``hotfix-ci start``."""
 
 from __future__ import annotations
 
@@ -142,6 +142,56 @@ def triage(
         environment=environment,
         format=fmt,
         config=path_or_none(config_path),
+        workdir=Path.cwd(),
+    )
+    return run(args, os.environ, sys.stdout, sys.stderr)
+
+
+@click.command("start")
+@click.argument("description")
+@click.option("--severity", default="P1", show_default=True, help="The severity label (P0, P1).")
+@click.option(
+    "--from",
+    "from_ref",
+    default=None,
+    help="Branch from this ref instead of production (the live release, else the latest "
+    "hotfix tag, else the base branch).",
+)
+@click.option("--remote", default="origin", show_default=True, help="The remote to push to.")
+@click.option("--dry-run", is_flag=True, help="Print what it would do; change nothing.")
+@CONFIG_OPTION
+@REPO_OPTION
+@TOKEN_OPTION
+def start(
+    description: str,
+    severity: str,
+    from_ref: str | None,
+    remote: str,
+    dry_run: bool,
+    config_path: str | None,
+    repo: str | None,
+    token: str | None,
+) -> int:
+    """Start a hotfix in this checkout: create hotfix/<slug> from production, push it, open
+    the [HOTFIX] pull request (hotfix and severity labels, the PR template's sections), and
+    print its URL and the gate's first verdict.
+
+    A re-run carries on where a failed one stopped (e.g. pushed, but no PR yet). Needs a
+    token with `contents: write` (push is git's own credentials), `pull-requests: write`,
+    `issues: write` (labels) and `deployments: read`. Exit codes: 0 started, 2 usage
+    (dirty tree, branch taken, no remote, git failed), 4 GitHub API error.
+    """
+    from hotfix_ci.commands.start import StartArgs, run
+
+    args = StartArgs(
+        description=description,
+        severity=severity,
+        from_ref=from_ref,
+        remote=remote,
+        dry_run=dry_run,
+        config=path_or_none(config_path),
+        repo=repo,
+        token=token,
         workdir=Path.cwd(),
     )
     return run(args, os.environ, sys.stdout, sys.stderr)
