@@ -66,7 +66,8 @@ def outcome_of(jobs: Jobs, github: GitHubClient | None) -> RunOutcome:
     if not pairs:
         return RunOutcome(event=None, tag=tag, detail="the release has no deploy matrix")
     if jobs.get("deploy", {}).get("result") == "success":
-        return RunOutcome(event="deployed", tag=tag, environments=environments, detail="all")
+        detail = "every deploy job succeeded"
+        return RunOutcome(event="deployed", tag=tag, environments=environments, detail=detail)
     if github is None:
         return RunOutcome(
             event="failed",
