@@ -64,7 +64,9 @@ def branch_for(cfg: HotfixConfig, description: str) -> str:
 
 
 def repo_of_url(url: str) -> str | None:
-    """OWNER/NAME of a GitHub remote URL (https, ssh or scp form); None otherwise."""
+    """OWNER/NAME of a GitHub remote URL (https, ssh or scp form); None for a local path."""
+    if "://" not in url and not re.match(r"^[\w.-]+@[\w.-]+:", url):
+        return None
     found = re.search(r"[:/]([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+?)(?:\.git)?/?$", url)
     return f"{found.group(1)}/{found.group(2)}" if found else None
 

@@ -161,3 +161,40 @@ def test_no_remote_and_unknown_severity_are_usage_errors(
     git(git_repo, "remote", "remove", "origin")
     missing = start(git_repo, emulator)
     assert missing.exit_code == 2 and "no remote 'origin'" in missing.stderr
+
+
+@pytest.mark.parametrize(
+    ("description", "expected"),
+    [
+        ("Login returns 500", "login-returns-500"),
+        ("  `rm -rf /`; $(evil) & Ünïcode!! ", "rm-rf-evil-n-code"),
+        ("x" * 80, "x" * 48),
+    ],
+)
+def test_the_branch_slug_is_a_safe_ref_name(description: str, expected: str) -> None:
+    from hotfix_ci.commands.start import slug
+
+    assert slug(description) == expected
+
+
+def test_a_description_without_letters_is_refused() -> None:
+    from hotfix_ci.commands.start import slug
+    from hotfix_ci.errors import UsageError
+
+    with pytest.raises(UsageError, match="no letters or digits"):
+        slug("!!! ???")
+
+
+@pytest.mark.parametrize(
+    ("url", "repo"),
+    [
+        ("git@github.com:acme/web.git", "acme/web"),
+        ("https://github.com/acme/web", "acme/web"),
+        ("ssh://git@github.com/acme/web.git/", "acme/web"),
+        ("/tmp/remote.git", None),  # a local remote names no repository: pass --repo
+    ],
+)
+def test_the_repository_is_read_from_the_remote_url(url: str, repo: str | None) -> None:
+    from hotfix_ci.commands.start import repo_of_url
+
+    assert repo_of_url(url) == repo
