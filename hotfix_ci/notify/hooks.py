@@ -159,7 +159,8 @@ def stage_done(reports: list[RunReport], stage: Stage) -> None:
         environment=top.environment,
         tag=tag or (release.tag if release else None),
         version=None if tag or release is None else release.version,
-        sha=(release.sha if release else None) or None,
+        # A rollback's release is its target: its commit would name the wrong PR.
+        sha=None if tag or release is None else release.sha or None,
     )
     _mark_required(top, outcomes)
 
