@@ -77,7 +77,7 @@ def main(env: Mapping[str, str] | None = None) -> Any:
 
     source = os.environ if env is None else env
     if _input(source, "command") == "summary":
-        from hotfix_ci import run_summary
+        from hotfix_ci.commands import summary as run_summary
 
         return run_summary.run(source, sys.stdout)
     try:

@@ -43,6 +43,7 @@ for _command in (
     deploy.rollback,
     communicate.notify,
     communicate.triage,
+    communicate.start,
     setup.config_group,
     setup.init,
     setup.demo,

@@ -1,4 +1,4 @@
-"""Communication: ``hotfix-ci notify`` and ``hotfix-ci triage``."""
+"""Communication: ``hotfix-ci notify``, ``hotfix-ci triage`` and ``hotfix-ci start``."""
 
 from __future__ import annotations
 
@@ -98,3 +98,33 @@ def triage(no_prompt: bool, **options: Any) -> int:
     return run_command(
         run, TriageArgs, ask=prompt if interactive else flags_asker(flags), **options
     )
+
+
+@click.command("start")
+@click.argument("description")
+@click.option("--severity", default="P1", show_default=True, help="The severity label (P0, P1).")
+@click.option(
+    "--from",
+    "from_ref",
+    default=None,
+    help="Branch from this ref instead of production (the live release, else the latest "
+    "hotfix tag, else the base branch).",
+)
+@click.option("--remote", default="origin", show_default=True, help="The remote to push to.")
+@click.option("--dry-run", is_flag=True, help="Print what it would do; change nothing.")
+@CONFIG_OPTION
+@REPO_OPTION
+@TOKEN_OPTION
+def start(**options: Any) -> int:
+    """Start a hotfix in this checkout: create hotfix/<slug> from production, push it, open
+    the [HOTFIX] pull request (hotfix and severity labels, the PR template's sections), and
+    print its URL and the gate's first verdict.
+
+    A re-run carries on where a failed one stopped (e.g. pushed, but no PR yet). Needs a
+    token with `contents: write` (push is git's own credentials), `pull-requests: write`,
+    `issues: write` (labels) and `deployments: read`. Exit codes: 0 started, 2 usage
+    (dirty tree, branch taken, no remote, git failed), 4 GitHub API error.
+    """
+    from hotfix_ci.commands.start import StartArgs, run
+
+    return run_command(run, StartArgs, **options)

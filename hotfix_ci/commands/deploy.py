@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from hotfix_ci.commands.context import RunContext, resolve_context
 from hotfix_ci.config import load_config
@@ -18,11 +18,16 @@ from hotfix_ci.deploy.signals import stop_on_signals
 from hotfix_ci.durations import format_duration
 from hotfix_ci.errors import DeployStopped, ExitCode, GitHubAPIError, UsageError
 from hotfix_ci.gates import check_environment
+from hotfix_ci.notify import hooks as notify_hooks
+from hotfix_ci.notify.hooks import Stage
 from hotfix_ci.patterns import fill_placeholders
 from hotfix_ci.providers.base import Release
 from hotfix_ci.release.versioning import version_of_tag
 from hotfix_ci.reports.deploy import Console, RunReport, finish, progress_stream
 from hotfix_ci.text import redacting
+
+if TYPE_CHECKING:
+    from hotfix_ci.github_api import GitHubClient
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -70,8 +75,17 @@ def run(args: DeployArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> i
         describe_deploy(console, environment, spec, release, ctx.run_url())
         report.finish("dry_run", ExitCode.OK, "dry run: nothing was changed", None)
         return finish([report], ctx.io, ctx.format, out)
+    hooks = Stage(cfg=cfg, env=env, io=ctx.io, say=console.say, workdir=args.workdir)
+    notify_hooks.deploy_started(report, hooks)
     _run_pipeline(ctx, args, environment, spec, release, console, env, cfg.release)
+    notify_hooks.stage_done([report], replace(hooks, github=_github(ctx)))
     return finish([report], ctx.io, ctx.format, out)
+
+
+def _github(ctx: RunContext) -> GitHubClient:
+    from hotfix_ci.github_api import GitHubClient
+
+    return GitHubClient(ctx.connection(), ctx.repo)
 
 
 def _run_pipeline(

@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING, TextIO
 from hotfix_ci.commands.context import RunContext, resolve_context
 from hotfix_ci.config import load_config
 from hotfix_ci.config.model import HotfixConfig
-from hotfix_ci.errors import ConfigError, ExitCode, GitHubAPIError, UsageError
+from hotfix_ci.errors import ConfigError, GitHubAPIError, UsageError
+from hotfix_ci.notify import hooks as notify_hooks
+from hotfix_ci.notify.hooks import Stage
 from hotfix_ci.policy.classify import is_hotfix, severity_of
 from hotfix_ci.release.notes import (
     Commit,
@@ -217,4 +219,8 @@ def run(args: ReleaseArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> 
     server = (env.get("GITHUB_SERVER_URL") or "https://github.com").rstrip("/")
     report = release(client, cfg, sha, dry_run=args.dry_run, now=now, server=server)
     publish(ctx, report, out)
-    return int(ExitCode.OK)
+    # The in-progress notification; its log lines stay off a JSON stdout.
+    log = err if ctx.format == "json" else out
+    say = lambda line: print(line, file=log)  # noqa: E731
+    stage = Stage(cfg=cfg, env=env, io=ctx.io, say=say, github=client, workdir=args.workdir)
+    return int(notify_hooks.release_done(report, stage))

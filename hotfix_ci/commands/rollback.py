@@ -24,6 +24,8 @@ from hotfix_ci.deploy.signals import stop_on_signals
 from hotfix_ci.errors import ExitCode, GitHubAPIError, HotfixError, UsageError
 from hotfix_ci.gates import check_environment
 from hotfix_ci.github_api.releases import tag_commit
+from hotfix_ci.notify import hooks as notify_hooks
+from hotfix_ci.notify.hooks import Stage
 from hotfix_ci.providers.base import ProviderError, Release
 from hotfix_ci.providers.points import point_of_release
 from hotfix_ci.release.versioning import version_of_tag
@@ -78,6 +80,9 @@ def run(args: RollbackArgs, env: Mapping[str, str], out: TextIO, err: TextIO) ->
                 )
             except (UsageError, GitHubAPIError) as exc:
                 report.finish("stopped", exc.exit_code, exc.message, None, exc.hint)
+    say = Console(stream, reports[0]).say
+    stage = Stage(cfg=cfg, env=env, io=ctx.io, say=say, github=client, workdir=args.workdir)
+    notify_hooks.stage_done(reports, stage)
     return finish(reports, ctx.io, ctx.format, out)
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -125,6 +126,17 @@ class GitHubEmulator(StateReaders):
     def create_repo(self, full_name: str, *, default_branch: str = "main") -> None:
         with self._store.lock:
             self._store.create_repo(full_name, default_branch)
+
+    def mirror_git(self, repo: str, path: Path) -> None:
+        """Keep ``repo`` in step with the git repository at ``path`` (a local bare remote):
+        before every API request its branches, tags and commits are copied in, so what a
+        test ``git push``-es is what the API serves next (see :mod:`.git_mirror`)."""
+        from hotfix_ci.testing import git_mirror
+
+        with self._store.lock:
+            state = self._store.repo(repo)
+            git_mirror.sync(self._store, state, path)
+        self._dispatcher.before_request.append(lambda store: git_mirror.sync(store, state, path))
 
     def set_permission(self, repo: str, login: str, level: str) -> None:
         if level not in PERMISSION_LEVELS:

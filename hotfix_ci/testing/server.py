@@ -57,6 +57,8 @@ class Dispatcher:
         self.faults = FaultSet()
         self.requests: list[RecordedRequest] = []
         self.contract_violations: list[str] = []
+        # Run under the store's lock before each request (e.g. mirroring a real git remote).
+        self.before_request: list[Callable[[Store], None]] = []
 
     def respond(
         self, method: str, raw_path: str, auth: str, raw_body: bytes, base: str
@@ -81,6 +83,8 @@ class Dispatcher:
             return ApiError(400, "Problems parsing JSON").response()
         request = Request(method, path, query, body, base, params)
         with self.store.lock:
+            for hook in self.before_request:
+                hook(self.store)
             try:
                 response = route.handler(self.store, request)
             except ApiError as exc:

@@ -127,9 +127,11 @@ class Demo:
 
 def default_stages() -> tuple[Callable[[Demo], int], ...]:
     from hotfix_ci.commands.demo.deploy_stage import deploy_stage
+    from hotfix_ci.commands.demo.notify_stage import notify_stage
     from hotfix_ci.commands.demo.release_stage import release_stage
 
-    return (Demo.run_gate_stage, release_stage, deploy_stage)
+    # The log and post-mortem stages (issue 12, item 7) go after notify_stage.
+    return (Demo.run_gate_stage, release_stage, deploy_stage, notify_stage)
 
 
 @dataclass(frozen=True, kw_only=True)

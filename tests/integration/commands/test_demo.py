@@ -25,5 +25,9 @@ def test_demo_runs_every_stage() -> None:
     assert "write requests on the re-run: 0" in out
     # deploy, a failing gate, the automatic rollback
     assert "rolled back to hotfix-v1.4.3" in out
+    # the summary jobs post each run's outcome once to the signed loopback webhook
+    assert "[receiver] webhook received deployed (deployed) acme/shop hotfix-v1.4.3" in out
+    assert "[receiver] webhook received rolled-back (rolled_back) acme/shop hotfix-v1.4.4" in out
+    assert out.count(": signature ok") == 2 and "SIGNATURE REJECTED" in out
     assert "demo finished: every stage behaved as the procedure says." in out
     assert "Traceback" not in out + res.stderr

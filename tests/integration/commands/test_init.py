@@ -145,6 +145,14 @@ def test_deploy_workflow_concurrency_per_environment_and_summary() -> None:
     assert rollback["concurrency"]["group"] == "hotfix-deploy-${{ inputs.environment }}"
     summary = deploy["jobs"]["summary"]
     assert summary["if"] == "always()" and summary["needs"] == ["release", "deploy"]
-    step = summary["steps"][0]
+    checkout, step = summary["steps"]
+    assert checkout["with"] == {"persist-credentials": False}  # the config, for notify
     assert step["uses"] == ACTION.split(" ", maxsplit=1)[0]
     assert step["with"] == {"command": "summary", "jobs": "${{ toJSON(needs) }}"}
+    # The summary job posts the run's outcome once; the deploy jobs know it from this.
+    assert deploy["env"] == {"HOTFIX_NOTIFY_OUTCOME": "summary"}
+    assert summary["permissions"] == {
+        "contents": "read",
+        "deployments": "read",
+        "pull-requests": "write",
+    }

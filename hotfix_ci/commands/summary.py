@@ -4,6 +4,9 @@ The action runs it for ``command: summary`` with ``jobs: ${{ toJSON(needs) }}`` 
 ``env:``, never through a shell). It writes one table row per job (its result and the
 release it made) and an ``::error::`` naming the failed jobs; the notify step after it in the
 workflow posts the same outcome to the team.
+
+Then it posts the run's outcome once (:func:`hotfix_ci.notify.hooks.run_done`), when the job
+checked out the config (``notify:``); a required channel that fails also exits 1.
 """
 
 from __future__ import annotations
@@ -11,9 +14,13 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
+from hotfix_ci.actions_io import ActionsIO
 from hotfix_ci.errors import ExitCode
+
+if TYPE_CHECKING:
+    from hotfix_ci.github_api import GitHubClient
 
 
 def parse_jobs(text: str) -> dict[str, dict[str, Any]]:
@@ -50,6 +57,7 @@ def run(env: Mapping[str, str], out: TextIO) -> int:
         with Path(summary).open("a", encoding="utf-8") as handle:
             handle.write(text)
     out.write(text)
+    code = _notify(jobs, env, out)
     bad = failed(jobs)
     if bad:
         out.write(
@@ -57,4 +65,40 @@ def run(env: Mapping[str, str], out: TextIO) -> int:
             "jobs' logs above; a failed deploy job says whether it rolled back and what is live\n"
         )
         return int(ExitCode.POLICY_FAILED)
-    return 0
+    return int(code)
+
+
+def _notify(jobs: Mapping[str, Mapping[str, Any]], env: Mapping[str, str], out: TextIO) -> ExitCode:
+    """The run's one notification; a problem here is a warning, never a lost summary."""
+    from hotfix_ci.config import load_config
+    from hotfix_ci.errors import HotfixError
+    from hotfix_ci.notify import hooks
+
+    workdir = Path(env.get("GITHUB_WORKSPACE") or ".")
+    config = (env.get("INPUT_CONFIG") or "").strip()
+    io = ActionsIO(env, out)
+    token = (env.get("GITHUB_TOKEN") or "").strip()
+    io.mask(token)
+    try:
+        cfg = load_config(Path(config) if config else None, workdir=workdir)
+        if not cfg.notify.channels:
+            return ExitCode.OK
+        github = _client(io, token) if token else None
+        say = lambda line: print(line, file=out)  # noqa: E731
+        stage = hooks.Stage(cfg=cfg, env=env, io=io, say=say, github=github, workdir=workdir)
+        return hooks.run_done(jobs, stage)
+    except HotfixError as exc:
+        io.annotation("warning", f"no notification of the run's outcome: {exc.message}")
+        return ExitCode.OK
+
+
+def _client(io: ActionsIO, token: str) -> GitHubClient | None:
+    from hotfix_ci.commands.context import DEFAULT_API_URL, RunContext
+    from hotfix_ci.github_api import GitHubClient
+
+    repo = io.env.get("GITHUB_REPOSITORY") or ""
+    if not repo:
+        return None
+    api_url = (io.env.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/")
+    run = RunContext(repo=repo, token=token, api_url=api_url, format="text", io=io)
+    return GitHubClient(run.connection(), repo)
