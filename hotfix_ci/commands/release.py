@@ -20,6 +20,7 @@ from hotfix_ci.config import load_config
 from hotfix_ci.config.model import HotfixConfig
 from hotfix_ci.errors import ConfigError, ExitCode, GitHubAPIError, UsageError
 from hotfix_ci.policy.classify import is_hotfix, severity_of
+from hotfix_ci.release.gate_verdict import check_gate
 from hotfix_ci.release.notes import (
     Commit,
     ReleaseNotesContext,
@@ -36,6 +37,7 @@ from hotfix_ci.release.plan import (
 from hotfix_ci.reports.release import (
     ReleaseReport,
     StepResult,
+    break_glass_line,
     outputs,
     render_json,
     render_markdown,
@@ -121,6 +123,10 @@ def release(
             f"{pull.head_ref}, no hotfix title or label): nothing to release"
         )
         return ReleaseReport(released=False, reason=reason, pr_number=pull.number, dry_run=dry_run)
+    merger = api.merged_by(client, pull.number)
+    skipped = pull.author.lower() in {a.lower() for a in cfg.pull_request.skip_authors}
+    # Before any write: a PR that never passed the gate is released only as a break-glass.
+    break_glass = check_gate(client, pull, merger, skipped=skipped)
     sev = severity_of(pull, cfg)
     job = steps_.ReleaseJob(
         client=client,
@@ -134,7 +140,6 @@ def release(
     review_after = bool(sev and sev.hotfix and sev.review_after_deploy)
     current = _current_version(client, cfg, sha)
     commits = tuple(Commit(sha=c, message=m) for c, m in api.pull_commits(client, pull.number))
-    merger = api.merged_by(client, pull.number)
     tags = api.list_tags(client)
     done: list[StepResult] = []
     try:
@@ -156,6 +161,7 @@ def release(
             commits=commits,
             sections=parse_sections(pull.body),
             compare_url=compare,
+            break_glass=None if break_glass is None else break_glass.as_dict(),
         )
         notes = render_release_notes(notes_ctx)
         entries = render_changelog_entries(notes_ctx)
@@ -170,6 +176,8 @@ def release(
         raise _partial(exc, done) from exc
     wrote = any(s.state in WROTE or s.state.startswith("would") for s in done)
     verb = "released" if wrote else "already released (nothing new to create):"
+    if break_glass is not None:
+        verb = f"BREAK-GLASS: {verb}"
     block = [f"## [{planned.version}] - {date}", "", "### Fixed", ""] + [f"- {e}" for e in entries]
     return ReleaseReport(
         released=True,
@@ -188,6 +196,7 @@ def release(
         notes=notes,
         changelog_block="\n".join(block) if cfg.release.changelog else "",
         dry_run=dry_run,
+        break_glass=None if break_glass is None else break_glass.as_dict(),
     )
 
 
@@ -199,6 +208,8 @@ def publish(ctx: RunContext, report: ReleaseReport, out: TextIO) -> None:
         return
     if ctx.format == "github" and report.released and not report.dry_run:
         ctx.io.annotation("notice", report.reason, title="hotfix-ci release")
+    if ctx.format == "github" and report.break_glass:
+        ctx.io.annotation("warning", break_glass_line(report.break_glass), title="break-glass")
     out.write(render_text(report) + "\n")
 
 
