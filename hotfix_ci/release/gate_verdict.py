@@ -20,12 +20,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from hotfix_ci.errors import GateNotPassed
-from hotfix_ci.reports.pr_gate import CHECK_NAME
 
 if TYPE_CHECKING:
     from hotfix_ci.github_api import GitHubClient
     from hotfix_ci.model import PullRequest
 
+# reports.pr_gate.CHECK_NAME (release may not import reports: tests/unit/test_imports.py)
+CHECK_NAME = "hotfix-ci / PR gate"
 BREAK_GLASS_LABEL = "break-glass"
 MAX_REASON = 500
 _HEADING = re.compile(

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from hotfix_ci.release import gate_verdict
 from hotfix_ci.release.gate_verdict import MAX_REASON, break_glass_reason
+from hotfix_ci.reports import pr_gate
 
 
 @pytest.mark.parametrize(
@@ -26,3 +28,7 @@ def test_reason_is_read_from_a_section_or_a_line(body: str, reason: str | None) 
 def test_reason_is_clipped() -> None:
     found = break_glass_reason("Break-glass: " + "x" * 2000)
     assert found is not None and len(found) == MAX_REASON
+
+
+def test_release_reads_the_check_run_the_gate_writes() -> None:
+    assert gate_verdict.CHECK_NAME == pr_gate.CHECK_NAME
