@@ -19,6 +19,12 @@ from hotfix_ci.cli.options import (
 
 @click.command("release")
 @click.option("--sha", default=None, help="The merge commit to release (default: $GITHUB_SHA).")
+@click.option(
+    "--tag",
+    default=None,
+    help="Deploy this existing release instead (workflow_dispatch): check the tag exists, "
+    "emit its deploy matrix, write nothing.",
+)
 @REPO_OPTION
 @CONFIG_OPTION
 @click.option("--dry-run", is_flag=True, help="Print what would be created; create nothing.")
@@ -26,6 +32,7 @@ from hotfix_ci.cli.options import (
 @TOKEN_OPTION
 def release(
     sha: str | None,
+    tag: str | None,
     repo: str | None,
     config_path: str | None,
     dry_run: bool,
@@ -42,6 +49,7 @@ def release(
 
     args = command.ReleaseArgs(
         sha=sha,
+        tag=tag,
         repo=repo,
         config=path_or_none(config_path),
         dry_run=dry_run,

@@ -101,6 +101,7 @@ def _run_pipeline(
         release_config=release_config,
         workdir=args.workdir,
         attempt=attempt,
+        dispatched=env.get("GITHUB_EVENT_NAME") == "workflow_dispatch",
     )
     with stop_on_signals() as stop:
         pipeline = DeployPipeline(request, provider, log, recorder, env, stop, ctx.io)

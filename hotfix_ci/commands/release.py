@@ -55,6 +55,7 @@ WROTE = ("created", "updated", "deleted")
 @dataclass(frozen=True, kw_only=True)
 class ReleaseArgs:
     sha: str | None = None
+    tag: str | None = None  # deploy this existing release (workflow_dispatch): write nothing
     repo: str | None = None
     config: Path | None = None
     dry_run: bool = False
@@ -200,6 +201,32 @@ def release(
     )
 
 
+def existing_release(client: GitHubClient, cfg: HotfixConfig, tag: str) -> ReleaseReport:
+    """``--tag``: an existing release to deploy again (a dispatched deploy; older than what
+    is live, the deploy records a rollback). Nothing is tagged or written."""
+    from hotfix_ci.github_api import releases as api
+    from hotfix_ci.release.versioning import version_of_tag
+
+    if not tag.strip() or tag.startswith("-"):
+        raise UsageError(f"--tag {tag!r} is not a tag name", hint="pass a release tag")
+    tags = api.list_tags(client)
+    found = next((t for t in tags if t.name == tag), None)
+    if found is None:
+        known = ", ".join(t.name for t in tags[:8]) or "none"
+        raise UsageError(
+            f"tag {tag!r} does not exist in {client.repo_name}: nothing to deploy",
+            hint=f"pass one of the existing tags (newest first: {known})",
+        )
+    return ReleaseReport(
+        released=True,
+        reason=f"deploying the existing release {tag} (commit {found.commit_sha[:12]}): "
+        "nothing was tagged or written",
+        version=version_of_tag(tag, cfg.release),
+        tag=tag,
+        matrix=deploy_matrix(cfg.deploy),
+    )
+
+
 def publish(ctx: RunContext, report: ReleaseReport, out: TextIO) -> None:
     ctx.io.set_outputs(outputs(report))
     ctx.io.write_summary(render_markdown(report))
@@ -218,13 +245,16 @@ def run(args: ReleaseArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> 
     out, err = redacting(out), redacting(err)
     ctx = resolve_context(env, repo=args.repo, token=args.token, fmt=args.format, out=out, err=err)
     cfg = load_config(args.config, workdir=args.workdir)
-    sha = _sha(args, env)
+    sha = _sha(args, env) if args.tag is None else ""
 
     from hotfix_ci.github_api import GitHubClient
 
     client = GitHubClient(ctx.connection(), ctx.repo)
     now = args.now or datetime.now(timezone.utc)
     server = (env.get("GITHUB_SERVER_URL") or "https://github.com").rstrip("/")
-    report = release(client, cfg, sha, dry_run=args.dry_run, now=now, server=server)
+    if args.tag is not None:
+        report = existing_release(client, cfg, args.tag)
+    else:
+        report = release(client, cfg, sha, dry_run=args.dry_run, now=now, server=server)
     publish(ctx, report, out)
     return int(ExitCode.OK)
