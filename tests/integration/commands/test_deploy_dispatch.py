@@ -54,7 +54,8 @@ def test_release_tag_emits_the_matrix_and_writes_nothing(emulator: Any, tmp_path
     write_config(
         tmp_path,
         "deploy:\n  environments:\n    production:\n      providers:\n"
-        "        - {name: app, type: command, with: {deploy: [echo, '{tag}'], rollback: [echo, '{tag}']}}\n",
+        "        - name: app\n          type: command\n"
+        "          with: {deploy: [echo, '{tag}'], rollback: [echo, '{tag}']}\n",
     )
     emulator.clear_requests()
     out = outputs_file(tmp_path)
