@@ -25,6 +25,7 @@ OPTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "ref": ("--ref", ("deploy",)),
     "to": ("--to", ("rollback",)),
     "tag": ("--tag", ("release",)),
+    "break-glass": ("--break-glass", ("deploy",)),
 }
 FLAGS: dict[str, tuple[str, tuple[str, ...]]] = {
     "dry-run": ("--dry-run", ("release", "deploy", "rollback")),

@@ -25,6 +25,13 @@ from hotfix_ci.cli.options import (
 @click.option("--ref", required=True, help="Release tag to deploy, e.g. hotfix-v1.4.3.")
 @click.option("--sha", default=None, help="Commit of the tag (default: what GitHub resolves).")
 @click.option("--version", "version", default=None, help="Version (default: read from the tag).")
+@click.option(
+    "--break-glass",
+    "break_glass",
+    default=None,
+    help="The release's break-glass record (release's `break-glass` output, JSON): kept in "
+    "the Deployment payload under break_glass.",
+)
 @REPO_OPTION
 @CONFIG_OPTION
 @DRY_RUN_OPTION
@@ -36,6 +43,7 @@ def deploy(
     ref: str,
     sha: str | None,
     version: str | None,
+    break_glass: str | None,
     repo: str | None,
     config_path: str | None,
     dry_run: bool,
@@ -54,6 +62,7 @@ def deploy(
         ref=ref,
         sha=sha,
         version=version,
+        break_glass=break_glass,
         repo=repo,
         config=path_or_none(config_path),
         format=fmt,

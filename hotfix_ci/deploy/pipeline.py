@@ -49,6 +49,8 @@ class DeployRequest:
     # A dispatched deploy of a named tag (workflow_dispatch): older than live is a rollback,
     # as on a re-run.
     dispatched: bool = False
+    # release's break-glass record (who merged, who bypassed, why): Deployment payload key
+    break_glass: dict[str, str | None] | None = None
 
 
 class DeployPipeline:
@@ -190,6 +192,7 @@ class DeployPipeline:
             previous_tag=previous_tag,
             rollback_of=rollback_of,
             run_url=self.recorder.log_url,
+            break_glass=self.req.break_glass,
         )
         record = self.recorder.create(
             "deploy",

@@ -75,3 +75,24 @@ def test_release_tag_that_does_not_exist_exits_2_naming_the_tags(
     assert res.exit_code == 2
     assert f"tag 'hotfix-v9.9.9' does not exist in {REPO}" in res.stderr
     assert "v1.4.2" in res.stderr
+
+
+BREAK_GLASS = {"merged_by": "alice", "bypassed_by": "carol", "reason": "outage", "gate": "missing"}
+
+
+def test_break_glass_release_is_kept_in_the_deployment_payload(deploys: Scene) -> None:
+    import json
+
+    result = deploys.deploy(GOOD, "--break-glass", json.dumps(BREAK_GLASS))
+    assert result.exit_code == 0, result.stderr
+    # The key the `log` command reads: who merged, who bypassed, why.
+    assert deploys.payloads()[-1]["break_glass"] == BREAK_GLASS
+    assert deploys.deploy(NEW).exit_code == 0
+    assert "break_glass" not in deploys.payloads()[-1]
+
+
+@pytest.mark.parametrize("value", ["{not json", '{"merged_by": "alice"}', "[1]"])
+def test_a_bad_break_glass_record_exits_2_before_deploying(deploys: Scene, value: str) -> None:
+    result = deploys.deploy(GOOD, "--break-glass", value)
+    assert result.exit_code == 2
+    assert "--break-glass" in result.stderr and deploys.payloads() == []
