@@ -188,8 +188,9 @@ def workflow_run_from_event(event: Event) -> WorkflowRun | None:
             "the workflow_run event payload has no workflow_run.head_sha commit sha",
             hint="check the event file GITHUB_EVENT_PATH points at; " + _OUTSIDE_HINT,
         )
+    listed = run.get("pull_requests")
     pulls = []
-    for item in run.get("pull_requests") or ():
+    for item in listed if isinstance(listed, list) else ():
         number = item.get("number") if isinstance(item, Mapping) else None
         if isinstance(number, int) and not isinstance(number, bool) and number > 0:
             pulls.append(number)
