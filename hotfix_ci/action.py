@@ -24,6 +24,8 @@ OPTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "provider": ("--provider", ("deploy", "rollback")),
     "ref": ("--ref", ("deploy",)),
     "to": ("--to", ("rollback",)),
+    "tag": ("--tag", ("release",)),
+    "break-glass": ("--break-glass", ("deploy",)),
 }
 FLAGS: dict[str, tuple[str, tuple[str, ...]]] = {
     "dry-run": ("--dry-run", ("release", "deploy", "rollback")),

@@ -116,6 +116,13 @@ class GatesFailed(HotfixError):
     exit_code = ExitCode.POLICY_FAILED
 
 
+class GateNotPassed(HotfixError):
+    """release: the merged pull request has no passing PR gate and no recorded break-glass,
+    so nothing is tagged."""
+
+    exit_code = ExitCode.POLICY_FAILED
+
+
 class Interrupted(HotfixError):
     """A signal stopped the run; the records say how far it got."""
 

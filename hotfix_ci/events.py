@@ -11,6 +11,7 @@ Only identifiers come from the payload; state that can change is read from the l
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,3 +110,88 @@ def pull_number_from_event(event: Event) -> int | None:
         "(pull_request.number and number are missing or not positive integers)",
         hint="check the event file GITHUB_EVENT_PATH points at; " + _OUTSIDE_HINT,
     )
+
+
+# A merge queue builds each entry on a temporary branch named after the pull request at its
+# tip: gh-readonly-queue/<base branch>/pr-<number>-<sha of the base it was built on>.
+# https://docs.github.com/en/webhooks/webhook-events-and-payloads#merge_group
+_QUEUE_REF = re.compile(
+    r"(?:refs/heads/)?gh-readonly-queue/(?P<base>.+)/pr-(?P<number>[1-9][0-9]{0,9})-[0-9a-f]{40}"
+)
+_SHA40 = re.compile(r"[0-9a-f]{40}")
+
+
+@dataclass(frozen=True)
+class MergeGroup:
+    """A ``merge_group`` (``checks_requested``) event: the group's head commit, which the
+    check run must be written on, and the pull request its head ref names."""
+
+    head_sha: str
+    head_ref: str
+    base_ref: str
+    pull: int
+
+
+def merge_group_from_event(event: Event) -> MergeGroup | None:
+    """The merge group of a ``merge_group`` event; None for any other event."""
+    if event.name != "merge_group":
+        return None
+    group = event.payload.get("merge_group")
+    if not isinstance(group, Mapping):
+        raise PayloadError(
+            "the merge_group event payload has no merge_group object",
+            hint="check the event file GITHUB_EVENT_PATH points at; " + _OUTSIDE_HINT,
+        )
+    head_sha, head_ref = group.get("head_sha"), group.get("head_ref")
+    if not isinstance(head_sha, str) or not _SHA40.fullmatch(head_sha):
+        raise PayloadError(
+            f"the merge_group event's head_sha {head_sha!r} is not a 40-character commit sha",
+            hint="check the event file GITHUB_EVENT_PATH points at",
+        )
+    found = _QUEUE_REF.fullmatch(head_ref) if isinstance(head_ref, str) else None
+    if found is None:
+        raise PayloadError(
+            f"the merge_group event's head_ref {head_ref!r} is not a merge queue branch "
+            "(refs/heads/gh-readonly-queue/<base>/pr-<number>-<sha>)",
+            hint="check-pr answers merge_group events GitHub's merge queue sends; " + _OUTSIDE_HINT,
+        )
+    base_ref = group.get("base_ref")
+    return MergeGroup(
+        head_sha=head_sha,
+        head_ref=str(head_ref),
+        base_ref=str(base_ref) if isinstance(base_ref, str) else found["base"],
+        pull=int(found["number"]),
+    )
+
+
+@dataclass(frozen=True)
+class WorkflowRun:
+    """A ``workflow_run`` event (the review relay finished): the commit it ran on and the
+    pull requests GitHub lists for it (empty for a pull request from a fork)."""
+
+    head_sha: str
+    pulls: tuple[int, ...]
+
+
+def workflow_run_from_event(event: Event) -> WorkflowRun | None:
+    """The finished run of a ``workflow_run`` event; None for any other event."""
+    if event.name != "workflow_run":
+        return None
+    run = event.payload.get("workflow_run")
+    head_sha = run.get("head_sha") if isinstance(run, Mapping) else None
+    if (
+        not isinstance(run, Mapping)
+        or not isinstance(head_sha, str)
+        or not _SHA40.fullmatch(head_sha)
+    ):
+        raise PayloadError(
+            "the workflow_run event payload has no workflow_run.head_sha commit sha",
+            hint="check the event file GITHUB_EVENT_PATH points at; " + _OUTSIDE_HINT,
+        )
+    listed = run.get("pull_requests")
+    pulls = []
+    for item in listed if isinstance(listed, list) else ():
+        number = item.get("number") if isinstance(item, Mapping) else None
+        if isinstance(number, int) and not isinstance(number, bool) and number > 0:
+            pulls.append(number)
+    return WorkflowRun(head_sha=head_sha, pulls=tuple(dict.fromkeys(pulls)))

@@ -13,7 +13,12 @@ from pathlib import Path
 from hotfix_ci.errors import UsageError
 
 CHECKOUT = "actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1"
-WORKFLOWS = ("hotfix-pr-gate.yml", "hotfix-deploy.yml", "hotfix-rollback.yml")
+WORKFLOWS = (
+    "hotfix-pr-gate.yml",
+    "hotfix-pr-review.yml",
+    "hotfix-deploy.yml",
+    "hotfix-rollback.yml",
+)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -70,6 +70,7 @@ WEBHOOK_SELECTION: tuple[tuple[str, str | None, str, int], ...] = (
     ("push", None, "refs/tags/", 1),
     ("workflow_dispatch", None, "", 1),
     ("workflow_run", "completed", "", 2),
+    ("merge_group", "checks_requested", "", 1),
 )
 
 # Annotations and OpenAPI-only keywords: they never change whether a body is valid.

@@ -23,6 +23,13 @@ from hotfix_ci.cli.options import (
 @click.option("--ref", required=True, help="Release tag to deploy, e.g. hotfix-v1.4.3.")
 @click.option("--sha", default=None, help="Commit of the tag (default: what GitHub resolves).")
 @click.option("--version", "version", default=None, help="Version (default: read from the tag).")
+@click.option(
+    "--break-glass",
+    "break_glass",
+    default=None,
+    help="The release's break-glass record (release's `break-glass` output, JSON): kept in "
+    "the Deployment payload under break_glass.",
+)
 @REPO_OPTION
 @CONFIG_OPTION
 @DRY_RUN_OPTION

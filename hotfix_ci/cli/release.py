@@ -17,6 +17,12 @@ from hotfix_ci.cli.options import (
 
 @click.command("release")
 @click.option("--sha", default=None, help="The merge commit to release (default: $GITHUB_SHA).")
+@click.option(
+    "--tag",
+    default=None,
+    help="Deploy this existing release instead (workflow_dispatch): check the tag exists, "
+    "emit its deploy matrix, write nothing.",
+)
 @REPO_OPTION
 @CONFIG_OPTION
 @click.option("--dry-run", is_flag=True, help="Print what would be created; create nothing.")

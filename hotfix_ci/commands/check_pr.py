@@ -10,7 +10,13 @@ from typing import TYPE_CHECKING, TextIO
 from hotfix_ci.commands.context import RunContext, resolve_context
 from hotfix_ci.config import load_config
 from hotfix_ci.errors import ExitCode, UsageError
-from hotfix_ci.events import pull_number_from_event, read_event
+from hotfix_ci.events import (
+    MergeGroup,
+    merge_group_from_event,
+    pull_number_from_event,
+    read_event,
+    workflow_run_from_event,
+)
 from hotfix_ci.policy.pr_gate import evaluate
 from hotfix_ci.reports import emit
 from hotfix_ci.reports.pr_gate import (
@@ -39,24 +45,75 @@ class CheckPrArgs:
     workdir: Path = Path()
 
 
-def _pull_number(args: CheckPrArgs, env: Mapping[str, str]) -> int:
+@dataclass(frozen=True)
+class Target:
+    """What the run judges: a pull request (its number, or the commit of a workflow_run to
+    find it by) and, for a merge queue entry, the group whose head gets the check run."""
+
+    number: int | None
+    group: MergeGroup | None = None
+    run_sha: str | None = None
+
+
+def _target(args: CheckPrArgs, env: Mapping[str, str]) -> Target:
     if args.pr is not None:
         if args.pr <= 0:
             raise UsageError(f"--pr {args.pr} is not a pull request number")
-        return args.pr
+        return Target(args.pr)
     if not env.get("GITHUB_EVENT_PATH"):
         raise UsageError(
             "no pull request given",
             hint="pass --pr N (inside Actions the number comes from the pull_request event)",
         )
-    number = pull_number_from_event(read_event(env))
+    event = read_event(env)
+    group = merge_group_from_event(event)
+    if group is not None:
+        return Target(group.pull, group=group)
+    finished = workflow_run_from_event(event)
+    if finished is not None:
+        number = finished.pulls[0] if len(finished.pulls) == 1 else None
+        return Target(number, run_sha=finished.head_sha)
+    number = pull_number_from_event(event)
     if number is None:
         raise UsageError(
             f"the {env.get('GITHUB_EVENT_NAME') or 'current'} event carries no pull request",
-            hint="run check-pr on pull_request, pull_request_target or pull_request_review "
-            "events, or pass --pr N",
+            hint="run check-pr on pull_request_target, pull_request, pull_request_review, "
+            "merge_group or workflow_run events, or pass --pr N",
         )
-    return number
+    return Target(number)
+
+
+def _number(client: GitHubClient, target: Target) -> int:
+    """The pull request of the target; a workflow_run from a fork lists none, so the open
+    pull request whose head is the run's commit is looked up."""
+    if target.number is not None:
+        return target.number
+    from hotfix_ci.github_api.releases import pulls_for_commit
+
+    sha = target.run_sha or ""
+    found = sorted({c.pull.number for c in pulls_for_commit(client, sha) if c.pull.head_sha == sha})
+    if len(found) != 1:
+        which = "no open pull request" if not found else f"pull requests {found}"
+        raise UsageError(
+            f"the workflow_run event's commit {sha[:12]} is the head of {which}",
+            hint="re-run the gate on the pull request's own event, or pass --pr N",
+        )
+    return found[0]
+
+
+def publish_group(
+    ctx: RunContext, client: GitHubClient, report: GateReport, group: MergeGroup
+) -> None:
+    """A merge queue entry: the check run on the group's head commit, always (the queue
+    waits for the required check on every entry, hotfix or not); the PR's comment stays."""
+    client.write_check_run(
+        existing=client.find_check_run(group.head_sha, CHECK_NAME),
+        name=CHECK_NAME,
+        head_sha=group.head_sha,
+        details_url=ctx.run_url(),
+        **check_run_output(report),
+    )
+    ctx.io.write_summary(render_markdown(report).replace(COMMENT_MARKER + "\n", ""))
 
 
 def publish(ctx: RunContext, client: GitHubClient, report: GateReport) -> None:
@@ -94,20 +151,24 @@ def run(args: CheckPrArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> 
         # No commit to read the policy from: the file on disk is the policy, so check it
         # before any API call. (In a checkout the base commit's copy is read instead.)
         load_config(args.config, workdir=args.workdir)
-    number = _pull_number(args, env)
+    target = _target(args, env)
 
     from hotfix_ci.commands.pr_evidence import gather, policy_config
     from hotfix_ci.github_api import GitHubClient
 
     client = GitHubClient(ctx.connection(), ctx.repo)
+    number = _number(client, target)
     pull = client.pull(number)
     # The policy comes from the PR's base commit, never from the PR's own tree.
-    policy = policy_config(args.config, args.workdir, pull)
+    policy = policy_config(args.config, args.workdir, pull, client)
     cfg = policy.config
     evidence = gather(client, number, cfg, args.workdir, pull=pull, policy=policy)
     verdict = evaluate(evidence, cfg)
     report = GateReport(verdict=verdict, pull=evidence.pull, api_requests=client.requests_made)
-    if args.report:
+    if args.report and target.group is not None:
+        publish_group(ctx, client, report, target.group)
+        report = GateReport(verdict=verdict, pull=evidence.pull, api_requests=client.requests_made)
+    elif args.report:
         publish(ctx, client, report)
         report = GateReport(verdict=verdict, pull=evidence.pull, api_requests=client.requests_made)
     ctx.io.set_outputs(

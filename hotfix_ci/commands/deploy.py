@@ -37,6 +37,7 @@ class DeployArgs:
     ref: str
     sha: str | None = None
     version: str | None = None
+    break_glass: str | None = None  # JSON from release's `break-glass` output
     repo: str | None = None
     config: Path | None = None
     format: str | None = None
@@ -115,6 +116,8 @@ def _run_pipeline(
         release_config=release_config,
         workdir=args.workdir,
         attempt=attempt,
+        dispatched=env.get("GITHUB_EVENT_NAME") == "workflow_dispatch",
+        break_glass=parse_break_glass(args.break_glass),
     )
     with stop_on_signals() as stop:
         pipeline = DeployPipeline(request, provider, log, recorder, env, stop, ctx.io)
@@ -134,6 +137,24 @@ def _run_pipeline(
             hint="the Deployments API is the rollback log: re-run the job once GitHub answers "
             "so this release is recorded as good",
         )
+
+
+def parse_break_glass(text: str | None) -> dict[str, str | None] | None:
+    """release's ``break-glass`` output: ``{merged_by, bypassed_by, reason, gate}``, kept
+    in each Deployment's payload under ``break_glass``; empty means none."""
+    import json
+
+    if not text or not text.strip():
+        return None
+    hint = "pass release's `break-glass` output unchanged (or nothing)"
+    try:
+        data = json.loads(text)
+    except ValueError:
+        raise UsageError("--break-glass is not JSON", hint=hint) from None
+    if not isinstance(data, dict) or not isinstance(data.get("reason"), str):
+        raise UsageError("--break-glass is not a break-glass record with a reason", hint=hint)
+    keys = ("merged_by", "bypassed_by", "reason", "gate")
+    return {k: str(data[k])[:500] if data.get(k) is not None else None for k in keys}
 
 
 def _attempt(env: Mapping[str, str]) -> int:

@@ -1,4 +1,4 @@
-"""``hotfix-ci init``: write the config, the three workflows and the hotfix PR template.
+"""``hotfix-ci init``: write the config, the four workflows and the hotfix PR template.
 
 ``--check`` writes nothing: it renders the same files and exits 1 with a unified diff per
 file that differs on disk. ``--force`` overwrites and names every file it replaces;
@@ -173,7 +173,9 @@ def run(args: InitArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> int
     if not args.dry_run:
         out.write(
             "next: commit these files, then require the 'hotfix-ci / PR gate' check on "
-            f"{' and '.join(args.base)} in the branch protection settings\n"
+            f"{' and '.join(args.base)} in the branch protection settings (better: a ruleset "
+            "that requires the workflow .github/workflows/hotfix-pr-gate.yml from the default "
+            "branch; README: Threat model)\n"
         )
         if args.providers:
             out.write(

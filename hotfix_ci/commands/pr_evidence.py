@@ -44,14 +44,21 @@ class Policy:
     from_base: bool  # read from the PR's base commit (else from the checkout)
 
 
-def policy_config(config: Path | None, workdir: Path, pull: PullRequest) -> Policy:
+def policy_config(
+    config: Path | None,
+    workdir: Path,
+    pull: PullRequest,
+    client: GitHubClient | None = None,
+) -> Policy:
     """The policy that judges ``pull``: its config file as of the PR's *base* commit.
 
     The checkout holds the PR's own tree, which its author controls; ``git show base:path``
     reads the trusted copy (absent there: the defaults). An absolute ``--config`` outside the
-    checkout is the operator's own file and is read as given. Without the base commit in the
-    checkout the file on disk is read, and ``from_base`` is False so that a PR which changes
-    a policy file fails closed.
+    checkout is the operator's own file and is read as given. With no checkout at all (the
+    ``pull_request_target`` gate never checks out PR code) and no file on disk, the API's
+    contents at the base sha are read. Otherwise, without the base commit in the checkout
+    the file on disk is read, and ``from_base`` is False so that a PR which changes a policy
+    file fails closed.
     """
     from hotfix_ci import gitrepo
 
@@ -66,6 +73,8 @@ def policy_config(config: Path | None, workdir: Path, pull: PullRequest) -> Poli
         readable = gitrepo.is_git_repo(workdir) and gitrepo.has_commit(workdir, pull.base_sha)
     except Exception:
         readable = False
+    if not readable and client is not None and not (workdir / rel).exists():
+        return _policy_from_api(client, name, pull)
     if not readable:
         return Policy(load_config(config, workdir=workdir), name, False)
     text = gitrepo.file_at(workdir, pull.base_sha, name)
@@ -73,6 +82,17 @@ def policy_config(config: Path | None, workdir: Path, pull: PullRequest) -> Poli
         return Policy(HotfixConfig(), name, True)
     shown = f"{name} (at the base commit {pull.base_sha[:7]})"
     return Policy(validate_config_text(text, shown), name, True)
+
+
+def _policy_from_api(client: GitHubClient, name: str, pull: PullRequest) -> Policy:
+    """The config file through the contents API at the base sha (absent: the defaults)."""
+    from hotfix_ci.github_api.releases import get_file
+
+    found = get_file(client, name, pull.base_sha)
+    if found is None:
+        return Policy(HotfixConfig(), name, True)
+    shown = f"{name} (at the base commit {pull.base_sha[:7]}, read through the API)"
+    return Policy(validate_config_text(found.text, shown), name, True)
 
 
 def gather(

@@ -22,6 +22,7 @@ from hotfix_ci.errors import ConfigError, GitHubAPIError, UsageError
 from hotfix_ci.notify import hooks as notify_hooks
 from hotfix_ci.notify.hooks import Stage
 from hotfix_ci.policy.classify import is_hotfix, severity_of
+from hotfix_ci.release.gate_verdict import check_gate
 from hotfix_ci.release.notes import (
     Commit,
     ReleaseNotesContext,
@@ -39,6 +40,7 @@ from hotfix_ci.reports import emit
 from hotfix_ci.reports.release import (
     ReleaseReport,
     StepResult,
+    break_glass_line,
     outputs,
     render_json,
     render_markdown,
@@ -56,6 +58,7 @@ WROTE = ("created", "updated", "deleted")
 @dataclass(frozen=True, kw_only=True)
 class ReleaseArgs:
     sha: str | None = None
+    tag: str | None = None  # deploy this existing release (workflow_dispatch): write nothing
     repo: str | None = None
     config: Path | None = None
     dry_run: bool = False
@@ -124,6 +127,10 @@ def release(
             f"{pull.head_ref}, no hotfix title or label): nothing to release"
         )
         return ReleaseReport(released=False, reason=reason, pr_number=pull.number, dry_run=dry_run)
+    merger = api.merged_by(client, pull.number)
+    skipped = pull.author.lower() in {a.lower() for a in cfg.pull_request.skip_authors}
+    # Before any write: a PR that never passed the gate is released only as a break-glass.
+    break_glass = check_gate(client, pull, merger, skipped=skipped)
     sev = severity_of(pull, cfg)
     job = steps_.ReleaseJob(
         client=client,
@@ -137,7 +144,6 @@ def release(
     review_after = bool(sev and sev.hotfix and sev.review_after_deploy)
     current = _current_version(client, cfg, sha)
     commits = tuple(Commit(sha=c, message=m) for c, m in api.pull_commits(client, pull.number))
-    merger = api.merged_by(client, pull.number)
     tags = api.list_tags(client)
     done: list[StepResult] = []
     try:
@@ -159,6 +165,7 @@ def release(
             commits=commits,
             sections=parse_sections(pull.body),
             compare_url=compare,
+            break_glass=None if break_glass is None else break_glass.as_dict(),
         )
         notes = render_release_notes(notes_ctx)
         entries = render_changelog_entries(notes_ctx)
@@ -173,6 +180,8 @@ def release(
         raise _partial(exc, done) from exc
     wrote = any(s.state in WROTE or s.state.startswith("would") for s in done)
     verb = "released" if wrote else "already released (nothing new to create):"
+    if break_glass is not None:
+        verb = f"BREAK-GLASS: {verb}"
     block = [f"## [{planned.version}] - {date}", "", "### Fixed", ""] + [f"- {e}" for e in entries]
     return ReleaseReport(
         released=True,
@@ -191,6 +200,33 @@ def release(
         notes=notes,
         changelog_block="\n".join(block) if cfg.release.changelog else "",
         dry_run=dry_run,
+        break_glass=None if break_glass is None else break_glass.as_dict(),
+    )
+
+
+def existing_release(client: GitHubClient, cfg: HotfixConfig, tag: str) -> ReleaseReport:
+    """``--tag``: an existing release to deploy again (a dispatched deploy; older than what
+    is live, the deploy records a rollback). Nothing is tagged or written."""
+    from hotfix_ci.github_api import releases as api
+    from hotfix_ci.release.versioning import version_of_tag
+
+    if not tag.strip() or tag.startswith("-"):
+        raise UsageError(f"--tag {tag!r} is not a tag name", hint="pass a release tag")
+    tags = api.list_tags(client)
+    found = next((t for t in tags if t.name == tag), None)
+    if found is None:
+        known = ", ".join(t.name for t in tags[:8]) or "none"
+        raise UsageError(
+            f"tag {tag!r} does not exist in {client.repo_name}: nothing to deploy",
+            hint=f"pass one of the existing tags (newest first: {known})",
+        )
+    return ReleaseReport(
+        released=True,
+        reason=f"deploying the existing release {tag} (commit {found.commit_sha[:12]}): "
+        "nothing was tagged or written",
+        version=version_of_tag(tag, cfg.release),
+        tag=tag,
+        matrix=deploy_matrix(cfg.deploy),
     )
 
 
@@ -201,6 +237,8 @@ def publish(ctx: RunContext, report: ReleaseReport, out: TextIO) -> None:
     def annotate(report: ReleaseReport) -> None:
         if report.released and not report.dry_run:
             ctx.io.annotation("notice", report.reason, title="hotfix-ci release")
+        if report.break_glass:
+            ctx.io.annotation("warning", break_glass_line(report.break_glass), title="break-glass")
 
     emit(report, ctx.format, out, text=render_text, json=render_json, annotate=annotate)
 
@@ -210,14 +248,17 @@ def run(args: ReleaseArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> 
     out, err = redacting(out), redacting(err)
     ctx = resolve_context(env, repo=args.repo, token=args.token, fmt=args.format, out=out, err=err)
     cfg = load_config(args.config, workdir=args.workdir)
-    sha = _sha(args, env)
+    sha = _sha(args, env) if args.tag is None else ""
 
     from hotfix_ci.github_api import GitHubClient
 
     client = GitHubClient(ctx.connection(), ctx.repo)
     now = args.now or datetime.now(timezone.utc)
     server = (env.get("GITHUB_SERVER_URL") or "https://github.com").rstrip("/")
-    report = release(client, cfg, sha, dry_run=args.dry_run, now=now, server=server)
+    if args.tag is not None:
+        report = existing_release(client, cfg, args.tag)
+    else:
+        report = release(client, cfg, sha, dry_run=args.dry_run, now=now, server=server)
     publish(ctx, report, out)
     # The in-progress notification; its log lines stay off a JSON stdout.
     log = err if ctx.format == "json" else out

@@ -33,6 +33,7 @@ def payload(
     rollback_of: str | None = None,
     point: RollbackPoint | None = None,
     run_url: str | None = None,
+    break_glass: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The payload of a Deployment record. ``previous`` is what was live before it;
     a rollback record also carries ``point``, the provider's own point it restored."""
@@ -50,6 +51,9 @@ def payload(
         body["point"] = {**point.as_dict(), "tag": release.tag}
     if run_url:
         body["run_url"] = run_url
+    if break_glass:
+        # A release of a PR that did not pass the gate: {merged_by, bypassed_by, reason, gate}
+        body["break_glass"] = dict(break_glass)
     return body
 
 

@@ -46,6 +46,11 @@ class DeployRequest:
     release_config: ReleaseConfig
     workdir: Path
     attempt: int = 1
+    # A dispatched deploy of a named tag (workflow_dispatch): older than live is a rollback,
+    # as on a re-run.
+    dispatched: bool = False
+    # release's break-glass record (who merged, who bypassed, why): Deployment payload key
+    break_glass: dict[str, str | None] | None = None
 
 
 class DeployPipeline:
@@ -157,7 +162,7 @@ class DeployPipeline:
 
     def rerun_rollback_of(self) -> str | None:
         """On a re-run, deploying a release older than the live one is a rollback."""
-        if self.req.attempt <= 1:
+        if self.req.attempt <= 1 and not self.req.dispatched:
             return None
         current = history.live(self.log)
         if current is None or current.ref == self.release.tag:
@@ -168,7 +173,8 @@ class DeployPipeline:
         self.console.step(
             "re-run",
             None,
-            f"attempt {self.req.attempt} deploys {self.release.tag}, older than "
+            f"{'the dispatched deploy' if self.req.attempt <= 1 else f'attempt {self.req.attempt}'}"
+            f" deploys {self.release.tag}, older than "
             f"the live {current.ref}: this is a ROLLBACK of {current.ref}",
         )
         return current.ref
@@ -186,6 +192,7 @@ class DeployPipeline:
             previous_tag=previous_tag,
             rollback_of=rollback_of,
             run_url=self.recorder.log_url,
+            break_glass=self.req.break_glass,
         )
         record = self.recorder.create(
             "deploy",

@@ -140,6 +140,7 @@ class ReleaseNotesContext:
     commits: tuple[Commit, ...] = ()
     sections: dict[str, str] = field(default_factory=dict)
     compare_url: str | None = None
+    break_glass: dict[str, Any] | None = None  # see release.gate_verdict.BreakGlass
 
 
 @cache
@@ -181,6 +182,7 @@ def _variables(ctx: ReleaseNotesContext) -> dict[str, Any]:
         ],
         "commits": [{"short": c.sha[:7], "subject": c.subject} for c in ctx.commits if c.subject],
         "compare_ref": compare_ref,
+        "break_glass": ctx.break_glass,
     }
 
 

@@ -1,6 +1,6 @@
 """What ``hotfix-ci release`` and ``hotfix-ci version`` tell people and the next job.
 
-The outputs (``$GITHUB_OUTPUT``) and ``--format json`` carry the same nine keys; JSON keeps
+The outputs (``$GITHUB_OUTPUT``) and ``--format json`` carry the same ten keys; JSON keeps
 their types (booleans, a number, the matrix object), outputs are strings as Actions wants
 them (``"true"``, ``""`` for none, the matrix as compact JSON for ``fromJSON``).
 """
@@ -44,6 +44,18 @@ class ReleaseReport:
     notes: str = ""  # the GitHub Release body
     changelog_block: str = ""  # the changelog section, as it is (or would be) written
     dry_run: bool = False
+    # {merged_by, bypassed_by, reason, gate} when a PR that did not pass the gate was
+    # released as a recorded break-glass (release.gate_verdict)
+    break_glass: dict[str, Any] | None = None
+
+
+def break_glass_line(info: Mapping[str, Any]) -> str:
+    """One line naming who merged, who bypassed, why, and what the gate said."""
+    merged, bypassed = info.get("merged_by") or "unknown", info.get("bypassed_by") or "unknown"
+    return (
+        f"released without a passing PR gate (gate: {info.get('gate')}): merged by {merged}, "
+        f"break-glass by {bypassed}, reason: {info.get('reason')}"
+    )
 
 
 def as_json(report: ReleaseReport) -> dict[str, Any]:
@@ -57,6 +69,7 @@ def as_json(report: ReleaseReport) -> dict[str, Any]:
         "pr-number": report.pr_number,
         "review-after-deploy": report.review_after_deploy,
         "matrix": report.matrix,
+        "break-glass": report.break_glass,
     }
 
 
@@ -67,7 +80,7 @@ def outputs(report: ReleaseReport) -> dict[str, str]:
         if isinstance(value, bool):
             result[key] = str(value).lower()
         elif isinstance(value, dict):
-            result[key] = json.dumps(value, separators=(",", ":"))
+            result[key] = json.dumps(value, separators=(",", ":"), sort_keys=True)
         else:
             result[key] = "" if value is None else str(value)
     return result
@@ -84,6 +97,8 @@ def render_text(report: ReleaseReport) -> str:
         previous = _with_tag(report.previous_version, report.previous_tag)
         lines.append(f"version {_with_tag(report.version, report.tag)}, after {previous}")
         lines.append(f"severity: {report.severity or 'none'}")
+        if report.break_glass:
+            lines.append(f"BREAK-GLASS: {break_glass_line(report.break_glass)}")
         for step in report.steps:
             lines.append(f"  {step.step:<11} {step.state:<12} {step.detail}")
         targets = [f"{m['environment']}/{m['provider']}" for m in report.matrix["include"]]
@@ -96,7 +111,10 @@ def render_markdown(report: ReleaseReport) -> str:
     if not report.released:
         return f"## hotfix-ci release\n\n{report.reason}\n"
     title = f"## hotfix-ci release: {report.tag}" + (" (dry run)" if report.dry_run else "")
-    parts = [title, "", report.reason, "", "| Step | State | Detail |", "| --- | --- | --- |"]
+    parts = [title, "", report.reason, ""]
+    if report.break_glass:
+        parts += [f"> [!WARNING]\n> **Break-glass:** {break_glass_line(report.break_glass)}", ""]
+    parts += ["| Step | State | Detail |", "| --- | --- | --- |"]
     parts += [f"| {s.step} | {s.state} | {s.detail.replace('|', '/')} |" for s in report.steps]
     parts += ["", "### Release notes", "", report.notes.strip()]
     if report.changelog_block:

@@ -262,6 +262,37 @@ class GitHubEmulator(StateReaders):
         with self._api(), self._store.lock:
             routes_reviews.dismiss_review(self._store, self._pull(repo, number), review_id, message)
 
+    def pull_head_sha(self, repo: str, number: int) -> str:
+        with self._store.lock:
+            return str(self._pull(repo, number).pull.head_sha)  # type: ignore[union-attr]
+
+    def add_check_run(
+        self, repo: str, head_sha: str, name: str, *, conclusion: str | None = "success"
+    ) -> int:
+        """A check run on ``head_sha``, completed with ``conclusion`` (None: in progress),
+        as another workflow's job would write it."""
+        with self._store.lock:
+            state = self._store.repo(repo)
+            sha = state.resolve(head_sha)
+            if sha is None:
+                raise UsageError(f"{repo} has no commit {head_sha}")
+            run_id = self._store.next_id()
+            state.check_runs[run_id] = {
+                "id": run_id,
+                "name": name,
+                "head_sha": sha,
+                "status": "completed" if conclusion else "in_progress",
+                "conclusion": conclusion,
+                "started_at": self._store.now(),
+                "completed_at": self._store.now() if conclusion else None,
+                "external_id": "",
+                "details_url": None,
+                "check_suite_id": self._store.next_id(),
+                "output": {"title": None, "summary": None, "text": None},
+                "annotations": [],
+            }
+            return run_id
+
     def merge_pull(self, repo: str, number: int, *, merged_by: str) -> str:
         with self._api(), self._store.lock:
             item = self._pull(repo, number)

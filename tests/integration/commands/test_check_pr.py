@@ -44,6 +44,10 @@ def test_passing_p1_hotfix_exact_json_shape(emulator, tmp_path: Path) -> None:
 def test_non_hotfix_pull_passes_with_one_request(emulator, tmp_path: Path) -> None:
     seed(emulator, title="Add dark mode", head="feature/dark", labels=[])
     emulator.clear_requests()
+    # The policy on disk (no git checkout); with nothing on disk it is read through the API
+    # at the base commit, one request more (test_check_pr_no_checkout).
+    (tmp_path / ".github").mkdir()
+    (tmp_path / ".github" / "hotfix.yml").write_text("version: 1\n")
     res = run(["check-pr", "--pr", "1"], base_env(emulator, tmp_path), tmp_path)
     assert res.exit_code == 0
     assert "passed: not a hotfix pull request" in res.stdout

@@ -17,7 +17,9 @@ def test_init_writes_valid_config_and_workflows(tmp_path: Path) -> None:
     cfg = load_config(None, workdir=tmp_path)
     assert cfg.pull_request.base == ("main", "release")
     gate = yaml.safe_load((tmp_path / ".github/workflows/hotfix-pr-gate.yml").read_text())
-    step = gate["jobs"]["gate"]["steps"][1]
+    # The gate runs from the base branch (pull_request_target) and never checks out the PR.
+    assert set(gate[True]) == {"pull_request_target", "workflow_run", "merge_group"}
+    [step] = gate["jobs"]["gate"]["steps"]
     assert step["uses"] == ACTION.split(" ", maxsplit=1)[0]
     assert step["with"]["command"] == "check-pr"
     assert "require the 'hotfix-ci / PR gate' check" in res.stdout

@@ -10,6 +10,7 @@ from hotfix_ci.github_api import releases as api
 from tests.helpers.release import (
     REPO,
     as_json,
+    merge_gated,
     outputs_file,
     read_outputs,
     release,
@@ -29,6 +30,7 @@ FIRST = {
     "pr-number": 1,
     "review-after-deploy": False,
     "matrix": {"include": []},
+    "break-glass": None,
 }
 
 
@@ -112,7 +114,7 @@ def test_rerun_after_a_later_hotfix_keeps_its_own_version(emulator: Any, tmp_pat
     n = emulator.create_pull(
         REPO, title="[HOTFIX] Fix cart", head="hotfix/cart", author="bob", labels=["hotfix", "P1"]
     )
-    second_sha = emulator.merge_pull(REPO, n, merged_by="alice")
+    second_sha = merge_gated(emulator, n)
     assert as_json(release(emulator, tmp_path, second_sha))["tag"] == "hotfix-v1.4.4"
     assert as_json(release(emulator, tmp_path, first_sha)) == FIRST
 

@@ -11,6 +11,7 @@ from hotfix_ci.testing import Fault
 from tests.helpers.release import (
     REPO,
     as_json,
+    merge_gated,
     release,
     scene,
     tag_names,
@@ -48,7 +49,7 @@ def _hotfix(emulator: Any, *labels: str) -> str:
         author="bob",
         labels=list(labels or ("hotfix", "P1")),
     )
-    return str(emulator.merge_pull(REPO, number, merged_by="alice"))
+    return str(merge_gated(emulator, number))
 
 
 def test_changelog_commit_inserts_the_entry_once(emulator: Any, tmp_path: Path) -> None:
