@@ -8,6 +8,7 @@ from typing import Any
 
 from hotfix_ci.model import PullRequest
 from hotfix_ci.policy.pr_gate import GateVerdict
+from hotfix_ci.text import inert, shown_path
 
 CHECK_NAME = "hotfix-ci / PR gate"
 COMMENT_MARKER = "<!-- hotfix-ci:pr-gate -->"
@@ -45,7 +46,7 @@ def render_json(report: GateReport) -> str:
 
 def headline(report: GateReport) -> str:
     v, pull = report.verdict, report.pull
-    who = f'#{pull.number} "{pull.title}"'
+    who = f'#{pull.number} "{inert(pull.title)}"'
     if not v.hotfix or v.note:
         return f"hotfix-ci PR gate: {who}: passed: {v.note}"
     sev = f" ({v.severity})" if v.severity else ""
@@ -58,8 +59,9 @@ def headline(report: GateReport) -> str:
 def render_text(report: GateReport) -> str:
     lines = [headline(report)]
     for f in report.verdict.findings:
-        where = f" [{f.path}]" if f.path else ""
-        lines.append(f"  {'FAIL' if f.level == 'error' else 'WARN'}  {f.rule}: {f.message}{where}")
+        where = f" [{shown_path(f.path)}]" if f.path else ""
+        mark = "FAIL" if f.level == "error" else "WARN"
+        lines.append(f"  {mark}  {f.rule}: {inert(f.message)}{where}")
     v = report.verdict
     if v.hotfix and not v.note:
         lines.append(f"  diff: {v.files} file(s), {v.lines} line(s) counted")
