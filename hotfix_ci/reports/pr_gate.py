@@ -12,6 +12,8 @@ from hotfix_ci.text import inert, shown_path
 
 CHECK_NAME = "hotfix-ci / PR gate"
 COMMENT_MARKER = "<!-- hotfix-ci:pr-gate -->"
+# GitHub refuses a comment body over 65,536 characters (422 "Body is too long").
+COMMENT_LIMIT = 65536
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -95,6 +97,27 @@ def render_markdown(report: GateReport) -> str:
             out.append(f"| {mark} | `{f.rule}` | {msg} |")
         out += ["", "Fix the items above; the check re-reads the live pull request when re-run."]
     return "\n".join(out) + "\n"
+
+
+def comment_body(report: GateReport, run_url: str | None, limit: int = COMMENT_LIMIT) -> str:
+    """The sticky comment, clipped below GitHub's limit at a line, with a pointer to the
+    check run (which lists every finding)."""
+    body = render_markdown(report)
+    if len(body) <= limit:
+        return body
+    where = f" ([workflow run]({run_url}))" if run_url else ""
+    note = (
+        f"\n\n> Clipped: the report is longer than a GitHub comment may be. Every finding "
+        f"is in the **{CHECK_NAME}** check run of commit `{report.pull.head_sha[:7]}`{where}.\n"
+    )
+    kept: list[str] = []
+    size = len(note)
+    for line in body.splitlines():
+        if size + len(line) + 1 > limit:
+            break
+        kept.append(line)
+        size += len(line) + 1
+    return "\n".join(kept) + note
 
 
 def check_run_output(report: GateReport) -> dict[str, Any]:

@@ -147,3 +147,73 @@ def test_event_path_dev_zero_exits_2_within_a_second(emulator, tmp_path: Path) -
     assert time.monotonic() - started < 1.5
     assert res.exit_code == 2, res.stderr
     assert "is not a webhook payload" in res.stderr
+
+
+# -- item 19: the sticky comment's size, check runs for every PR, planted markers -----------
+
+
+def test_a_huge_report_is_clipped_below_githubs_limit(emulator, tmp_path: Path) -> None:
+    files = [
+        {"filename": f"vendor/pkg{i:04}/package-lock.json", "additions": 1, "deletions": 0}
+        for i in range(700)
+    ]
+    n = seed(emulator, files=[*GOOD_FILES, *files])
+    env = base_env(emulator, tmp_path, GITHUB_RUN_ID="77", GITHUB_SERVER_URL="https://github.com")
+    res = run(["check-pr", "--pr", str(n)], env, tmp_path)
+    # Before: the emulator's 422 "Body is too long" (as GitHub), exit 4 and no check run.
+    assert res.exit_code == 1, res.stderr
+    [comment] = emulator.comments(REPO, n)
+    assert 60000 < len(comment["body"]) <= 65536
+    assert "Every finding is in the **hotfix-ci / PR gate** check run" in comment["body"]
+    assert "https://github.com/acme/web/actions/runs/77" in comment["body"]
+    [check] = emulator.check_runs(REPO)
+    assert check["conclusion"] == "failure"
+
+
+def test_the_emulator_refuses_a_comment_over_65536_characters(emulator) -> None:
+    import requests
+
+    n = seed(emulator)
+    url = f"{emulator.url}/repos/{REPO}/issues/{n}/comments"
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    ok = requests.post(url, json={"body": "x" * 65536}, headers=headers, timeout=5)
+    refused = requests.post(url, json={"body": "x" * 65537}, headers=headers, timeout=5)
+    assert ok.status_code == 201
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["message"] == (
+        "Body is too long (maximum is 65536 characters)"
+    )
+    assert emulator.contract_violations == []
+
+
+def test_skipped_author_gets_a_passing_check_run(emulator, tmp_path: Path) -> None:
+    (tmp_path / ".github").mkdir()
+    (tmp_path / ".github" / "hotfix.yml").write_text(
+        "version: 1\npull_request:\n  skip_authors: [bob]\n"
+    )
+    n = seed(emulator)
+    res = run(["check-pr", "--pr", str(n)], base_env(emulator, tmp_path), tmp_path)
+    assert res.exit_code == 0, res.stderr
+    # Before: no check run, so a required check never reported on such PRs.
+    assert [r["conclusion"] for r in emulator.check_runs(REPO)] == ["success"]
+    assert emulator.comments(REPO, n) == []
+
+
+def test_a_planted_marker_in_someone_elses_comment_is_never_edited(
+    emulator, tmp_path: Path
+) -> None:
+    n = seed(emulator)
+    planted = "<!-- hotfix-ci:pr-gate -->\n### :white_check_mark: hotfix-ci / PR gate: passed"
+    emulator.add_comment(REPO, n, planted, author="eve")
+    res = run(["check-pr", "--pr", str(n)], base_env(emulator, tmp_path), tmp_path)
+    assert res.exit_code == 1, res.stderr
+    comments = emulator.comments(REPO, n)
+    # Before: eve's comment was taken for ours and rewritten by the bot's token.
+    assert [(c["user"]["login"], c["body"] == planted) for c in comments] == [
+        ("eve", True),
+        ("github-actions[bot]", False),
+    ]
+    again = run(["check-pr", "--pr", str(n)], base_env(emulator, tmp_path), tmp_path)
+    assert again.exit_code == 1
+    assert len(emulator.comments(REPO, n)) == 2  # ours is updated in place, eve's untouched
+    assert emulator.comments(REPO, n)[0]["body"] == planted
