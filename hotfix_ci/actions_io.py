@@ -12,7 +12,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
+from hotfix_ci.errors import UsageError
 from hotfix_ci.text import redact, register_secret
+
+# The files the runner names, and what each holds (for messages).
+FILES = {"GITHUB_OUTPUT": "the step outputs", "GITHUB_STEP_SUMMARY": "the job summary"}
 
 
 def _escape_data(value: str) -> str:
@@ -23,12 +27,24 @@ def _escape_property(value: str) -> str:
     return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
+def error_annotation(message: str, title: str = "hotfix-ci") -> str:
+    """``::error title=…::message`` with GitHub's escaping, secrets redacted."""
+    return redact(f"::error title={_escape_property(title)}::{_escape_data(message)}")
+
+
 class ActionsIO:
     """Writes workflow commands to ``stream`` and files named by the environment."""
 
     def __init__(self, env: Mapping[str, str], stream: TextIO | None = None) -> None:
         self.env = env
         self.stream = stream or sys.stdout
+        self.warnings: list[str] = []
+        check_files(env)
+
+    def _emit(self, line: str) -> None:
+        """One workflow command line; a redacting stream lets only these start with ``::``."""
+        write = getattr(self.stream, "write_command", None) or self.stream.write
+        write(line)
 
     @property
     def in_actions(self) -> bool:
@@ -40,7 +56,7 @@ class ActionsIO:
         if secret:
             register_secret(secret)
         if secret and self.in_actions:
-            self.stream.write(f"::add-mask::{_escape_data(secret)}\n")
+            self._emit(f"::add-mask::{_escape_data(secret)}\n")
             self.stream.flush()
 
     def annotation(
@@ -61,31 +77,73 @@ class ActionsIO:
         if title:
             props.append(f"title={_escape_property(title)}")
         head = f"::{command} {','.join(props)}" if props else f"::{command}"
-        self.stream.write(redact(f"{head}::{_escape_data(message)}\n"))
+        self._emit(redact(f"{head}::{_escape_data(message)}\n"))
 
     @contextmanager
     def group(self, title: str) -> Iterator[None]:
         if self.in_actions:
-            self.stream.write(f"::group::{_escape_data(title)}\n")
+            self._emit(redact(f"::group::{_escape_data(title)}\n"))
         try:
             yield
         finally:
             if self.in_actions:
-                self.stream.write("::endgroup::\n")
+                self._emit("::endgroup::\n")
 
     def set_outputs(self, outputs: Mapping[str, str]) -> None:
         """Append to $GITHUB_OUTPUT, with a random heredoc delimiter per value."""
-        path = self.env.get("GITHUB_OUTPUT")
-        if not path:
-            return
-        with Path(path).open("a", encoding="utf-8") as fh:
-            for name, value in outputs.items():
-                delimiter = f"ghadelimiter_{secrets.token_hex(16)}"
-                fh.write(f"{name}<<{delimiter}\n{redact(value)}\n{delimiter}\n")
+        text = ""
+        for name, value in outputs.items():
+            delimiter = f"ghadelimiter_{secrets.token_hex(16)}"
+            text += f"{name}<<{delimiter}\n{redact(value)}\n{delimiter}\n"
+        self._append("GITHUB_OUTPUT", text)
 
     def write_summary(self, markdown: str) -> None:
-        path = self.env.get("GITHUB_STEP_SUMMARY")
-        if not path:
+        self._append("GITHUB_STEP_SUMMARY", redact(markdown).rstrip("\n") + "\n")
+
+    def _append(self, variable: str, text: str) -> None:
+        """Append ``text`` to the file ``variable`` names. A local I/O failure (a full disk,
+        no permission) is a warning: the command keeps its own result and exit code."""
+        path = self.env.get(variable)
+        if not path or not text:
             return
-        with Path(path).open("a", encoding="utf-8") as fh:
-            fh.write(redact(markdown).rstrip("\n") + "\n")
+        try:
+            with Path(path).open("a", encoding="utf-8") as fh:
+                fh.write(text)
+        except OSError as exc:
+            self.warn(
+                f"could not write {FILES[variable]} to ${variable} ({path}): "
+                f"{exc.strerror or exc}; the command's result and exit code are unchanged"
+            )
+
+    def warn(self, message: str) -> None:
+        """A warning annotation inside Actions, a ``warning:`` line outside."""
+        self.warnings.append(message)
+        if self.in_actions:
+            self.annotation("warning", message, title="hotfix-ci")
+        else:
+            self.stream.write(redact(f"warning: {message}\n"))
+        self.stream.flush()
+
+
+def check_files(env: Mapping[str, str]) -> None:
+    """$GITHUB_OUTPUT and $GITHUB_STEP_SUMMARY must name files that can exist: a directory
+    or a missing directory is a usage error at once (exit 2), before anything is done; a
+    write that fails later (a full disk) is only a warning."""
+    for variable, what in FILES.items():
+        raw = env.get(variable)
+        if not raw:
+            continue
+        path = Path(raw)
+        problem = None
+        if "\x00" in raw:
+            problem = "contains a NUL character"
+        elif path.is_dir():
+            problem = "is a directory"
+        elif not path.parent.is_dir():
+            problem = f"is in a directory that does not exist ({path.parent})"
+        if problem:
+            raise UsageError(
+                f"${variable} ({raw!r}) {problem}, so {what} cannot be written",
+                hint=f"set {variable} to a file path in an existing directory, or unset it "
+                "(the runner sets it inside Actions)",
+            )

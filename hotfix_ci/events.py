@@ -27,6 +27,9 @@ PULL_REQUEST_EVENTS = frozenset(
         "pull_request_review_comment",
     }
 )
+# GitHub caps webhook payloads at 25 MB:
+# https://docs.github.com/webhooks/webhook-events-and-payloads#payload-cap
+MAX_EVENT_BYTES = 25 * 1024 * 1024
 _OUTSIDE_HINT = "outside a pull_request event, pass --pr N (and --repo OWNER/NAME)"
 
 
@@ -60,7 +63,9 @@ def read_event(env: Mapping[str, str]) -> Event:
 def _read_payload(path: Path) -> Mapping[str, Any]:
     where = f"event file {path} (GITHUB_EVENT_PATH)"
     try:
-        raw = path.read_bytes()
+        # Bounded: /dev/zero or a FIFO must not be read whole before the size check.
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_EVENT_BYTES + 1)
     except FileNotFoundError:
         raise PayloadError(f"{where} does not exist", hint=_OUTSIDE_HINT) from None
     except IsADirectoryError:
@@ -70,6 +75,11 @@ def _read_payload(path: Path) -> Mapping[str, Any]:
             f"{where} cannot be read: {exc.strerror or exc}",
             hint="check the file's permissions; " + _OUTSIDE_HINT,
         ) from None
+    if len(raw) > MAX_EVENT_BYTES or b"\0" in raw:
+        raise PayloadError(
+            f"{where} is not a webhook payload (binary data or over GitHub's 25 MB cap)",
+            hint="GITHUB_EVENT_PATH must name the runner's event JSON file; " + _OUTSIDE_HINT,
+        )
     try:
         payload = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:

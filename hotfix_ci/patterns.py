@@ -62,7 +62,7 @@ def branch_glob_regex(pattern: str) -> re.Pattern[str]:
         else:
             out.append({"*": "[^/]*", "?": "[^/]"}.get(char) or re.escape(char))
         i += 1
-    return re.compile("".join(out) + r"\Z")
+    return re.compile("".join(out) + r"\Z", re.DOTALL)
 
 
 def _char_class(body: str) -> str:
@@ -109,10 +109,23 @@ def branch_matches(branch: str, pattern: str) -> bool:
 # --- path globs --------------------------------------------------------------------------
 
 
+# pathspec's regexes use ``.`` and ``$``: ``.`` stops at a newline and ``$`` also matches
+# before a final one, so ``a\n/package-lock.json`` escaped ``**/package-lock.json``. A path
+# is matched whole: ``.`` matches any character and the end is the real end (``\Z``).
+_END_ANCHOR = re.compile(r"(?<!\\)((?:\\\\)*)\$")
+
+
 @functools.lru_cache(maxsize=64)
 def path_spec(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
-    """The gitignore-style matcher of ``diff.ignore`` / ``protected`` / ``tests``."""
-    return pathspec.GitIgnoreSpec.from_lines(patterns)
+    """The gitignore-style matcher of ``diff.ignore`` / ``protected`` / ``tests``, matching
+    the whole path, line breaks included."""
+    spec = pathspec.GitIgnoreSpec.from_lines(patterns)
+    for pattern in spec.patterns:
+        regex = getattr(pattern, "regex", None)
+        if isinstance(regex, re.Pattern):
+            whole = _END_ANCHOR.sub(r"\1\\Z", regex.pattern)
+            pattern.regex = re.compile(whole, regex.flags | re.DOTALL)
+    return spec
 
 
 def path_matches(path: str, patterns: Iterable[str]) -> bool:

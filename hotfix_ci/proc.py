@@ -1,14 +1,55 @@
-"""The one module that starts subprocesses: argument lists only, never a shell string."""
+"""The one module that starts subprocesses: argument lists only, never a shell string, and
+never with hotfix-ci's own secrets in the child's environment (:func:`child_env`)."""
 
 from __future__ import annotations
 
 import os
 import signal
 import subprocess
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from hotfix_ci.errors import ProcessError
+from hotfix_ci.text import is_secret, secret_names
+
+# Where the GitHub token reaches hotfix-ci: the workflow's env, the gh CLI's variable, and the
+# action's inputs (the runner passes input `x` as INPUT_X, dashes kept).
+GITHUB_SECRETS = frozenset(
+    {
+        "GITHUB_TOKEN",
+        "GH_TOKEN",
+        "GH_ENTERPRISE_TOKEN",
+        "GITHUB_ENTERPRISE_TOKEN",
+        "INPUT_TOKEN",
+        "INPUT_GITHUB-TOKEN",
+        "INPUT_GITHUB_TOKEN",
+    }
+)
+# The variables each provider's own tooling reads its credentials from.
+PROVIDER_SECRETS = (
+    "VERCEL_TOKEN",
+    "RAILWAY_TOKEN",
+    "RAILWAY_API_TOKEN",
+    "RENDER_API_KEY",
+    "FLY_API_TOKEN",
+    "FLY_ACCESS_TOKEN",
+    "HEROKU_API_KEY",
+    "SSH_PRIVATE_KEY",
+)
+
+
+def child_env(env: Mapping[str, str], *, keep: Collection[str] = ()) -> dict[str, str]:
+    """``env`` without hotfix-ci's own secrets, for a child process (a before-check, a
+    command gate, a provider's CLI): the GitHub token variables, every provider secret, the
+    variables the config names as secrets (notification channels, gate headers), and any
+    variable holding a registered secret value. ``keep`` names the ones the caller passes
+    on purpose (a provider's CLI gets its own credentials)."""
+    drop = GITHUB_SECRETS | set(PROVIDER_SECRETS) | secret_names()
+    return {
+        name: value
+        for name, value in env.items()
+        if name in keep or (name not in drop and not is_secret(value))
+    }
 
 
 @dataclass(frozen=True)
@@ -28,19 +69,18 @@ def run(
     input_text: str | None = None,
     timeout: float | None = None,
     check: bool = True,
+    keep: Collection[str] = (),
 ) -> Completed:
     """Run ``args`` and capture its output as text.
 
-    ``env`` replaces the environment; ``extra_env`` is laid over the current one.
+    ``env`` replaces the environment; ``extra_env`` is laid over the current one; either
+    way the child gets it through :func:`child_env` (``keep``: the secrets it may have).
     With ``check`` a non-zero exit raises :class:`ProcessError` carrying stdout/stderr.
     """
     argv = tuple(str(a) for a in args)
     if not argv:
         raise ProcessError("internal: empty command")
-    full_env: dict[str, str] | None = None
-    if env is not None or extra_env is not None:
-        full_env = dict(os.environ if env is None else env)
-        full_env.update(extra_env or {})
+    full_env = child_env({**(os.environ if env is None else env), **(extra_env or {})}, keep=keep)
     try:
         # A new session, so a timeout can kill the whole process group: a smoke script's
         # children must not outlive it.

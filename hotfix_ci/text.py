@@ -4,7 +4,9 @@ reading a number from an environment variable."""
 from __future__ import annotations
 
 import difflib
+import json
 import math
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any, TextIO, cast
 
@@ -61,6 +63,34 @@ def number_setting(env: Mapping[str, str], name: str, default: float) -> float:
     return value
 
 
+# -- user text --------------------------------------------------------------------------
+# Text from outside (a PR title, a file path, a tool's or a service's answer) is data. The
+# runner reads a line that starts with ``::`` (after blanks) as a workflow command, and it
+# splits lines on CR as well as LF (and the other Unicode line breaks), so such text is
+# printed as one line that never starts a command:
+# https://docs.github.com/actions/reference/workflow-commands-for-github-actions
+_LINE_BREAKS = re.compile(r"[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
+_COMMAND_START = re.compile(r"(^|[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029])([ \t]*)::")
+
+
+def inert(text: object, *, lines: bool = False) -> str:
+    """``text`` made safe to print: line breaks folded to one space (``lines=True`` keeps
+    them), and ``::`` at the start of any line broken up (``: :``), so no user text can
+    ever be read as a workflow command."""
+    value = str(text)
+    if not lines:
+        value = _LINE_BREAKS.sub(" ", value)
+    return _COMMAND_START.sub(r"\1\2: :", value)
+
+
+def shown_path(path: str) -> str:
+    """A file path as printed: as is when plain, else quoted with its line breaks and control
+    characters escaped (JSON string rules), so the reader sees exactly which file."""
+    if path and path.isprintable() and not any(ch in path for ch in " \"'"):
+        return path
+    return json.dumps(path, ensure_ascii=False)
+
+
 # -- secrets ------------------------------------------------------------------------------
 # Every value registered here (the GitHub token, provider and notification secrets, every
 # masked value) is replaced by ``***`` in all text that leaves the process: Deployment
@@ -76,6 +106,25 @@ def register_secret(value: str) -> None:
             _SECRETS.add(part.strip())
 
 
+def is_secret(value: str) -> bool:
+    """Whether ``value`` (stripped) is one of the registered secrets."""
+    return bool(_SECRETS) and value.strip() in _SECRETS
+
+
+# Names of variables that hold secrets (the config's notification and gate secret
+# variables): child processes never get them (see hotfix_ci.proc.child_env).
+_SECRET_NAMES: set[str] = set()
+
+
+def register_secret_name(name: str) -> None:
+    if name:
+        _SECRET_NAMES.add(name)
+
+
+def secret_names() -> frozenset[str]:
+    return frozenset(_SECRET_NAMES)
+
+
 def redact(text: str) -> str:
     """``text`` with every registered secret replaced, longest first."""
     if not _SECRETS or not text:
@@ -87,15 +136,29 @@ def redact(text: str) -> str:
 
 
 class RedactingStream:
-    """A text stream wrapper that redacts secrets from everything written through it."""
+    """A text stream wrapper that redacts secrets from everything written through it, and
+    makes every line inert (see :func:`inert`): only :meth:`write_command`, which
+    :class:`~hotfix_ci.actions_io.ActionsIO` uses for its own workflow commands, can start
+    one."""
 
     def __init__(self, stream: TextIO) -> None:
         self._stream = stream
+        self._line_start = True
 
     def write(self, text: str) -> int:
-        if text.startswith("::add-mask::"):  # the one line that must carry the value
-            return self._stream.write(text)
-        return self._stream.write(redact(text))
+        if not text:
+            return 0
+        safe = inert(("\n" if self._line_start else "x") + redact(text), lines=True)[1:]
+        self._line_start = text[-1] in "\r\n"
+        return self._stream.write(safe)
+
+    def write_command(self, line: str) -> int:
+        """One workflow command line of ours (``::add-mask::`` carries its value, so it
+        is the one line not redacted)."""
+        self._line_start = line.endswith("\n")
+        if line.startswith("::add-mask::"):
+            return self._stream.write(line)
+        return self._stream.write(redact(line))
 
     def flush(self) -> None:
         self._stream.flush()

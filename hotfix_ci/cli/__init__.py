@@ -18,8 +18,10 @@ from collections.abc import Iterator
 import click
 
 from hotfix_ci import __version__
+from hotfix_ci.actions_io import error_annotation
 from hotfix_ci.cli import communicate, deploy, pr, release, setup
 from hotfix_ci.errors import ExitCode, HotfixError
+from hotfix_ci.text import inert, redact
 
 __all__ = ["cli", "main"]
 
@@ -62,11 +64,13 @@ def error_handler() -> Iterator[None]:
     try:
         yield
     except HotfixError as exc:
-        click.echo(f"error: {exc.message}", err=True)
+        # The message may quote user text (a title, a path, a tool's output) and secrets:
+        # redacted, and no line of it can start a workflow command.
+        click.echo(inert(redact(f"error: {exc.message}"), lines=True), err=True)
         if exc.hint:
-            click.echo(f"  what to do: {exc.hint}", err=True)
+            click.echo(inert(redact(f"  what to do: {exc.hint}"), lines=True), err=True)
         if os.environ.get("GITHUB_ACTIONS") == "true":
-            click.echo(f"::error title=hotfix-ci::{exc.message}", err=True)
+            click.echo(error_annotation(exc.message), err=True)
         raise _Exit(int(exc.exit_code)) from None
     except (KeyboardInterrupt, click.Abort):
         click.echo("interrupted", err=True)
@@ -75,7 +79,7 @@ def error_handler() -> Iterator[None]:
         exc.show()
         raise _Exit(exc.exit_code) from None
     except Exception as exc:
-        click.echo(f"internal error: {type(exc).__name__}: {exc}", err=True)
+        click.echo(inert(redact(f"internal error: {type(exc).__name__}: {exc}")), err=True)
         click.echo(
             "  what to do: this is a bug in hotfix-ci; re-run with the same input and report it "
             "with this message",

@@ -24,6 +24,7 @@ from hotfix_ci.reports.pr_gate import (
     COMMENT_MARKER,
     GateReport,
     check_run_output,
+    comment_body,
     render_json,
     render_markdown,
     render_text,
@@ -117,27 +118,30 @@ def publish_group(
 
 
 def publish(ctx: RunContext, client: GitHubClient, report: GateReport) -> None:
-    """Check run, sticky comment and job summary; each exactly once per head commit."""
+    """Check run, sticky comment and job summary; each exactly once per head commit. A PR
+    the gate does not apply to (not a hotfix, a skipped author) gets a passing check run and
+    no comment, so the check can be required on every PR."""
     pull = report.pull
-    if report.verdict.hotfix and not report.verdict.note:
-        # The comment is written before the check run, so a PR without comments has no check
-        # run of ours either: a fresh PR skips both lookups, and a run that failed between
-        # the two writes is completed, not duplicated, by the next one.
-        seen_before = pull.comments > 0
-        body = render_markdown(report)
+    gated = report.verdict.hotfix and not report.verdict.note
+    # The comment is written before the check run, so a PR without comments has no check
+    # run of ours either: a fresh PR skips both lookups, and a run that failed between the
+    # two writes is completed, not duplicated, by the next one.
+    seen_before = pull.comments > 0 or not gated
+    if gated:
+        body = comment_body(report, ctx.run_url())
         comment = client.find_comment(pull.number, COMMENT_MARKER) if seen_before else None
         if comment is None:
             client.create_comment(pull.number, body, marker=COMMENT_MARKER)
         elif comment.body.strip() != body.strip():
             client.update_comment(comment.id, body)
-        existing = client.find_check_run(pull.head_sha, CHECK_NAME) if seen_before else None
-        client.write_check_run(
-            existing=existing,
-            name=CHECK_NAME,
-            head_sha=pull.head_sha,
-            details_url=ctx.run_url(),
-            **check_run_output(report),
-        )
+    existing = client.find_check_run(pull.head_sha, CHECK_NAME) if seen_before else None
+    client.write_check_run(
+        existing=existing,
+        name=CHECK_NAME,
+        head_sha=pull.head_sha,
+        details_url=ctx.run_url(),
+        **check_run_output(report),
+    )
     ctx.io.write_summary(render_markdown(report).replace(COMMENT_MARKER + "\n", ""))
 
 

@@ -16,6 +16,7 @@ from hotfix_ci.config.locate import ParsedYaml, Problem, find_line, parse_yaml, 
 from hotfix_ci.config.model import HotfixConfig
 from hotfix_ci.config.semantics import check_semantics
 from hotfix_ci.errors import ConfigError
+from hotfix_ci.text import register_secret_name
 
 DEFAULT_CONFIG_PATH = Path(".github") / "hotfix.yml"
 MAX_CONFIG_BYTES = 1_000_000
@@ -45,7 +46,9 @@ def _read_text(file: Path, shown: str, base: Path) -> str:
                 f"{shown}: is a directory, not a config file",
                 hint="pass the YAML file itself, e.g. --config .github/hotfix.yml",
             )
-        data = file.read_bytes()
+        # Bounded: /dev/zero or a FIFO must not be read whole before the size check.
+        with file.open("rb") as fh:
+            data = fh.read(MAX_CONFIG_BYTES + 1)
     except FileNotFoundError:
         raise ConfigError(
             f"{shown}: config file not found",
@@ -105,7 +108,17 @@ def validate_config_text(text: str, source: str) -> HotfixConfig:
     problems = _problems(parsed)
     if problems:
         raise invalid_config(source, problems)
-    return to_config(parsed.data, source=source)
+    config = to_config(parsed.data, source=source)
+    register_secret_variables(config)
+    return config
+
+
+def register_secret_variables(config: HotfixConfig) -> None:
+    """The variables the config names as secrets (each channel's ``*_env``) never reach a
+    child process (hotfix_ci.proc.child_env)."""
+    for channel in config.notify.channels:
+        for name in (channel.url_env, channel.secret_env, channel.page_env, channel.key_env):
+            register_secret_name(name or "")
 
 
 def _parse_failure(exc: Exception, text: str) -> Problem:

@@ -10,19 +10,8 @@ from hotfix_ci.actions_io import ActionsIO
 from hotfix_ci.config.model import Environment, ProviderSpec
 from hotfix_ci.errors import ConfigError, ProviderError
 from hotfix_ci.gates import secret_values
+from hotfix_ci.proc import PROVIDER_SECRETS
 from hotfix_ci.providers.base import Provider, ProviderContext
-
-# The variables each provider's own tooling reads its credentials from.
-PROVIDER_SECRETS = (
-    "VERCEL_TOKEN",
-    "RAILWAY_TOKEN",
-    "RAILWAY_API_TOKEN",
-    "RENDER_API_KEY",
-    "FLY_API_TOKEN",
-    "FLY_ACCESS_TOKEN",
-    "HEROKU_API_KEY",
-    "SSH_PRIVATE_KEY",
-)
 
 
 def mask_secrets(io: ActionsIO, environment: Environment, env: Mapping[str, str]) -> None:

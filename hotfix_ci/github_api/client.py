@@ -16,6 +16,9 @@ from hotfix_ci.github_api.writes import ATTEMPTS, write_once
 from hotfix_ci.model import FileChange, LabelEvent, PullRequest, Review
 from hotfix_ci.text import redact
 
+# Who a workflow's GITHUB_TOKEN writes as; GET /user answers 403 for such installation
+# tokens, so that is the identity assumed when /user cannot say.
+ACTIONS_BOT = "github-actions[bot]"
 PR_FILES_CAP = 3000  # GitHub's pulls/list-files returns at most 3,000 files
 
 
@@ -41,6 +44,7 @@ class GitHubClient:
         self.counter = RequestCounter()
         self.gh = open_github(conn, self.counter)
         self.repo: Repository = self.gh.get_repo(repo)  # lazy: no request until used
+        self._identity: str | None = None
 
     @property
     def requests_made(self) -> int:
@@ -144,13 +148,32 @@ class GitHubClient:
         return bool(data) and data.get("state") == "active"
 
     # -- sticky comment --------------------------------------------------------------------
+    def identity(self) -> str:
+        """The login the token writes as (GET /user; github-actions[bot] when the token is
+        an installation token, which /user refuses)."""
+        if self._identity is None:
+            try:
+                with self.call("reading the token's identity", "none"):
+                    _, data = self.gh.requester.requestJsonAndCheck("GET", "/user")
+                self._identity = str(data.get("login") or ACTIONS_BOT)
+            except GitHubAPIError as exc:
+                # 403 "Resource not accessible by integration": an installation token.
+                if exc.status not in (403, 404):
+                    raise
+                self._identity = ACTIONS_BOT
+        return self._identity
+
     def find_comment(self, number: int, marker: str) -> Comment | None:
+        """Our comment carrying ``marker``: one written by the token's own identity. The
+        same marker planted in someone else's comment is never taken for ours."""
+        me = self.identity()
         with self.call(f"listing the comments of #{number}", "issues: read"):
             issue = self.repo.get_issue(number)
             for c in issue.get_comments():
                 body = c.body or ""
-                if marker in body:
-                    return Comment(id=c.id, body=body, author=c.user.login if c.user else None)
+                author = c.user.login if c.user else None
+                if marker in body and author == me:
+                    return Comment(id=c.id, body=body, author=author)
         return None
 
     def create_comment(self, number: int, body: str, *, marker: str | None = None) -> Comment:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -73,7 +75,42 @@ class BoundedRetry(GithubRetry):
         unsafe = bool(method) and str(method).upper() in UNSAFE_WRITES
         if unsafe and error is not None and self._is_read_error(error):
             raise error  # sent, maybe applied: the caller looks before resending
-        return super().increment(method, url, response, error, _pool, _stacktrace)
+        retry = super().increment(method, url, response, error, _pool, _stacktrace)
+        reset = _primary_reset(response)
+        if reset is None:
+            return retry
+        # GitHub documents 429 as well as 403 for an exhausted primary limit; GithubRetry only
+        # waits for the 403. The same rule here: sleep until X-RateLimit-Reset (plus a
+        # second), or fail at once when that is beyond max_wait.
+        backoff = max(0.0, reset - time.time()) + 1
+        cap = self.max_rate_limit_wait
+        if cap is not None and backoff > cap:
+            raise RateLimitExceededExceedsMaxWait(
+                response.status,
+                _body(response, url),
+                dict(response.headers),
+                wait=backoff,
+            )
+        wait = max(backoff, retry.get_backoff_time())
+        retry.get_backoff_time = lambda: wait  # type: ignore[method-assign]
+        return retry
+
+
+def _primary_reset(response: Any) -> int | None:
+    """X-RateLimit-Reset of a 429 primary-limit answer (no Retry-After), else None."""
+    if response is None or response.status != 429 or "Retry-After" in response.headers:
+        return None
+    if response.headers.get("X-RateLimit-Remaining") != "0":
+        return None
+    value = str(response.headers.get("X-RateLimit-Reset") or "")
+    return int(value) if value.isdigit() else None
+
+
+def _body(response: Any, url: str | None) -> Any:
+    try:
+        return json.loads(GithubRetry.get_content(response, url or ""))
+    except Exception:  # the status and headers still say what happened
+        return {"message": "API rate limit exceeded"}
 
 
 def make_retry(conn: Connection) -> Retry:
@@ -85,6 +122,8 @@ def make_retry(conn: Connection) -> Retry:
         max_rate_limit_wait=conn.max_wait,
         raise_on_status=False,
         allowed_methods=Retry.DEFAULT_ALLOWED_METHODS.union({"GET", "POST", "PATCH"}),
+        # GithubRetry's default list (5xx and 403) plus 429: a primary limit may be a 429.
+        status_forcelist=[*range(500, 600), 403, 429],
     )
 
 

@@ -64,7 +64,7 @@ def translate(exc: BaseException, operation: str, permission: str, api_url: str)
     """The GitHubAPIError for ``exc`` raised while doing ``operation``."""
     if isinstance(exc, GithubException):
         return _translate_github(exc, operation, permission)
-    if isinstance(exc, (requests.Timeout, urllib3.exceptions.TimeoutError)):
+    if _timed_out(exc):
         return GitHubAPIError(
             f"{operation}: GitHub at {api_url} did not answer in time, after bounded retries.",
             hint="GitHub may be degraded (https://www.githubstatus.com); re-run the job.",
@@ -80,6 +80,27 @@ def translate(exc: BaseException, operation: str, permission: str, api_url: str)
     return GitHubAPIError(
         f"{operation}: unexpected failure talking to GitHub: {exc}", operation=operation
     )
+
+
+def _timed_out(exc: BaseException) -> bool:
+    """A read or connect timeout, also when requests wraps it in a ConnectionError once
+    urllib3's retries are spent (MaxRetryError whose reason is a ReadTimeoutError)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, (requests.Timeout, urllib3.exceptions.TimeoutError)):
+            return True
+        reason = getattr(current, "reason", None)
+        if isinstance(reason, BaseException) and _timed_out_once(reason):
+            return True
+        inner = current.args[0] if current.args else None
+        current = inner if isinstance(inner, BaseException) else current.__cause__
+    return False
+
+
+def _timed_out_once(exc: BaseException) -> bool:
+    return isinstance(exc, (requests.Timeout, urllib3.exceptions.TimeoutError))
 
 
 def _translate_github(exc: GithubException, operation: str, permission: str) -> GitHubAPIError:

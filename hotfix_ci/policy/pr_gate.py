@@ -15,6 +15,7 @@ from hotfix_ci.patterns import path_matches as matches
 from hotfix_ci.policy.approvals import count_approvals
 from hotfix_ci.policy.classify import branch_matches, is_hotfix, severity_labels
 from hotfix_ci.policy.principals import is_listed
+from hotfix_ci.text import inert, shown_path
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -31,6 +32,19 @@ class GateVerdict:
 
 def _err(rule: str, message: str, path: str | None = None) -> Finding:
     return Finding(rule=rule, level="error", message=message, path=path)
+
+
+_TITLE_PREFIXES = ("[HOTFIX] ", "HOTFIX: ", "hotfix: ", "[hotfix] ", "Hotfix: ")
+_HOTFIX_WORD = re.compile(r"^\W*hot[\s_-]?fix\W*", re.IGNORECASE)
+
+
+def title_example(title: str, pattern: str) -> str | None:
+    """The PR's own title with a prefix that makes it match ``pattern`` (None if none does)."""
+    rest = _HOTFIX_WORD.sub("", inert(title)).strip() or "Fix login 500s"
+    for prefix in _TITLE_PREFIXES:
+        if re.search(pattern, prefix + rest):
+            return prefix + rest
+    return None
 
 
 def check_shape(ev: GateEvidence, cfg: HotfixConfig) -> list[Finding]:
@@ -55,11 +69,12 @@ def check_shape(ev: GateEvidence, cfg: HotfixConfig) -> list[Finding]:
             )
         )
     if re.search(rules.title, pull.title) is None:
+        example = title_example(pull.title, rules.title)
         out.append(
             _err(
                 "title",
-                f"title {pull.title!r} does not match the pattern {rules.title}: "
-                'edit the title, e.g. "[HOTFIX] Fix login 500s"',
+                f"title {inert(pull.title)!r} does not match the pattern {rules.title}: "
+                + (f"edit the title, e.g. {example!r}" if example else "edit the title to match"),
             )
         )
     for label in rules.labels:
@@ -183,7 +198,7 @@ def check_diff(ev: GateEvidence, cfg: HotfixConfig) -> tuple[list[Finding], int,
                 out.append(
                     _err(
                         "protected-paths",
-                        f"{f.path} is protected (dependency change): "
+                        f"{shown_path(f.path)} is protected (dependency change): "
                         f"revert it, or add the {diff.protected_label!r} label if the "
                         "fix really needs it",
                         path=f.path,

@@ -9,7 +9,7 @@ the provider's, because re-running the command by hand would fail the same way.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from hotfix_ci import proc
 from hotfix_ci.errors import ProcessError
@@ -30,6 +30,7 @@ def run_cli(
     timeout: float,
     failed: str,
     hint: str,
+    keep: Collection[str] = proc.PROVIDER_SECRETS,
 ) -> str:
     """Run ``argv`` with exactly ``env`` and return its stdout.
 
@@ -37,7 +38,9 @@ def run_cli(
     to do when the tool ran and failed (or timed out).
     """
     try:
-        done = proc.run(argv, env=env, cwd=cwd, timeout=timeout)
+        # The provider's own credentials go to its tool; the GitHub token and the
+        # notification secrets do not (proc.child_env).
+        done = proc.run(argv, env=env, cwd=cwd, timeout=timeout, keep=keep)
     except ProcessError as exc:
         # No exit code: it timed out (or never started); what it printed so far (a banner
         # such as "Vercel CLI 50.12.1") is not the reason, proc's message is.

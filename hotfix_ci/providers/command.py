@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from hotfix_ci.errors import ConfigError
+from hotfix_ci.proc import PROVIDER_SECRETS
 from hotfix_ci.providers import base as contract
 from hotfix_ci.providers._checks import (
     RELEASE_KEYS,
@@ -109,6 +110,8 @@ class CommandProvider:
         if not isinstance(extra, Mapping):
             raise ConfigError("command provider 'env' must be a mapping of strings")
         self.env = {**context.env, **{str(k): str(v) for k, v in extra.items()}}
+        # A variable named in `env:` is passed on purpose, even one hotfix-ci keeps secret.
+        self.keep = frozenset(PROVIDER_SECRETS) | {str(k) for k in extra}
         self.timeout = timeout_whole_seconds(
             settings.get("timeout"), DEFAULT_TIMEOUT, where="command provider with.timeout"
         )
@@ -166,4 +169,5 @@ class CommandProvider:
             timeout=self.timeout,
             failed=f"the {which} command `{argv[0]}` failed",
             hint=f"run `{' '.join(argv)}` by hand in the checkout to see the full output",
+            keep=self.keep,
         )

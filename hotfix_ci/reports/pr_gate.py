@@ -8,9 +8,12 @@ from typing import Any
 
 from hotfix_ci.model import PullRequest
 from hotfix_ci.policy.pr_gate import GateVerdict
+from hotfix_ci.text import inert, shown_path
 
 CHECK_NAME = "hotfix-ci / PR gate"
 COMMENT_MARKER = "<!-- hotfix-ci:pr-gate -->"
+# GitHub refuses a comment body over 65,536 characters (422 "Body is too long").
+COMMENT_LIMIT = 65536
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -45,7 +48,7 @@ def render_json(report: GateReport) -> str:
 
 def headline(report: GateReport) -> str:
     v, pull = report.verdict, report.pull
-    who = f'#{pull.number} "{pull.title}"'
+    who = f'#{pull.number} "{inert(pull.title)}"'
     if not v.hotfix or v.note:
         return f"hotfix-ci PR gate: {who}: passed: {v.note}"
     sev = f" ({v.severity})" if v.severity else ""
@@ -58,8 +61,9 @@ def headline(report: GateReport) -> str:
 def render_text(report: GateReport) -> str:
     lines = [headline(report)]
     for f in report.verdict.findings:
-        where = f" [{f.path}]" if f.path else ""
-        lines.append(f"  {'FAIL' if f.level == 'error' else 'WARN'}  {f.rule}: {f.message}{where}")
+        where = f" [{shown_path(f.path)}]" if f.path else ""
+        mark = "FAIL" if f.level == "error" else "WARN"
+        lines.append(f"  {mark}  {f.rule}: {inert(f.message)}{where}")
     v = report.verdict
     if v.hotfix and not v.note:
         lines.append(f"  diff: {v.files} file(s), {v.lines} line(s) counted")
@@ -93,6 +97,27 @@ def render_markdown(report: GateReport) -> str:
             out.append(f"| {mark} | `{f.rule}` | {msg} |")
         out += ["", "Fix the items above; the check re-reads the live pull request when re-run."]
     return "\n".join(out) + "\n"
+
+
+def comment_body(report: GateReport, run_url: str | None, limit: int = COMMENT_LIMIT) -> str:
+    """The sticky comment, clipped below GitHub's limit at a line, with a pointer to the
+    check run (which lists every finding)."""
+    body = render_markdown(report)
+    if len(body) <= limit:
+        return body
+    where = f" ([workflow run]({run_url}))" if run_url else ""
+    note = (
+        f"\n\n> Clipped: the report is longer than a GitHub comment may be. Every finding "
+        f"is in the **{CHECK_NAME}** check run of commit `{report.pull.head_sha[:7]}`{where}.\n"
+    )
+    kept: list[str] = []
+    size = len(note)
+    for line in body.splitlines():
+        if size + len(line) + 1 > limit:
+            break
+        kept.append(line)
+        size += len(line) + 1
+    return "\n".join(kept) + note
 
 
 def check_run_output(report: GateReport) -> dict[str, Any]:

@@ -242,6 +242,13 @@ class GitHubEmulator(StateReaders):
         with self._store.lock:
             routes_issues.remove_label(self._store, self._issue(repo, number), label, actor)
 
+    def add_comment(self, repo: str, number: int, body: str, *, author: str) -> int:
+        """A comment on issue or pull request ``number`` written by ``author``."""
+        with self._api(), self._store.lock:
+            state = self._store.repo(repo)
+            item = self._issue(repo, number)
+            return routes_issues.add_comment(self._store, state, item, body, author).id
+
     def add_review(
         self,
         repo: str,

@@ -14,6 +14,8 @@ from hotfix_ci.testing.routes_base import ApiError, Request, Response, paginate,
 from hotfix_ci.testing.state import Comment, Issue, IssueEvent, Repo, Store
 
 ISSUE = r"{repo}/issues/(?P<number>\d+)"
+# GitHub refuses a comment body over 65,536 characters with this 422.
+MAX_COMMENT_CHARS = 65536
 READ = ("issues=read", "pull_requests=read")
 WRITE = ("issues=write", "pull_requests=write")
 
@@ -189,12 +191,28 @@ def list_comments(store: Store, req: Request) -> Response:
 @route("POST", ISSUE + "/comments", *WRITE)
 def create_comment(store: Store, req: Request) -> Response:
     repo, item = issue_of(store, req)
-    text = req.text("body", required=True) or ""
+    comment = add_comment(store, repo, item, _comment_body(req), store.login)
+    return Response(201, comment_json(req.base_url, store, repo, comment))
+
+
+def add_comment(store: Store, repo: Repo, item: Issue, body: str, author: str) -> Comment:
     now = store.now()
-    comment = Comment(store.next_id(), item.number, store.login, text, now, now)
+    comment = Comment(store.next_id(), item.number, author, body, now, now)
     repo.comments[comment.id] = comment
     item.comment_ids.append(comment.id)
-    return Response(201, comment_json(req.base_url, store, repo, comment))
+    return comment
+
+
+def _comment_body(req: Request) -> str:
+    text = req.text("body", required=True) or ""
+    if len(text) > MAX_COMMENT_CHARS:
+        raise ApiError.invalid(
+            "data",
+            "unprocessable",
+            resource="IssueComment",
+            message=f"Body is too long (maximum is {MAX_COMMENT_CHARS} characters)",
+        )
+    return text
 
 
 def _comment_of(store: Store, req: Request) -> tuple[Repo, Comment]:
@@ -208,7 +226,7 @@ def _comment_of(store: Store, req: Request) -> tuple[Repo, Comment]:
 @route("PATCH", r"{repo}/issues/comments/(?P<comment_id>\d+)", *WRITE)
 def update_comment(store: Store, req: Request) -> Response:
     repo, comment = _comment_of(store, req)
-    comment.body = req.text("body", required=True) or ""
+    comment.body = _comment_body(req)
     comment.updated_at = store.now()
     return Response(200, comment_json(req.base_url, store, repo, comment))
 

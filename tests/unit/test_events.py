@@ -129,10 +129,10 @@ def test_event_path_is_a_directory(tmp_path: Path) -> None:
 def test_unreadable_event_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     env = event_env(tmp_path, "pull_request", "{}")
 
-    def denied(self: Path) -> bytes:
+    def denied(self: Path, *args: object, **kwargs: object) -> bytes:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(Path, "read_bytes", denied)  # root ignores chmod 000
+    monkeypatch.setattr(Path, "open", denied)  # root ignores chmod 000
     with pytest.raises(PayloadError) as caught:
         read_event(env)
     assert caught.value.message == (

@@ -41,18 +41,27 @@ def test_passing_p1_hotfix_exact_json_shape(emulator, tmp_path: Path) -> None:
     assert data["stats"]["api_requests"] == len(emulator.requests)
 
 
-def test_non_hotfix_pull_passes_with_one_request(emulator, tmp_path: Path) -> None:
+def test_non_hotfix_pull_passes_with_a_check_run_and_no_comment(emulator, tmp_path: Path) -> None:
     seed(emulator, title="Add dark mode", head="feature/dark", labels=[])
     emulator.clear_requests()
     # The policy on disk (no git checkout); with nothing on disk it is read through the API
     # at the base commit, one request more (test_check_pr_no_checkout).
     (tmp_path / ".github").mkdir()
     (tmp_path / ".github" / "hotfix.yml").write_text("version: 1\n")
-    res = run(["check-pr", "--pr", "1"], base_env(emulator, tmp_path), tmp_path)
-    assert res.exit_code == 0
-    assert "passed: not a hotfix pull request" in res.stdout
-    assert len(emulator.requests) == 1
-    assert emulator.check_runs(REPO) == [] and emulator.comments(REPO, 1) == []
+    for _ in range(2):  # a re-run completes the same check run again
+        res = run(["check-pr", "--pr", "1"], base_env(emulator, tmp_path), tmp_path)
+        assert res.exit_code == 0
+        assert "passed: not a hotfix pull request" in res.stdout
+    # The pull request, the check-run lookup and the check-run write; nothing else.
+    assert [(r.method, r.status) for r in emulator.requests][:3] == [
+        ("GET", 200),
+        ("GET", 200),
+        ("POST", 201),
+    ]
+    # Issue 10 item 19: a passing check run, so the check can be required on every PR.
+    runs = emulator.check_runs(REPO)
+    assert [(r["name"], r["conclusion"]) for r in runs] == [("hotfix-ci / PR gate", "success")]
+    assert emulator.comments(REPO, 1) == []
 
 
 def test_self_approval_fails(emulator, tmp_path: Path) -> None:

@@ -90,9 +90,13 @@ def test_no_checkout_non_hotfix_costs_the_pull_and_the_policy_read(
     env = base_env(emulator, tmp_path)
     res = run(["check-pr", "--pr", str(n)], env, _empty_workspace(tmp_path))
     assert res.exit_code == 0 and "passed: not a hotfix pull request" in res.stdout
-    assert [r.path for r in emulator.requests] == [
-        f"/repos/{REPO}/pulls/{n}",
-        f"/repos/{REPO}/contents/.github/hotfix.yml",
+    head = emulator.pull_head_sha(REPO, n)
+    # The pull, the policy at the base, then the passing check run (looked up, then written).
+    assert [(r.method, r.path) for r in emulator.requests] == [
+        ("GET", f"/repos/{REPO}/pulls/{n}"),
+        ("GET", f"/repos/{REPO}/contents/.github/hotfix.yml"),
+        ("GET", f"/repos/{REPO}/commits/{head}/check-runs"),
+        ("POST", f"/repos/{REPO}/check-runs"),
     ]
 
 

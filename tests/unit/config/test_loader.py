@@ -264,11 +264,11 @@ def test_a_directory_is_not_a_config(tmp_path: Path) -> None:
 def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     file = write(tmp_path / "h.yml", "version: 1\n")
 
-    def denied(self: Path) -> bytes:
+    def denied(self: Path, *args: object, **kwargs: object) -> bytes:
         raise PermissionError(13, "Permission denied", str(self))
 
     # Tests run as root here, where chmod 000 would not stop the read.
-    monkeypatch.setattr(Path, "read_bytes", denied)
+    monkeypatch.setattr(Path, "open", denied)
     with pytest.raises(ConfigError) as caught:
         load_config(file)
     assert caught.value.message == f"{file}: cannot read the config file: permission denied"
@@ -283,10 +283,10 @@ def test_other_os_errors_are_reported_with_their_reason(
 ) -> None:
     file = write(tmp_path / "h.yml", "version: 1\n")
 
-    def broken(self: Path) -> bytes:
+    def broken(self: Path, *args: object, **kwargs: object) -> bytes:
         raise OSError(5, "Input/output error")
 
-    monkeypatch.setattr(Path, "read_bytes", broken)
+    monkeypatch.setattr(Path, "open", broken)
     with pytest.raises(ConfigError, match="cannot read the config file: Input/output error"):
         load_config(file)
 
