@@ -150,10 +150,10 @@ def _roll_back(
         return report.finish(
             "already_there",
             ExitCode.OK,
-            f"{spec.name} already runs {current.ref}, the rollback target of {undone}",
-            current.ref,
-            hint=f"to go further back, name the release: `hotfix-ci rollback --environment "
+            f"{spec.name} already runs {current.ref}, the rollback target of {undone}; to "
+            f"go further back, name the release: `hotfix-ci rollback --environment "
             f"{environment.name} --provider {spec.name} --to TAG`",
+            current.ref,
         )
     target_record = (
         history.success_of(log, args.to) if args.to else history.good_before(log, current)
