@@ -99,9 +99,8 @@ def _who(record: DeploymentRecord) -> str:
     run = f"run {run_id} (attempt {attempt})" if run_id else "a run outside GitHub Actions"
     what = "rollback" if record.payload.get("rollback_of") else "deploy"
     provider = record.payload.get("provider") or "?"
-    return (
-        f"Deployment {record.id} ({what} of {record.ref} via {provider}) of {run}"
-        + (f", {url}" if url else "")
+    return f"Deployment {record.id} ({what} of {record.ref} via {provider}) of {run}" + (
+        f", {url}" if url else ""
     )
 
 
