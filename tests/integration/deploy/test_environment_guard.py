@@ -121,7 +121,7 @@ def test_a_killed_attempt_is_closed_by_the_rerun(scene: Scene, command: str) -> 
 def test_a_dead_run_is_closed_once_stale(scene: Scene, fake_clock: FakeClock) -> None:
     assert scene.deploy(GOOD, GITHUB_RUN_ID="40").exit_code == 0
     killed_deploy(scene, "41")
-    fake_clock.now += guard.STALE_AFTER + 1  # an hour later, the next release
+    fake_clock.now = time.time() + guard.STALE_AFTER + 1  # an hour later, the next release
     result = scene.deploy(NEWER, GITHUB_RUN_ID="42")
     assert result.exit_code == 0, result.stderr
     assert scene.history()[1][2] == ["in_progress", "error", "inactive"]
