@@ -17,20 +17,21 @@ from hotfix_ci.commands.context import RunContext, resolve_context
 from hotfix_ci.config import load_config
 from hotfix_ci.config.model import Environment, ProviderSpec, ReleaseConfig
 from hotfix_ci.deploy import history
+from hotfix_ci.deploy.guard import EnvironmentGuard, limits_from, rolling_back
 from hotfix_ci.deploy.recorder import Recorder
 from hotfix_ci.deploy.rollback import human_needed, perform_rollback
 from hotfix_ci.deploy.runtime import build_provider, check_provider_settings, mask_secrets
 from hotfix_ci.deploy.signals import stop_on_signals
-from hotfix_ci.errors import ExitCode, GitHubAPIError, HotfixError, UsageError
+from hotfix_ci.errors import DeployStopped, ExitCode, GitHubAPIError, HotfixError, UsageError
 from hotfix_ci.gates import check_environment
-from hotfix_ci.github_api.releases import tag_commit
+from hotfix_ci.github_api.releases import list_tags, tag_commit
 from hotfix_ci.notify import hooks as notify_hooks
 from hotfix_ci.notify.hooks import Stage
-from hotfix_ci.providers.base import ProviderError, Release
+from hotfix_ci.providers.base import ProviderError, Release, RollbackPoint
 from hotfix_ci.providers.points import point_of_release
 from hotfix_ci.release.versioning import version_of_tag
 from hotfix_ci.reports.deploy import Console, RunReport, finish, progress_stream
-from hotfix_ci.text import redacting
+from hotfix_ci.text import did_you_mean, redacting
 
 if TYPE_CHECKING:
     from hotfix_ci.github_api import GitHubClient
@@ -63,10 +64,12 @@ def run(args: RollbackArgs, env: Mapping[str, str], out: TextIO, err: TextIO) ->
     from hotfix_ci.github_api import GitHubClient
 
     client = GitHubClient(ctx.connection(), ctx.repo)
+    if args.to is not None:
+        check_target_tag(client, args.to)
     stream = progress_stream(ctx.format, out, err)
     reports: list[RunReport] = []
     with stop_on_signals():  # a cancel must not cut a rollback off from its records
-        for spec in specs:
+        for index, spec in enumerate(specs):
             report = RunReport(
                 command="rollback",
                 environment=environment.name,
@@ -74,16 +77,50 @@ def run(args: RollbackArgs, env: Mapping[str, str], out: TextIO, err: TextIO) ->
                 dry_run=args.dry_run,
             )
             reports.append(report)
+            # One command rolling back several providers judges the shared gates once,
+            # after the last: before that, the others still run the release rolled back.
+            later = specs[-1].name if index < len(specs) - 1 else None
             try:
                 _roll_back(
-                    ctx, client, args, environment, spec, Console(stream, report), env, cfg.release
+                    ctx,
+                    client,
+                    args,
+                    environment,
+                    spec,
+                    Console(stream, report),
+                    env,
+                    cfg.release,
+                    deferred_to=later,
                 )
-            except (UsageError, GitHubAPIError) as exc:
+            except (UsageError, GitHubAPIError, DeployStopped) as exc:
                 report.finish("stopped", exc.exit_code, exc.message, None, exc.hint)
     say = Console(stream, reports[0]).say
     stage = Stage(cfg=cfg, env=env, io=ctx.io, say=say, github=client, workdir=args.workdir)
     notify_hooks.stage_done(reports, stage)
     return finish(reports, ctx.io, ctx.format, out)
+
+
+MAX_SHOWN_TAGS = 10
+
+
+def check_target_tag(client: GitHubClient, tag: str) -> None:
+    """``--to`` names an existing tag: exit 2 before any provider is asked anything."""
+    if tag.startswith("-") or not tag.strip():
+        raise UsageError(
+            f"--to {tag!r} is not a release tag",
+            hint="name the release to go back to, e.g. --to hotfix-v1.4.2 (a tag never "
+            "starts with '-')",
+        )
+    if tag_commit(client, tag) is not None:
+        return
+    names = [t.name for t in list_tags(client)]
+    close = did_you_mean(tag, names)
+    shown = ", ".join(names[:MAX_SHOWN_TAGS]) + (", ..." if len(names) > MAX_SHOWN_TAGS else "")
+    raise UsageError(
+        f"--to {tag}: the repository has no such tag; nothing was rolled back",
+        hint=(close + "; " if close else "")
+        + (f"existing tags, newest first: {shown}" if names else "the repository has no tags"),
+    )
 
 
 def _roll_back(
@@ -95,10 +132,34 @@ def _roll_back(
     console: Console,
     env: Mapping[str, str],
     release_config: ReleaseConfig,
+    *,
+    deferred_to: str | None = None,
 ) -> None:
     report = console.report
+    recorder = Recorder(client, console, ctx.run_url(), env)
+    if not args.dry_run:
+        EnvironmentGuard(recorder, environment.name, limits_from(env)).check()
     log = history.DeploymentLog(client, environment.name, spec.name)
     current = history.live(log)
+    undone = current.payload.get("rollback_of") if current is not None else None
+    if current is not None and undone and not args.to:
+        # Rolling back twice never walks further back, nor forward: the live release is
+        # itself a rollback target (plain or --to), so a plain rollback has nothing to do.
+        report.release = _release(client, current.ref, current.sha, environment, release_config)
+        console.step(
+            "rollback",
+            True,
+            f"{current.ref} is already live on {spec.name}: nothing to do (it is the "
+            f"rollback target, rolled back from {undone})",
+        )
+        return report.finish(
+            "already_there",
+            ExitCode.OK,
+            f"{spec.name} already runs {current.ref}, the rollback target of {undone}; to "
+            f"go further back, name the release: `hotfix-ci rollback --environment "
+            f"{environment.name} --provider {spec.name} --to TAG`",
+            current.ref,
+        )
     target_record = (
         history.success_of(log, args.to) if args.to else history.good_before(log, current)
     )
@@ -110,12 +171,8 @@ def _roll_back(
             f"before the live one ({shown}) to roll back to",
             hint="name the release: --to TAG",
         )
-    report.release = Release(
-        tag=target,
-        version=version_of_tag(target, release_config),
-        sha=target_record.sha if target_record else (tag_commit(client, target) or ""),
-        environment=environment.name,
-    )
+    sha = target_record.sha if target_record else ""
+    report.release = _release(client, target, sha, environment, release_config)
     report.rollback_of = current.ref if current else None
     if current is not None and current.ref == target:
         console.step("rollback", True, f"{target} is already live on {spec.name}: nothing to do")
@@ -129,7 +186,7 @@ def _roll_back(
         shown = recorded.description if recorded else f"{spec.name}'s own point of {target}"
         console.say(
             f"dry run: would roll {spec.name} back from {was} to {shown}, "
-            "probe the gates once and record a rollback Deployment"
+            "watch the gates and record a rollback Deployment"
         )
         return report.finish("dry_run", ExitCode.OK, "dry run: nothing was changed", None)
     provider = build_provider(
@@ -145,7 +202,8 @@ def _roll_back(
     except HotfixError as exc:
         console.warn(f"could not read what {spec.name} runs now: {exc.message}")
         now = None
-    recorder = Recorder(client, console, ctx.run_url())
+    if now is not None and current is not None and not args.to:
+        cross_check(log, now, current.ref, spec.name, environment.name)
     body = history.payload(
         provider=spec.name,
         provider_type=spec.type,
@@ -164,17 +222,22 @@ def _roll_back(
         description=f"rollback of {was} to {target} via {spec.name}",
     )
     recorder.status(record, "in_progress", f"rolling back from {was} to {target}")
-    result = perform_rollback(provider, point, environment, env, console)
+    siblings = rolling_back(recorder, environment, spec.name, was)
+    result = perform_rollback(
+        provider, point, environment, env, console, siblings=siblings, deferred_to=deferred_to
+    )
     state = "success" if result.ok else "failure"
     url = environment.url if result.ok else None
     recorder.status(record, state, f"rollback from {was} to {target}: {result.detail}", url)
     if result.ok:
-        return report.finish(
+        report.finish(
             "rolled_back",
             ExitCode.OK,
-            f"{spec.name} rolled back to {target}; gates pass",
+            f"{spec.name} rolled back to {target}; "
+            + (f"gates are judged after {deferred_to}" if deferred_to else "gates pass"),
             result.live,
         )
+        return recorder.demote_if_unrecorded()
     message, hint = human_needed(
         environment=environment.name,
         provider=spec.name,
@@ -184,3 +247,36 @@ def _roll_back(
         manual_tag=target,
     )
     report.finish("rollback_failed", ExitCode.ROLLBACK_FAILED, message, result.live, hint)
+
+
+def _release(
+    client: GitHubClient,
+    tag: str,
+    sha: str,
+    environment: Environment,
+    release_config: ReleaseConfig,
+) -> Release:
+    return Release(
+        tag=tag,
+        version=version_of_tag(tag, release_config),
+        sha=sha or (tag_commit(client, tag) or ""),
+        environment=environment.name,
+    )
+
+
+def cross_check(
+    log: history.DeploymentLog, now: RollbackPoint, live: str, provider: str, environment: str
+) -> None:
+    """The log says ``live`` runs; the provider's ``current()`` must not say otherwise, or a
+    rollback computed from the log would go to the wrong release (e.g. two back)."""
+    runs = history.tag_of_point(log, now)
+    if runs is None or runs == live:
+        return
+    raise UsageError(
+        f"{provider} in {environment}: the deployment log says {live} is live, but "
+        f"{provider} reports {now.description}, which the log knows as {runs}; "
+        "rolling back from a release that is not running could go to the wrong one, so "
+        "nothing was changed",
+        hint=f"check what {provider} really runs, then name the release to go to: "
+        f"`hotfix-ci rollback --environment {environment} --provider {provider} --to TAG`",
+    )

@@ -132,6 +132,20 @@ def recorded_point(records: Iterable[DeploymentRecord], tag: str) -> RollbackPoi
     return None
 
 
+def tag_of_point(records: Iterable[DeploymentRecord], point: RollbackPoint) -> str | None:
+    """The release the log knows ``point`` (what the provider runs) as: a point whose ref is
+    a release tag of the log (the command provider's), or one a Deployment recorded as its
+    ``previous`` / ``point`` with the tag; None when the log cannot tell."""
+    for record in records:
+        if record.ref == point.ref:
+            return record.ref
+        for key in ("previous", "point"):
+            raw = record.payload.get(key)
+            if isinstance(raw, Mapping) and raw.get("ref") == point.ref and raw.get("tag"):
+                return str(raw["tag"])
+    return None
+
+
 def point_from_record(
     record: DeploymentRecord,
     provider: str,

@@ -1,9 +1,12 @@
 """The deploy pipeline of one provider in one environment.
 
-before-checks -> rollback point -> Deployment (``in_progress``, log URL) -> provider deploy
--> gate watch -> ``success`` with the environment URL. On a failed deploy or gate: roll
-back at once, probe the gates once on the rollback, then write the records (``failure``
-on the deploy, a rollback Deployment) and exit 5; a failed rollback exits 6.
+environment guard (guard.py: another run's unfinished Deployment is waited for, a dead
+job's is closed) -> before-checks -> rollback point -> Deployment (``in_progress``, log URL)
+-> provider deploy -> gate watch -> ``success`` with the environment URL. On a failed
+deploy or gate: roll back at once, watch the gates on the rollback until they pass or fail
+(rollback.settle, waiting for sibling providers still rolling back), then write the
+records (``failure`` on the deploy, a rollback Deployment) and exit 5; a failed rollback
+exits 6.
 
 Decisions:
 - A failing before-check stops before a Deployment is created (exit 1): nothing was
@@ -24,6 +27,7 @@ from hotfix_ci import proc
 from hotfix_ci.actions_io import ActionsIO
 from hotfix_ci.config.model import Environment, ProviderSpec, ReleaseConfig
 from hotfix_ci.deploy import history
+from hotfix_ci.deploy.guard import EnvironmentGuard, limits_from, rolling_back
 from hotfix_ci.deploy.recorder import Recorder
 from hotfix_ci.deploy.rollback import human_needed, perform_rollback
 from hotfix_ci.deploy.signals import StopFlag
@@ -77,6 +81,7 @@ class DeployPipeline:
         self.io = io
 
     def run(self) -> None:
+        EnvironmentGuard(self.recorder, self.env_cfg.name, limits_from(self.env)).check()
         self.before_checks()
         point, previous_tag = self.rollback_point()
         rollback_of = self.rerun_rollback_of()
@@ -278,7 +283,10 @@ class DeployPipeline:
                 tag,
                 hint=f"deploy a known good tag by hand: `{manual} --to TAG`",
             )
-        result = perform_rollback(self.provider, point, self.env_cfg, self.env, self.console)
+        siblings = rolling_back(self.recorder, self.env_cfg, name, tag)
+        result = perform_rollback(
+            self.provider, point, self.env_cfg, self.env, self.console, siblings=siblings
+        )
         after = f"rolled back to {point.ref}" if result.ok else "ROLLBACK FAILED"
         self.recorder.status(record, "failure", f"{reason} -> {after}")
         if previous_tag is None:

@@ -170,6 +170,28 @@ def latest_status(client: GitHubClient, deployment_id: int) -> tuple[str | None,
     return None, ""
 
 
+# A Deployment's outcome: once one of these is written, a later in_progress / queued /
+# pending status is a stale write (an earlier request that landed late) and is ignored.
+OUTCOMES = frozenset({"success", "failure", "error", "inactive"})
+STATUS_WINDOW = 20  # newest statuses read per Deployment to find its outcome
+
+
+def outcome_status(client: GitHubClient, deployment_id: int) -> tuple[str | None, str]:
+    """The newest status, except that an outcome is never demoted by a later non-final one
+    (``in_progress, success, in_progress`` reads ``success``)."""
+    url = f"/repos/{client.repo_name}/deployments/{deployment_id}/statuses"
+    with client.call(f"reading the statuses of Deployment {deployment_id}", READ):
+        _, data = client.gh.requester.requestJsonAndCheck(
+            "GET", url, parameters={"per_page": STATUS_WINDOW}
+        )
+    statuses = [s for s in data if isinstance(s, dict)] if isinstance(data, list) else []
+    chosen = next((s for s in statuses if s.get("state") in OUTCOMES), None)
+    chosen = chosen or (statuses[0] if statuses else None)
+    if chosen is None:
+        return None, ""
+    return str(chosen.get("state")), str(chosen.get("description") or "")
+
+
 def list_deployments(
     client: GitHubClient, environment: str, *, limit: int = 200
 ) -> Iterator[DeploymentRecord]:
@@ -182,5 +204,5 @@ def list_deployments(
             item = next(items, None)
         if item is None:
             return
-        state, text = latest_status(client, int(item["id"]))
+        state, text = outcome_status(client, int(item["id"]))
         yield _record(item, state, text)

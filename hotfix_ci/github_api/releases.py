@@ -19,6 +19,7 @@ lists follow GitHub's ``Link: rel="next"`` pages. Endpoints, as documented:
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import quote
@@ -140,12 +141,45 @@ def _ref_target(client: GitHubClient, ref: str) -> str | None:
     return str(data["object"]["sha"]) if data else None
 
 
+# The tagger of every tag object hotfix-ci creates, with the merge commit's date: the same
+# release always gives byte-identical content, so git (content-addressed) gives the same
+# object on a resend or a re-run, never a second, dangling one.
+TAGGER = {
+    "name": "github-actions[bot]",
+    "email": "41898282+github-actions[bot]@users.noreply.github.com",
+}
+
+
+def commit_date(client: GitHubClient, sha: str) -> str | None:
+    with client.call(f"reading the commit {sha[:7]}", "contents: read"):
+        data = get_or_none(client, repo_url(client, f"git/commits/{sha}"))
+    committer = data.get("committer") if isinstance(data, dict) else None
+    return str(committer["date"]) if isinstance(committer, dict) and committer.get("date") else None
+
+
 def create_annotated_tag(client: GitHubClient, tag: str, message: str, sha: str) -> None:
-    """The tag object, then ``refs/tags/<tag>`` pointing at it (the API needs both)."""
-    with client.call(f"creating the tag object {tag}", CONTENTS):
-        body = {"tag": tag, "message": message, "object": sha, "type": "commit"}
-        created = request(client, "POST", repo_url(client, "git/tags"), input=body)
-    create_ref(client, f"refs/tags/{tag}", str(created["sha"]))
+    """The tag object, then ``refs/tags/<tag>`` pointing at it (the API needs both).
+
+    The ref is looked up first (a re-run after the ref landed sends no write), and the tag
+    object's content is fixed (tagger and date), so resending it after a 5xx or a lost
+    answer yields the same object instead of a second one."""
+    ref = f"refs/tags/{tag}"
+    if _ref_target(client, ref) is not None:
+        if tag_commit(client, tag) == sha:
+            return
+        raise RefAlreadyExists(f"{ref} already exists", status=422)
+    body: dict[str, Any] = {"tag": tag, "message": message, "object": sha, "type": "commit"}
+    date = commit_date(client, sha)
+    if date:
+        body["tagger"] = {**TAGGER, "date": date}
+
+    def post() -> str:
+        with client.call(f"creating the tag object {tag}", CONTENTS):
+            return str(request(client, "POST", repo_url(client, "git/tags"), input=body)["sha"])
+
+    # Same content, same object: repeating the POST is idempotent once the date is fixed.
+    created = write_once(post, None) if date else post()
+    create_ref(client, ref, created)
 
 
 def branch_exists(client: GitHubClient, branch: str) -> bool:
@@ -240,7 +274,15 @@ def find_open_issue(client: GitHubClient, title: str) -> int | None:
     return None
 
 
-def create_issue(client: GitHubClient, title: str, body: str) -> int:
+def create_issue(
+    client: GitHubClient,
+    title: str,
+    body: str,
+    *,
+    find: Callable[[], int | None] | None = None,
+) -> int:
+    """Open an issue; after a failure that may have been applied, ``find`` (default: an open
+    issue with this title) looks for it before trying again."""
 
     def post() -> int:
         with client.call(f"opening the issue {title!r}", "issues: write"):
@@ -249,7 +291,35 @@ def create_issue(client: GitHubClient, title: str, body: str) -> int:
             )
         return int(data["number"])
 
-    return write_once(post, lambda: find_open_issue(client, title))
+    return write_once(post, find or (lambda: find_open_issue(client, title)))
+
+
+def own_login(client: GitHubClient) -> str | None:
+    """The token's own login; None when the token may not read it (an installation token,
+    as ``GITHUB_TOKEN`` is, gets 403 on ``GET /user``: it acts as a bot account)."""
+    try:
+        with client.call("reading the token's own identity", "metadata: read"):
+            data = request(client, "GET", "/user")
+    except GitHubAPIError as exc:
+        if exc.status in (401, 403, 404):
+            return None
+        raise
+    return str(data.get("login") or "") or None
+
+
+def find_marked_issue(client: GitHubClient, marker: str) -> int | None:
+    """An issue (any state) whose body holds ``marker`` and whose author is the token's own
+    identity (any bot account when the token cannot read its own login): an issue anyone
+    else opens, with the same title or even the marker, is not ours."""
+    me = own_login(client)
+    with client.call("listing the issues", "issues: read"):
+        for item in pages(client, repo_url(client, "issues"), {"state": "all"}):
+            if "pull_request" in item or marker not in str(item.get("body") or ""):
+                continue
+            author = str((item.get("user") or {}).get("login") or "")
+            if author == me if me else author.endswith("[bot]"):
+                return int(item["number"])
+    return None
 
 
 def find_pull_by_head(client: GitHubClient, branch: str, base: str) -> int | None:

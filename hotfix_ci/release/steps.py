@@ -149,9 +149,18 @@ def write_release(job: ReleaseJob, planned: PlannedVersion, notes: str) -> StepR
     return StepResult(step="release", state="created", detail=created.html_url)
 
 
+def review_marker(pr_number: int, tag: str) -> str:
+    """The hidden line that identifies the post-deploy review issue of one PR and release."""
+    return f"<!-- hotfix-ci:post-deploy-review pr={pr_number} tag={tag} -->"
+
+
 def open_review_issue(job: ReleaseJob, planned: PlannedVersion) -> StepResult:
+    """Found by its hidden marker in an issue the token itself opened, never by title: an
+    issue anyone opens with the same title (or a second P0 with the same PR title) must not
+    stand in for the review of this PR and release."""
     title = review_issue_title(job.pull.title)
-    number = api.find_open_issue(job.client, title)
+    marker = review_marker(job.pull.number, planned.tag)
+    number = api.find_marked_issue(job.client, marker)
     if number is not None:
         return StepResult(step="review", state="exists", detail=f"#{number} {title}")
     if job.dry_run:
@@ -163,7 +172,12 @@ def open_review_issue(job: ReleaseJob, planned: PlannedVersion) -> StepResult:
         severity=job.severity or "none",
         reviewers=job.cfg.approvals.reviewers,
     )
-    number = api.create_issue(job.client, title, body)
+    number = api.create_issue(
+        job.client,
+        title,
+        f"{body}\n{marker}\n",
+        find=lambda: api.find_marked_issue(job.client, marker),
+    )
     return StepResult(step="review", state="created", detail=f"#{number} {title}")
 
 

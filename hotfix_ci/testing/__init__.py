@@ -198,6 +198,14 @@ class GitHubEmulator(StateReaders):
             routes_pulls.label_all(self._store, state, item, list(labels), label_actor or author)
             return item.number
 
+    def open_issue(self, repo: str, *, title: str, body: str = "", author: str) -> int:
+        """Open an issue as ``author`` (someone other than the token, e.g. a squatter)."""
+        with self._api(), self._store.lock:
+            state = self._store.repo(repo)
+            return routes_issues.new_issue(
+                self._store, state, title=title, body=body, author=author
+            ).number
+
     def set_pull_files(self, repo: str, number: int, files: Sequence[JSON]) -> None:
         with self._api(), self._store.lock:
             self._pull(repo, number).pull.files = routes_pulls.normalize_files(list(files))  # type: ignore[union-attr]

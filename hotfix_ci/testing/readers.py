@@ -51,6 +51,12 @@ class StateReaders:
             state = self._store.repo(repo)
             return [routes_git.ref_json(self._base(), state, name) for name in sorted(state.refs)]
 
+    def tag_objects(self, repo: str) -> list[JSON]:
+        """Every annotated tag object, referenced or dangling, in creation order."""
+        with self._store.lock:
+            state = self._store.repo(repo)
+            return [routes_git.tag_json(self._base(), state, t) for t in state.tags.values()]
+
     def releases(self, repo: str) -> list[JSON]:
         with self._store.lock:
             state = self._store.repo(repo)

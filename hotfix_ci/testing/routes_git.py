@@ -7,6 +7,7 @@ https://docs.github.com/rest/commits/commits and https://docs.github.com/rest/br
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from hotfix_ci.testing import objects
@@ -62,11 +63,29 @@ def tag_json(base: str, repo: Repo, tag: TagObject) -> JSON:
 
 
 def create_tag_object(
-    store: Store, repo: Repo, tag: str, *, message: str, object_sha: str, tagger: str
+    store: Store,
+    repo: Repo,
+    tag: str,
+    *,
+    message: str,
+    object_sha: str,
+    tagger: str,
+    date: str | None = None,
 ) -> TagObject:
+    """With an explicit tagger ``date`` the object is content-addressed, as in git: the
+    same tag, object, tagger, date and message give the same sha (no second object)."""
     if object_sha not in repo.commits:
         raise ApiError.invalid("object", "invalid", resource="Tag", message="Object does not exist")
-    created = TagObject(store.new_sha(tag), tag, message, object_sha, "commit", tagger, store.now())
+    if date:
+        content = (
+            f"object {object_sha}\ntype commit\ntag {tag}\ntagger {tagger} {date}\n\n{message}"
+        )
+        sha = hashlib.sha1(content.encode(), usedforsecurity=False).hexdigest()
+    else:
+        sha = store.new_sha(tag)
+    if sha in repo.tags:
+        return repo.tags[sha]
+    created = TagObject(sha, tag, message, object_sha, "commit", tagger, date or store.now())
     repo.tags[created.sha] = created
     return created
 
@@ -199,6 +218,7 @@ def post_tag(store: Store, req: Request) -> Response:
         message=req.text("message", required=True) or "",
         object_sha=req.text("object", required=True) or "",
         tagger=tagger.get("name", store.login) if isinstance(tagger, dict) else store.login,
+        date=str(tagger.get("date") or "") if isinstance(tagger, dict) else None,
     )
     return Response(201, tag_json(req.base_url, repo, created))
 

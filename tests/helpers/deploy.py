@@ -58,9 +58,8 @@ class Scene:
         (folder / "hotfix.yml").write_text(json.dumps(config, indent=2))
 
     def env(self, **extra: str) -> dict[str, str]:
-        return base_env(
-            self.emu, self.tmp, GITHUB_RUN_ID="42", GITHUB_SERVER_URL="https://github.com", **extra
-        )
+        values = {"GITHUB_RUN_ID": "42", "GITHUB_SERVER_URL": "https://github.com", **extra}
+        return base_env(self.emu, self.tmp, **values)
 
     def cli(self, args: list[str], **extra: str) -> Result:
         return run(args, self.env(**extra), self.tmp)
