@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hotfix_ci.errors import PayloadError
+from hotfix_ci.errors import HotfixError, PayloadError
 
 PULL_REQUEST_EVENTS = frozenset(
     {
@@ -109,3 +109,14 @@ def pull_number_from_event(event: Event) -> int | None:
         "(pull_request.number and number are missing or not positive integers)",
         hint="check the event file GITHUB_EVENT_PATH points at; " + _OUTSIDE_HINT,
     )
+
+
+def pull_number_of_run(env: Mapping[str, str]) -> int | None:
+    """The PR of the run's pull-request event (a merged hotfix's release and deploy run on
+    it); None outside a pull-request event or when its payload names none."""
+    if not env.get("GITHUB_EVENT_PATH"):
+        return None
+    try:
+        return pull_number_from_event(read_event(env))
+    except HotfixError:
+        return None

@@ -17,6 +17,7 @@ from hotfix_ci.deploy.runtime import build_provider, check_provider_settings, ma
 from hotfix_ci.deploy.signals import stop_on_signals
 from hotfix_ci.durations import format_duration
 from hotfix_ci.errors import DeployStopped, ExitCode, GitHubAPIError, UsageError
+from hotfix_ci.events import pull_number_of_run
 from hotfix_ci.gates import check_environment
 from hotfix_ci.patterns import fill_placeholders
 from hotfix_ci.providers.base import Release
@@ -101,6 +102,7 @@ def _run_pipeline(
         release_config=release_config,
         workdir=args.workdir,
         attempt=attempt,
+        pr=pull_number_of_run(env),
     )
     with stop_on_signals() as stop:
         pipeline = DeployPipeline(request, provider, log, recorder, env, stop, ctx.io)

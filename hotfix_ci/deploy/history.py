@@ -33,9 +33,14 @@ def payload(
     rollback_of: str | None = None,
     point: RollbackPoint | None = None,
     run_url: str | None = None,
+    pr: int | None = None,
+    break_glass: bool | None = None,
 ) -> dict[str, Any]:
     """The payload of a Deployment record. ``previous`` is what was live before it;
-    a rollback record also carries ``point``, the provider's own point it restored."""
+    a rollback record also carries ``point``, the provider's own point it restored.
+    ``pr`` is the hotfix pull request the release came from and ``break_glass`` whether it
+    was merged without the approvals its severity needs; both are left out when unknown
+    (older records have neither: readers fall back to the commit, see ``pr_of``)."""
     body: dict[str, Any] = {
         "tool": TOOL,
         "provider": provider,
@@ -50,7 +55,17 @@ def payload(
         body["point"] = {**point.as_dict(), "tag": release.tag}
     if run_url:
         body["run_url"] = run_url
+    if pr is not None:
+        body["pr"] = pr
+    if break_glass is not None:
+        body["break_glass"] = break_glass
     return body
+
+
+def pr_of(record: DeploymentRecord) -> int | None:
+    """The hotfix PR a record names in its payload (None: an older record, or none)."""
+    value = record.payload.get("pr")
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
 class DeploymentLog:

@@ -46,6 +46,7 @@ class DeployRequest:
     release_config: ReleaseConfig
     workdir: Path
     attempt: int = 1
+    pr: int | None = None  # the hotfix PR of the run, recorded in the Deployment payload
 
 
 class DeployPipeline:
@@ -186,6 +187,7 @@ class DeployPipeline:
             previous_tag=previous_tag,
             rollback_of=rollback_of,
             run_url=self.recorder.log_url,
+            pr=self.req.pr,
         )
         record = self.recorder.create(
             "deploy",
@@ -293,6 +295,7 @@ class DeployPipeline:
                 rollback_of=tag,
                 point=point,
                 run_url=self.recorder.log_url,
+                pr=self.req.pr,
             )
             rollback_record = self.recorder.create(
                 "rollback",

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -50,6 +50,19 @@ class DeploymentRecord:
     created_at: str = ""
     state: str | None = None
     status_description: str = ""
+    creator: str = ""  # the login that created the Deployment
+    # Every status, newest first, when listed with ``history=True`` (else empty).
+    statuses: tuple[StatusRecord, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class StatusRecord:
+    """One deployment status: what the Deployment went through, and when."""
+
+    state: str
+    description: str
+    created_at: str
+    creator: str = ""
 
 
 WRITE_MARKER = "hotfix_ci_write"
@@ -73,8 +86,15 @@ def _payload(raw: Any) -> dict[str, Any]:
     return {}
 
 
+def _login(data: Any) -> str:
+    return str(data.get("login") or "") if isinstance(data, Mapping) else ""
+
+
 def _record(
-    data: Mapping[str, Any], state: str | None = None, status: str = ""
+    data: Mapping[str, Any],
+    state: str | None = None,
+    status: str = "",
+    statuses: tuple[StatusRecord, ...] = (),
 ) -> DeploymentRecord:
     return DeploymentRecord(
         id=int(data["id"]),
@@ -86,6 +106,8 @@ def _record(
         created_at=str(data.get("created_at") or ""),
         state=state,
         status_description=status,
+        creator=_login(data.get("creator")),
+        statuses=statuses,
     )
 
 
@@ -170,17 +192,55 @@ def latest_status(client: GitHubClient, deployment_id: int) -> tuple[str | None,
     return None, ""
 
 
+def list_statuses(client: GitHubClient, deployment_id: int) -> tuple[StatusRecord, ...]:
+    """Every status of a Deployment, newest first (one request up to 100 statuses)."""
+    url = f"/repos/{client.repo_name}/deployments/{deployment_id}/statuses"
+    with client.call(f"listing the statuses of Deployment {deployment_id}", READ):
+        return tuple(
+            StatusRecord(
+                state=str(item.get("state") or ""),
+                description=str(item.get("description") or ""),
+                created_at=str(item.get("created_at") or ""),
+                creator=_login(item.get("creator")),
+            )
+            for item in pages(client, url, per_page=100)
+        )
+
+
 def list_deployments(
-    client: GitHubClient, environment: str, *, limit: int = 200
+    client: GitHubClient,
+    environment: str | None = None,
+    *,
+    limit: int = 200,
+    history: bool = False,
+    keep: Callable[[DeploymentRecord], bool] | None = None,
 ) -> Iterator[DeploymentRecord]:
-    """Deployments of ``environment``, newest first, each with its newest status; lazily, so
-    a caller that stops early costs no further requests."""
+    """Deployments of ``environment`` (None: of every environment), newest first, each with
+    its newest status; lazily, so a caller that stops early costs no further requests.
+
+    ``history``: each record carries all its statuses (the same one request per
+    Deployment). ``keep``: a filter on the Deployment itself (its payload, ref, creator),
+    applied before its statuses are read, so a skipped Deployment costs nothing more."""
     url = f"/repos/{client.repo_name}/deployments"
-    items = pages(client, url, {"environment": environment}, per_page=50)
+    params = {"environment": environment} if environment else {}
+    where = f"{environment} " if environment else ""
+    items = pages(client, url, params, per_page=100 if history else 50)
     for _ in range(limit):
-        with client.call(f"listing {environment} Deployments", READ):
+        with client.call(f"listing {where}Deployments", READ):
             item = next(items, None)
         if item is None:
             return
+        if keep is not None and not keep(_record(item)):
+            continue
+        if history:
+            statuses = list_statuses(client, int(item["id"]))
+            newest = statuses[0] if statuses else None
+            yield _record(
+                item,
+                newest.state if newest else None,
+                newest.description if newest else "",
+                statuses,
+            )
+            continue
         state, text = latest_status(client, int(item["id"]))
         yield _record(item, state, text)

@@ -13,6 +13,7 @@ API serves are in ``readers.py``; the routes live in ``routes_*.py``, the HTTP s
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from types import TracebackType
@@ -120,6 +121,22 @@ class GitHubEmulator(StateReaders):
         """Move the emulator's clock forward: later timestamps come out ``seconds`` later."""
         with self._store.lock:
             self._store.clock_offset += seconds
+
+    def set_clock(self, when: str) -> None:
+        """Stop the emulator's clock at ``when`` (ISO 8601 UTC, e.g. "2026-03-01T03:00:00Z"):
+        every timestamp it writes is exactly that until :meth:`advance_clock` moves it, so a
+        test seeds a timeline to the second."""
+        try:
+            moment = dt.datetime.fromisoformat(when.replace("Z", "+00:00"))
+        except ValueError as exc:
+            raise UsageError(
+                f"set_clock({when!r}): not an ISO 8601 time",
+                hint='write it like GitHub does, e.g. "2026-03-01T03:00:00Z"',
+            ) from exc
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=dt.timezone.utc)
+        with self._store.lock:
+            self._store.frozen_at, self._store.clock_offset = moment.timestamp(), 0.0
 
     # -- setting the scene -------------------------------------------------------------------
     def create_repo(self, full_name: str, *, default_branch: str = "main") -> None:
@@ -245,6 +262,13 @@ class GitHubEmulator(StateReaders):
             return routes_reviews.add_review(
                 self._store, item, reviewer, state=state, commit_id=commit_id, body=body
             )
+
+    def add_comment(self, repo: str, number: int, body: str, *, author: str | None = None) -> int:
+        """A comment on an issue or PR by ``author`` (default: the token's user)."""
+        with self._store.lock:
+            state = self._store.repo(repo)
+            item = self._issue(repo, number)
+            return routes_issues.add_comment(self._store, state, item, body, author).id
 
     def dismiss_review(self, repo: str, number: int, review_id: int, message: str = "") -> None:
         with self._api(), self._store.lock:

@@ -113,10 +113,27 @@ def get_issue(store: Store, req: Request) -> Response:
 
 @route("GET", r"{repo}/issues", "issues=read")
 def list_issues(store: Store, req: Request) -> Response:
-    """issues/list-for-repo: issues and pull requests, filtered by state (default open)."""
+    """issues/list-for-repo: issues and pull requests, filtered by ``state`` (default open),
+    ``labels`` (comma-separated, all of them), ``creator`` and ``since`` (updated at or
+    after), ordered by ``sort`` (created, updated; default created) and ``direction``
+    (default desc), as documented."""
     repo = repo_of(store, req)
     state = req.query.get("state", "open")
-    found = [i for i in repo.issues.values() if state in ("all", i.state)]
+    labels = [name for name in req.query.get("labels", "").split(",") if name]
+    since = req.query.get("since", "")
+    creator = req.query.get("creator")
+    sort = "updated_at" if req.query.get("sort") == "updated" else "created_at"
+    found = [
+        i
+        for i in repo.issues.values()
+        if state in ("all", i.state)
+        and all(name in i.labels for name in labels)
+        and (not since or i.updated_at >= since)
+        and creator in (None, i.user)
+    ]
+    found.sort(
+        key=lambda i: (getattr(i, sort), i.number), reverse=req.query.get("direction") != "asc"
+    )
     return paginate(req, found, lambda i: objects.issue(req.base_url, store, repo, i))
 
 
@@ -189,12 +206,17 @@ def list_comments(store: Store, req: Request) -> Response:
 @route("POST", ISSUE + "/comments", *WRITE)
 def create_comment(store: Store, req: Request) -> Response:
     repo, item = issue_of(store, req)
-    text = req.text("body", required=True) or ""
+    comment = add_comment(store, repo, item, req.text("body", required=True) or "", None)
+    return Response(201, comment_json(req.base_url, store, repo, comment))
+
+
+def add_comment(store: Store, repo: Repo, item: Issue, text: str, author: str | None) -> Comment:
     now = store.now()
-    comment = Comment(store.next_id(), item.number, store.login, text, now, now)
+    comment = Comment(store.next_id(), item.number, author or store.login, text, now, now)
     repo.comments[comment.id] = comment
     item.comment_ids.append(comment.id)
-    return Response(201, comment_json(req.base_url, store, repo, comment))
+    item.updated_at = now
+    return comment
 
 
 def _comment_of(store: Store, req: Request) -> tuple[Repo, Comment]:
