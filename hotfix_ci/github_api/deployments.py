@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from hotfix_ci.github_api.rest import pages
@@ -207,40 +207,40 @@ def list_statuses(client: GitHubClient, deployment_id: int) -> tuple[StatusRecor
         )
 
 
-def list_deployments(
-    client: GitHubClient,
-    environment: str | None = None,
-    *,
-    limit: int = 200,
-    history: bool = False,
-    keep: Callable[[DeploymentRecord], bool] | None = None,
+def deployment_records(
+    client: GitHubClient, environment: str | None = None, *, limit: int = 1000
 ) -> Iterator[DeploymentRecord]:
-    """Deployments of ``environment`` (None: of every environment), newest first, each with
-    its newest status; lazily, so a caller that stops early costs no further requests.
-
-    ``history``: each record carries all its statuses (the same one request per
-    Deployment). ``keep``: a filter on the Deployment itself (its payload, ref, creator),
-    applied before its statuses are read, so a skipped Deployment costs nothing more."""
+    """Deployments of ``environment`` (None: every environment), newest first, without
+    their statuses: 100 a page and nothing more, lazily. :func:`with_history` adds them."""
     url = f"/repos/{client.repo_name}/deployments"
     params = {"environment": environment} if environment else {}
     where = f"{environment} " if environment else ""
-    items = pages(client, url, params, per_page=100 if history else 50)
+    items = pages(client, url, params, per_page=100)
     for _ in range(limit):
         with client.call(f"listing {where}Deployments", READ):
             item = next(items, None)
         if item is None:
             return
-        if keep is not None and not keep(_record(item)):
-            continue
-        if history:
-            statuses = list_statuses(client, int(item["id"]))
-            newest = statuses[0] if statuses else None
-            yield _record(
-                item,
-                newest.state if newest else None,
-                newest.description if newest else "",
-                statuses,
-            )
-            continue
-        state, text = latest_status(client, int(item["id"]))
-        yield _record(item, state, text)
+        yield _record(item)
+
+
+def with_history(client: GitHubClient, record: DeploymentRecord) -> DeploymentRecord:
+    """``record`` with all its statuses (one request) and its newest state."""
+    statuses = list_statuses(client, record.id)
+    newest = statuses[0] if statuses else None
+    return replace(
+        record,
+        statuses=statuses,
+        state=newest.state if newest else None,
+        status_description=newest.description if newest else "",
+    )
+
+
+def list_deployments(
+    client: GitHubClient, environment: str | None = None, *, limit: int = 200
+) -> Iterator[DeploymentRecord]:
+    """Deployments of ``environment`` (None: of every environment), newest first, each with
+    its newest status; lazily, so a caller that stops early costs no further requests."""
+    for record in deployment_records(client, environment, limit=limit):
+        state, text = latest_status(client, record.id)
+        yield replace(record, state=state, status_description=text)

@@ -20,7 +20,13 @@ from types import TracebackType
 from typing import Any
 
 from hotfix_ci.errors import UsageError
-from hotfix_ci.testing import routes_git, routes_issues, routes_pulls, routes_reviews
+from hotfix_ci.testing import (
+    routes_deploy,
+    routes_git,
+    routes_issues,
+    routes_pulls,
+    routes_reviews,
+)
 from hotfix_ci.testing.contract import validate_response
 from hotfix_ci.testing.faults import Fault, FaultSet
 from hotfix_ci.testing.objects import ACTIONS_BOT
@@ -305,6 +311,42 @@ class GitHubEmulator(StateReaders):
                 ).sha
             routes_git.create_ref(state, f"refs/tags/{tag}", target)
             return target
+
+    def add_deployment(
+        self,
+        repo: str,
+        *,
+        ref: str,
+        environment: str = "production",
+        payload: Mapping[str, Any] | None = None,
+        description: str = "",
+        creator: str | None = None,
+    ) -> int:
+        """A Deployment of ``ref`` (tag, branch or sha), as if POSTed; returns its id."""
+        with self._api(), self._store.lock:
+            return int(
+                routes_deploy.new_deployment(
+                    self._store,
+                    self._store.repo(repo),
+                    ref=ref,
+                    environment=environment,
+                    payload=dict(payload or {}),
+                    description=description,
+                    creator=creator,
+                )["id"]
+            )
+
+    def add_deployment_status(
+        self, repo: str, deployment_id: int, state: str, *, description: str = ""
+    ) -> None:
+        with self._api(), self._store.lock:
+            state_repo = self._store.repo(repo)
+            deployment = state_repo.deployments.get(deployment_id)
+            if deployment is None:
+                raise UsageError(f"{repo} has no Deployment {deployment_id}")
+            routes_deploy.new_status(
+                self._store, state_repo, deployment, state=state, description=description
+            )
 
     # -- helpers -----------------------------------------------------------------------------
     def _pull(self, repo: str, number: int) -> Issue:
