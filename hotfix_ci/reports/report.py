@@ -135,11 +135,13 @@ def gantt(t: Timeline) -> str:
             runs.setdefault(key, []).append(step.at)
     for key, times in runs.items():
         bars.append(("Deploy", key, min(times), max(times)))
-    count = 0
+    count, current = 0, ""
     for section, name, start, stop in bars:
         count += 1
         end = max(stop, start + dt.timedelta(seconds=1))
-        lines.append(f"    section {_label(section)}")
+        if section != current:
+            lines.append(f"    section {_label(section)}")
+            current = section
         lines.append(f"    {_label(name)} :b{count}, {start.strftime(fmt)}, {end.strftime(fmt)}")
     marks = [s for s in t.steps if s.kind in ("notify", "break-glass", "merged")]
     if marks:

@@ -224,10 +224,15 @@ def _deployment_steps(records: Sequence[DeploymentRecord]) -> list[Step]:
         undone = record.payload.get("rollback_of")
         kind = "rollback" if undone else "deploy"
         what = f"rollback of {undone} to {record.ref}" if undone else f"deploy {record.ref}"
-        for status in reversed(record.statuses):  # listed newest first
+        statuses = list(reversed(record.statuses))  # listed newest first
+        created = when(record.created_at)
+        first = when(statuses[0].created_at) if statuses else None
+        if created is not None and (first is None or first > created):
+            found.append(Step(at=created, kind=kind, text=f"{where}: {what} started"))
+        for status in statuses:
             if (at := when(status.created_at)) is not None:
                 text = f"{where}: {what} {status.state}"
-                if status.description:
+                if status.description and status.description != what:
                     text += f" ({status.description})"
                 found.append(Step(at=at, kind=kind, text=text, actor=status.creator))
     return found

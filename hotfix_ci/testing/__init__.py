@@ -269,6 +269,19 @@ class GitHubEmulator(StateReaders):
                 self._store, item, reviewer, state=state, commit_id=commit_id, body=body
             )
 
+    def create_issue(
+        self, repo: str, *, title: str, author: str, body: str = "", labels: Sequence[str] = ()
+    ) -> int:
+        """An issue (not a pull request) opened by ``author``; returns its number."""
+        with self._store.lock:
+            state = self._store.repo(repo)
+            item = routes_issues.new_issue(
+                self._store, state, title=title, body=body, author=author
+            )
+            for name in labels:
+                routes_issues.add_label(self._store, state, item, name, author)
+            return item.number
+
     def add_comment(self, repo: str, number: int, body: str, *, author: str | None = None) -> int:
         """A comment on an issue or PR by ``author`` (default: the token's user)."""
         with self._store.lock:
