@@ -27,7 +27,7 @@ MEASURE_TEXT = {
     "deploy": "opened → live",
     "total": "opened → done",
 }
-_MERMAID_UNSAFE = re.compile(r"[:;#%{}<>\"`\n\r]")
+_MERMAID_UNSAFE = re.compile(r"[:;#%{}<>\"`@\n\r]")  # @: no mention, even in a code block
 
 
 def marker(number: int) -> str:
