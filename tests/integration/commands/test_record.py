@@ -47,6 +47,8 @@ def seeded(emulator: Any) -> Any:
     # 2: P0 (no approval needed before merge), live at +12m, reviewed at +40m.
     two = scene.open(t("04:00:00"), "outage", labels=["hotfix", "P0"])
     scene.tag("hotfix-v1.0.2", scene.merge(two, t("04:05:00")))
+    emulator.set_clock(t("04:06:00"))
+    release(emulator, "hotfix-v1.0.2")
     b = scene.deploy(
         two, "hotfix-v1.0.2", [(t("04:08:00"), "in_progress"), (t("04:12:00"), "success")]
     )
@@ -67,6 +69,13 @@ def seeded(emulator: Any) -> Any:
     emulator.set_clock(t("07:00:00"))
     emulator.clear_requests()
     return emulator
+
+
+def release(emu: Any, tag: str) -> None:
+    """A GitHub Release of ``tag``, created through the API as `hotfix-ci release` does."""
+    from github import Auth, Github
+
+    Github(base_url=emu.url, auth=Auth.Token("x")).get_repo(REPO).create_git_release(tag, tag, "")
 
 
 def cli(emu: Any, tmp_path: Path, *args: str) -> Any:
@@ -105,6 +114,14 @@ def test_p0_reviewed_after_deploy(seeded: Any, tmp_path: Path) -> None:
     assert data["break_glass"] is False
     assert data["measures"]["respond"]["met"] is False  # 40m > the P0 15m
     assert data["measures"]["total"]["met"] is False  # 40m > the P0 30m
+    steps = [(s["at"], s["kind"], s["text"]) for s in data["timeline"]]
+    assert ("2026-03-02T04:06:00Z", "tag", "release hotfix-v1.0.2 tagged") in steps
+    assert ("2026-03-02T04:40:00Z", "review", "approved by alice") in steps
+    assert steps[-1] == (
+        "2026-03-02T06:09:00Z",
+        "deploy",
+        "production/web: deploy hotfix-v1.0.2 inactive",
+    )  # shown, but the hotfix ended at the review
 
 
 def test_never_deployed_hotfix(seeded: Any, tmp_path: Path) -> None:
@@ -271,3 +288,24 @@ def test_bad_since_and_format_are_usage_errors(seeded: Any, tmp_path: Path) -> N
     assert bad.exit_code == ExitCode.USAGE
     assert "--since 'last tuesday' is not a time span or a date" in bad.stderr
     assert cli(seeded, tmp_path, "log", "--format", "xml").exit_code == ExitCode.USAGE
+
+
+def test_inside_actions_the_report_goes_to_the_job_summary(seeded: Any, tmp_path: Path) -> None:
+    summary, outputs = tmp_path / "summary.md", tmp_path / "outputs"
+    env = base_env(
+        seeded, tmp_path, GITHUB_ACTIONS="true", GITHUB_STEP_SUMMARY=str(summary),
+        GITHUB_OUTPUT=str(outputs),
+    )  # fmt: skip
+    result = run(["report", "--pr", "1", "--format", "json"], env, tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["pr"] == 1  # stdout stays the JSON document alone
+    assert "```mermaid\ngantt\n" in summary.read_text()
+    assert "opened → merged :b2, 2026-03-02T03:00:00, 2026-03-02T03:20:00" in outputs.read_text()
+
+
+def test_open_issue_without_issues_write_names_the_permission(seeded: Any, tmp_path: Path) -> None:
+    seeded.set_token_permissions({"issues": "read"})
+    result = cli(seeded, tmp_path, "report", "--pr", "2", "--open-issue")
+    assert result.exit_code == ExitCode.GITHUB_API
+    assert "issues: write" in result.stderr
+    assert seeded.issues(REPO) == []
