@@ -14,10 +14,10 @@ from dataclasses import dataclass, replace
 from typing import TextIO
 
 from hotfix_ci.commands.context import resolve_context
+from hotfix_ci.commands.hotfix_record import check_format, ours
 from hotfix_ci.errors import ExitCode
 from hotfix_ci.reports import log as render
 from hotfix_ci.reports.report import iso
-from hotfix_ci.reports.sources import check_format, ours
 from hotfix_ci.reports.timeline import since_time
 from hotfix_ci.text import redacting
 

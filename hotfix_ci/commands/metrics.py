@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import TextIO
 
 from hotfix_ci.commands.context import resolve_context
+from hotfix_ci.commands.hotfix_record import all_hotfixes, check_format, timeline_of
 from hotfix_ci.config import load_config
 from hotfix_ci.errors import ExitCode
 from hotfix_ci.reports import metrics as render
 from hotfix_ci.reports.report import iso
-from hotfix_ci.reports.sources import all_hotfixes, check_format, timeline_of
 from hotfix_ci.reports.timeline import since_time
 from hotfix_ci.text import redacting
 

@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from hotfix_ci.commands.context import resolve_context
+from hotfix_ci.commands.hotfix_record import check_format, one_hotfix, timeline_of
 from hotfix_ci.config import load_config
 from hotfix_ci.errors import ExitCode, UsageError
 from hotfix_ci.notify.escape import clip, one_line
 from hotfix_ci.reports import report as render
-from hotfix_ci.reports.sources import check_format, one_hotfix, timeline_of
 from hotfix_ci.reports.timeline import Timeline
 from hotfix_ci.text import redacting
 

@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 from hotfix_ci.config import load_config
 from hotfix_ci.config.model import HotfixConfig, SeverityConfig
+from hotfix_ci.reports.triage import Decision
 
 
 @dataclass(frozen=True)
@@ -51,19 +52,6 @@ RESPONSE_TARGETS = {
     "P1": "deploy within 2 h",
     "P2": "no hotfix: the next regular release",
 }
-
-
-@dataclass(frozen=True, kw_only=True)
-class Decision:
-    severity: str
-    hotfix_material: bool
-    action: str  # "hotfix", "rollback" or "regular-release"
-    reasons: tuple[str, ...]
-    response_target: str
-    approvals: int | None  # None when it is not a hotfix
-    review_after_deploy: bool
-    next_command: str | None
-    answers: Mapping[str, bool] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -13,14 +13,17 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from hotfix_ci.config.model import ReleaseConfig
-from hotfix_ci.github_api.deployments import DeploymentRecord, list_deployments
+from hotfix_ci.github_api.deployments import (  # noqa: F401  (pr_of: re-exported)
+    TOOL,
+    DeploymentRecord,
+    list_deployments,
+    pr_of,
+)
 from hotfix_ci.providers.base import Release, RollbackPoint
 from hotfix_ci.release.versioning import version_of_tag
 
 if TYPE_CHECKING:
     from hotfix_ci.github_api.client import GitHubClient
-
-TOOL = "hotfix-ci"
 
 
 def payload(
@@ -60,12 +63,6 @@ def payload(
     if break_glass is not None:
         body["break_glass"] = break_glass
     return body
-
-
-def pr_of(record: DeploymentRecord) -> int | None:
-    """The hotfix PR a record names in its payload (None: an older record, or none)."""
-    value = record.payload.get("pr")
-    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
 class DeploymentLog:

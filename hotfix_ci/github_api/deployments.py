@@ -66,6 +66,13 @@ class StatusRecord:
 
 
 WRITE_MARKER = "hotfix_ci_write"
+TOOL = "hotfix-ci"  # the payload's "tool" on every Deployment hotfix-ci records
+
+
+def pr_of(record: DeploymentRecord) -> int | None:
+    """The hotfix PR a record names in its payload (None: an older record, or none)."""
+    value = record.payload.get("pr")
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
 def clip(text: str) -> str:

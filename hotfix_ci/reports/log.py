@@ -10,8 +10,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from hotfix_ci.deploy.history import pr_of
-from hotfix_ci.github_api.deployments import DeploymentRecord
+from hotfix_ci.github_api.deployments import DeploymentRecord, pr_of
 from hotfix_ci.notify.escape import markdown, one_line
 
 COLUMNS = (

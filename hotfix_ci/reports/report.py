@@ -1,6 +1,7 @@
 """``hotfix-ci report``: the incident report and post-mortem draft of one hotfix, in the
 seeds' shape (summary, timeline with durations, impact to fill, root cause and fix from the
-PR body, what went well / wrong, action items), a Mermaid gantt chart, or JSON.
+PR body's sections, parsed by the caller with ``release.notes.parse_sections``), what went
+well / wrong, action items), a Mermaid gantt chart, or JSON.
 
 PR text is data: titles are escaped, section text keeps its markdown but no ``@`` mention
 pings and no HTML comment survives; secrets are redacted by the caller's stream.
@@ -11,13 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from hotfix_ci.durations import format_duration
 from hotfix_ci.notify.escape import ZERO_WIDTH_SPACE, one_line
 from hotfix_ci.notify.escape import markdown as escape_markdown
-from hotfix_ci.release.notes import parse_sections
 from hotfix_ci.reports.timeline import Measure, Timeline
 
 POSTMORTEM_DUE = dt.timedelta(hours=24)
@@ -158,13 +158,13 @@ def _user_text(text: str) -> str:
     return text.strip()
 
 
-def _section(sections: dict[str, str], key: str, prompt: str) -> str:
+def _section(sections: Mapping[str, str], key: str, prompt: str) -> str:
     value = sections.get(key, "").strip()
     return _user_text(value) if value else f"_{prompt}_"
 
 
 def render_markdown(t: Timeline) -> str:
-    sections = parse_sections(t.body)
+    sections = t.sections
     title = escape_markdown(one_line(t.title))
     lines = [
         f"# Incident report: #{t.number} {title}",

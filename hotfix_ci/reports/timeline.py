@@ -58,6 +58,7 @@ class HotfixFacts:
     deployments: tuple[DeploymentRecord, ...] = ()
     releases: Mapping[str, str] = field(default_factory=dict)  # tag -> published at
     comments: tuple[IssueComment, ...] = ()
+    sections: Mapping[str, str] = field(default_factory=dict)  # the PR body's, by key
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -103,7 +104,7 @@ class Timeline:
     rolled_back: int  # of those, how many were rolled back
     restore_seconds: tuple[float, ...]  # one per rollback that succeeded
     tags: tuple[str, ...]
-    body: str = ""
+    sections: Mapping[str, str] = field(default_factory=dict, hash=False)
 
     def measure(self, name: str) -> Measure:
         return next(m for m in self.measures if m.name == name)
@@ -182,7 +183,7 @@ def build_timeline(facts: HotfixFacts, target: TargetConfig) -> Timeline:
         rolled_back=rolled,
         restore_seconds=tuple(restores),
         tags=tuple(dict.fromkeys(r.ref for r in deploys)),
-        body=pull.body,
+        sections=facts.sections,
     )
 
 

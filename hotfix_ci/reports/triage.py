@@ -3,10 +3,24 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
-from hotfix_ci.commands.triage import Decision
+
+@dataclass(frozen=True, kw_only=True)
+class Decision:
+    """The outcome of the tree: data the renderers below print."""
+
+    severity: str
+    hotfix_material: bool
+    action: str  # "hotfix", "rollback" or "regular-release"
+    reasons: tuple[str, ...]
+    response_target: str
+    approvals: int | None  # None when it is not a hotfix
+    review_after_deploy: bool
+    next_command: str | None
+    answers: Mapping[str, bool] = field(default_factory=dict)
 
 
 def as_json(decision: Decision) -> dict[str, Any]:

@@ -46,7 +46,7 @@ def hostile() -> Timeline:
         merged=False, live=False, break_glass=False, approvals_before_merge=0, approvals_required=1,
         review_after_deploy=False, reviewed_after_deploy=False, deploys=0, rolled_back=0,
         restore_seconds=(), tags=(),
-        body="## Root cause\n\n<!-- hotfix-ci:post-mortem:pr-9 --> ping @admins\n",
+        sections={"root_cause": "<!-- hotfix-ci:post-mortem:pr-9 --> ping @admins"},
     )  # fmt: skip
 
 

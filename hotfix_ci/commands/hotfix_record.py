@@ -1,4 +1,6 @@
-"""Gather the facts of hotfixes from GitHub, with as few requests as the API allows.
+"""The facts of hotfixes, gathered from GitHub with as few requests as the API allows (for
+``report`` and ``metrics``; here, not in ``reports``, since it reads the PR body through
+``release.notes`` and the reports must not import the stages that import them).
 
 One hotfix (``report``): the PR, its reviews, label events and comments (one request
 each), the Deployments list of every environment (100 a page, stopping at the first one
@@ -17,12 +19,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 
 from hotfix_ci.config.model import HotfixConfig, SeverityConfig
-from hotfix_ci.deploy.history import TOOL, pr_of
 from hotfix_ci.errors import UsageError
 from hotfix_ci.github_api import hotfixes
 from hotfix_ci.github_api.client import GitHubClient
-from hotfix_ci.github_api.deployments import DeploymentRecord, deployment_records, with_history
+from hotfix_ci.github_api.deployments import (
+    TOOL,
+    DeploymentRecord,
+    deployment_records,
+    pr_of,
+    with_history,
+)
 from hotfix_ci.github_api.hotfixes import HotfixPull
+from hotfix_ci.release.notes import parse_sections
 from hotfix_ci.reports.timeline import HotfixFacts, Timeline, build_timeline
 
 
@@ -122,6 +130,7 @@ def one_hotfix(client: GitHubClient, cfg: HotfixConfig, number: int) -> HotfixFa
         deployments=deployments,
         releases=releases,
         comments=comments,
+        sections=parse_sections(pull.body),
     )
 
 
