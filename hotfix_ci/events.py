@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hotfix_ci.errors import PayloadError
+from hotfix_ci.errors import HotfixError, PayloadError
 
 PULL_REQUEST_EVENTS = frozenset(
     {
@@ -205,3 +205,14 @@ def workflow_run_from_event(event: Event) -> WorkflowRun | None:
         if isinstance(number, int) and not isinstance(number, bool) and number > 0:
             pulls.append(number)
     return WorkflowRun(head_sha=head_sha, pulls=tuple(dict.fromkeys(pulls)))
+
+
+def pull_number_of_run(env: Mapping[str, str]) -> int | None:
+    """The PR of the run's pull-request event (a merged hotfix's release and deploy run on
+    it); None outside a pull-request event or when its payload names none."""
+    if not env.get("GITHUB_EVENT_PATH"):
+        return None
+    try:
+        return pull_number_from_event(read_event(env))
+    except HotfixError:
+        return None

@@ -1,4 +1,4 @@
-"""Communication: ``hotfix-ci notify``, ``hotfix-ci triage`` and ``hotfix-ci start``."""
+"""Communication: ``notify``, ``triage``, ``start``, ``log``, ``report`` and ``metrics``."""
 
 from __future__ import annotations
 
@@ -128,3 +128,75 @@ def start(**options: Any) -> int:
     from hotfix_ci.commands.start import StartArgs, run
 
     return run_command(run, StartArgs, **options)
+
+
+def _formats(*names: str, default: str) -> Callable[[Callable[..., int]], Callable[..., int]]:
+    return click.option(
+        "--format", "fmt", type=click.Choice(names), default=default, show_default=True
+    )
+
+
+@click.command("log")
+@click.option("--environment", "-e", default=None, help="Only this environment (default: all).")
+@click.option(
+    "--since", default="30d", show_default=True, help="How far back: 30d, 2w, 12h or a date."
+)
+@_formats("text", "json", "csv", "markdown", default="text")
+@REPO_OPTION
+@TOKEN_OPTION
+def log(**options: Any) -> int:
+    """The deployment log: every Deployment hotfix-ci recorded, newest first, with its
+    time (UTC), environment, provider, tag, commit, who, PR, result, what it rolled back,
+    and break-glass.
+
+    Needs `deployments: read`. Exit codes: 0 printed, 2 usage error, 4 GitHub API error.
+    """
+    from hotfix_ci.commands.log import LogArgs, run
+
+    return run_command(run, LogArgs, **options)
+
+
+@click.command("report")
+@click.option("--pr", type=int, required=True, help="The hotfix pull request number.")
+@click.option(
+    "--open-issue",
+    is_flag=True,
+    help="Open the post-mortem issue (once; a re-run updates it). Needs issues: write.",
+)
+@click.option("--dry-run", is_flag=True, help="With --open-issue: say what it would do.")
+@_formats("markdown", "json", default="markdown")
+@CONFIG_OPTION
+@REPO_OPTION
+@TOKEN_OPTION
+def report(**options: Any) -> int:
+    """The incident report and post-mortem draft of one hotfix, from its timeline on GitHub:
+    times to first approval, merge, deploy and the end against the severity's targets, a
+    Mermaid gantt chart, root cause and fix from the PR body, prompts and action items.
+
+    Needs `pull-requests: read`, `issues: read`, `deployments: read`, `contents: read`
+    (and `issues: write` for --open-issue). Exit codes: 0 done, 2 usage or config error
+    (the PR does not exist), 4 GitHub API error.
+    """
+    from hotfix_ci.commands.report import ReportArgs, run
+
+    return run_command(run, ReportArgs, **options)
+
+
+@click.command("metrics")
+@click.option(
+    "--since", default="90d", show_default=True, help="Hotfix PRs opened since: 90d, 2w, a date."
+)
+@_formats("text", "json", "markdown", default="text")
+@CONFIG_OPTION
+@REPO_OPTION
+@TOKEN_OPTION
+def metrics(**options: Any) -> int:
+    """Hotfix metrics: count by severity, median and p90 time to first approval, merge and
+    deploy, change failure rate, time to restore, share within target, break-glass merges.
+
+    Needs `issues: read`, `pull-requests: read`, `deployments: read`. Exit codes: 0
+    printed, 2 usage or config error, 4 GitHub API error.
+    """
+    from hotfix_ci.commands.metrics import MetricsArgs, run
+
+    return run_command(run, MetricsArgs, **options)

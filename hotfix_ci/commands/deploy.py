@@ -17,6 +17,7 @@ from hotfix_ci.deploy.runtime import build_provider, check_provider_settings, ma
 from hotfix_ci.deploy.signals import stop_on_signals
 from hotfix_ci.durations import format_duration
 from hotfix_ci.errors import DeployStopped, ExitCode, GitHubAPIError, UsageError
+from hotfix_ci.events import pull_number_of_run
 from hotfix_ci.gates import check_environment
 from hotfix_ci.notify import hooks as notify_hooks
 from hotfix_ci.notify.hooks import Stage
@@ -118,6 +119,7 @@ def _run_pipeline(
         attempt=attempt,
         dispatched=env.get("GITHUB_EVENT_NAME") == "workflow_dispatch",
         break_glass=parse_break_glass(args.break_glass),
+        pr=pull_number_of_run(env),
     )
     with stop_on_signals() as stop:
         pipeline = DeployPipeline(request, provider, log, recorder, env, stop, ctx.io)

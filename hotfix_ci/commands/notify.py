@@ -18,9 +18,9 @@ from hotfix_ci.actions_io import ActionsIO
 from hotfix_ci.config import load_config
 from hotfix_ci.config.model import HotfixConfig
 from hotfix_ci.errors import ExitCode, GitHubAPIError, HotfixError, UsageError
+from hotfix_ci.escape import Redactor
 from hotfix_ci.notify.context import EVENTS, NotifyContext, build_context, impact_of
 from hotfix_ci.notify.deliver import deliver_all, secret_values
-from hotfix_ci.notify.escape import Redactor
 from hotfix_ci.notify.render import OVERRIDE_DIR, Templates
 from hotfix_ci.notify.report import NotifyReport, inert, publish_github, render_json, render_text
 from hotfix_ci.reports import emit

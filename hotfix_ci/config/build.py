@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from hotfix_ci.config.model import (
+    MEASURES,
     ApprovalsConfig,
     CommandGate,
     DeployConfig,
@@ -25,6 +26,7 @@ from hotfix_ci.config.model import (
     PullRequestConfig,
     ReleaseConfig,
     SeverityConfig,
+    TargetConfig,
     WatchSpec,
 )
 from hotfix_ci.config.notify_build import build_notify
@@ -49,6 +51,7 @@ def to_config(raw: Mapping[str, Any], *, source: str | None) -> HotfixConfig:
         release=ReleaseConfig(**_fields(section(raw, "release"))),
         deploy=deploy_config(section(raw, "deploy")),
         notify=build_notify(section(raw, "notify")),
+        targets=_targets(raw.get("targets"), defaults.targets),
         source=source,
     )
 
@@ -128,6 +131,23 @@ def watch(item: Mapping[str, Any], where: str) -> WatchSpec:
     if "failure_limit" in item:
         values["failure_limit"] = int(item["failure_limit"])
     return WatchSpec(**values)
+
+
+def _targets(raw: Any, defaults: tuple[TargetConfig, ...]) -> tuple[TargetConfig, ...]:
+    """``targets:`` replaces the seeds' defaults when given; durations become seconds."""
+    if not isinstance(raw, Mapping):
+        return defaults
+    return tuple(
+        TargetConfig(
+            severity=name,
+            **{
+                key: parse_duration(entry[key], f"targets.{name}.{key}")
+                for key in MEASURES
+                if key in (entry or {})
+            },
+        )
+        for name, entry in raw.items()
+    )
 
 
 def _severity(name: str, entry: Mapping[str, Any]) -> SeverityConfig:

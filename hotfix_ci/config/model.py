@@ -248,6 +248,35 @@ class NotifyConfig:
         return tuple(by_name[name] for name in names if name in by_name)
 
 
+# --- targets: the seeds' response times, per severity --------------------------------------
+
+MEASURES = ("respond", "merge", "deploy", "total")
+
+
+@dataclass(frozen=True, kw_only=True)
+class TargetConfig:
+    """Seconds from "PR opened" each step should take at most (None: no target)."""
+
+    severity: str
+    respond: float | None = None  # first approval
+    merge: float | None = None
+    deploy: float | None = None  # the release live in every environment it went to
+    total: float | None = None  # the last recorded step (deploy, rollback, late review)
+
+    def limit(self, measure: str) -> float | None:
+        value: float | None = getattr(self, measure)
+        return value
+
+
+def default_targets() -> tuple[TargetConfig, ...]:
+    """The seeds: P0 respond within 15 min and the whole hotfix within 30 min; P1 deploy
+    within 2 h."""
+    return (
+        TargetConfig(severity="P0", respond=15 * 60.0, total=30 * 60.0),
+        TargetConfig(severity="P1", deploy=2 * 3600.0),
+    )
+
+
 @dataclass(frozen=True, kw_only=True)
 class HotfixConfig:
     version: int = 1
@@ -258,4 +287,10 @@ class HotfixConfig:
     release: ReleaseConfig = field(default_factory=ReleaseConfig)
     deploy: DeployConfig = field(default_factory=DeployConfig)
     notify: NotifyConfig = field(default_factory=NotifyConfig)
+    targets: tuple[TargetConfig, ...] = field(default_factory=default_targets)
     source: str | None = None  # the file it was read from, for messages
+
+    def target_for(self, severity: str | None) -> TargetConfig:
+        """The targets of ``severity``; none set (every limit None) for an unknown one."""
+        found = next((t for t in self.targets if t.severity == severity), None)
+        return found or TargetConfig(severity=severity or "")

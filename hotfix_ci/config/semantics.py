@@ -15,9 +15,11 @@ from typing import Any, TypeVar
 from hotfix_ci import patterns
 from hotfix_ci.config.build import section
 from hotfix_ci.config.locate import PathPart, Problem
+from hotfix_ci.config.model import default_severities
 from hotfix_ci.config.notify_build import notify_problems
 from hotfix_ci.durations import parse_duration
 from hotfix_ci.errors import ConfigError
+from hotfix_ci.text import did_you_mean
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -53,6 +55,7 @@ def _problems(raw: Mapping[str, Any]) -> Iterator[Problem]:
             if isinstance(pattern, str) and pattern:
                 yield from _path_pattern_problems(("diff", key, index), pattern)
     yield from _severity_problems(raw.get("severities"))
+    yield from _target_problems(raw.get("targets"), raw.get("severities"))
     yield from _release_problems(section(raw, "release"))
     yield from _deploy_problems(section(raw, "deploy"))
     yield from notify_problems(section(raw, "notify"))
@@ -109,6 +112,21 @@ def _severity_problems(severities: Any) -> Iterator[Problem]:
             "no severity is hotfix material (every one has hotfix: false)",
             "set hotfix: true on the severities that may take the hotfix path, e.g. P0 and P1",
         )
+
+
+def _target_problems(targets: Any, severities: Any) -> Iterator[Problem]:
+    """Each ``targets:`` key names a severity (the config's, else the default P0-P3)."""
+    if not isinstance(targets, Mapping):
+        return
+    known = list(severities) if isinstance(severities, Mapping) and severities else []
+    known = known or [sev.name for sev in default_severities()]
+    for name in targets:
+        if name not in known:
+            yield Problem(
+                ("targets", name),
+                f"{name!r} is not a severity",
+                did_you_mean(name, [str(k) for k in known], listing="name one of"),
+            )
 
 
 def _release_problems(release: Mapping[str, Any]) -> Iterator[Problem]:

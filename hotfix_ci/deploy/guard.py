@@ -28,9 +28,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
-from hotfix_ci.deploy.history import TOOL
 from hotfix_ci.errors import DeployStopped, UsageError
-from hotfix_ci.github_api.deployments import DeploymentRecord, list_deployments
+from hotfix_ci.github_api.deployments import TOOL, DeploymentRecord, list_deployments
 
 if TYPE_CHECKING:
     from hotfix_ci.config.model import Environment

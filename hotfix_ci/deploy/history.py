@@ -13,14 +13,17 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from hotfix_ci.config.model import ReleaseConfig
-from hotfix_ci.github_api.deployments import DeploymentRecord, list_deployments
+from hotfix_ci.github_api.deployments import (
+    TOOL,
+    DeploymentRecord,
+    list_deployments,
+    ours,
+)
 from hotfix_ci.providers.base import Release, RollbackPoint
 from hotfix_ci.release.versioning import version_of_tag
 
 if TYPE_CHECKING:
     from hotfix_ci.github_api.client import GitHubClient
-
-TOOL = "hotfix-ci"
 
 
 def payload(
@@ -33,10 +36,14 @@ def payload(
     rollback_of: str | None = None,
     point: RollbackPoint | None = None,
     run_url: str | None = None,
+    pr: int | None = None,
     break_glass: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The payload of a Deployment record. ``previous`` is what was live before it;
-    a rollback record also carries ``point``, the provider's own point it restored."""
+    a rollback record also carries ``point``, the provider's own point it restored.
+    ``pr`` is the hotfix pull request the release came from and ``break_glass`` whether it
+    was merged without the approvals its severity needs; both are left out when unknown
+    (older records have neither: readers fall back to the commit, see ``pr_of``)."""
     body: dict[str, Any] = {
         "tool": TOOL,
         "provider": provider,
@@ -51,6 +58,8 @@ def payload(
         body["point"] = {**point.as_dict(), "tag": release.tag}
     if run_url:
         body["run_url"] = run_url
+    if pr is not None:
+        body["pr"] = pr
     if break_glass:
         # A release of a PR that did not pass the gate: {merged_by, bypassed_by, reason, gate}
         body["break_glass"] = dict(break_glass)
@@ -72,11 +81,6 @@ class DeploymentLog:
             if ours(record, self.provider):
                 self._seen.append(record)
                 yield record
-
-
-def ours(record: DeploymentRecord, provider: str) -> bool:
-    body = record.payload
-    return body.get("tool") == TOOL and body.get("provider") == provider
 
 
 def live(records: Iterable[DeploymentRecord]) -> DeploymentRecord | None:

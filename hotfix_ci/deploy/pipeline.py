@@ -55,6 +55,7 @@ class DeployRequest:
     dispatched: bool = False
     # release's break-glass record (who merged, who bypassed, why): Deployment payload key
     break_glass: dict[str, str | None] | None = None
+    pr: int | None = None  # the hotfix PR of the run, recorded in the Deployment payload
 
 
 class DeployPipeline:
@@ -198,6 +199,7 @@ class DeployPipeline:
             rollback_of=rollback_of,
             run_url=self.recorder.log_url,
             break_glass=self.req.break_glass,
+            pr=self.req.pr,
         )
         record = self.recorder.create(
             "deploy",
@@ -308,6 +310,7 @@ class DeployPipeline:
                 rollback_of=tag,
                 point=point,
                 run_url=self.recorder.log_url,
+                pr=self.req.pr,
             )
             rollback_record = self.recorder.create(
                 "rollback",

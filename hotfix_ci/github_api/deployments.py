@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from hotfix_ci.github_api.rest import pages
@@ -50,9 +50,29 @@ class DeploymentRecord:
     created_at: str = ""
     state: str | None = None
     status_description: str = ""
+    creator: str = ""  # the login that created the Deployment
+    # Every status, newest first, when listed with ``history=True`` (else empty).
+    statuses: tuple[StatusRecord, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class StatusRecord:
+    """One deployment status: what the Deployment went through, and when."""
+
+    state: str
+    description: str
+    created_at: str
+    creator: str = ""
 
 
 WRITE_MARKER = "hotfix_ci_write"
+TOOL = "hotfix-ci"  # the payload's "tool" on every Deployment hotfix-ci records
+
+
+def pr_of(record: DeploymentRecord) -> int | None:
+    """The hotfix PR a record names in its payload (None: an older record, or none)."""
+    value = record.payload.get("pr")
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
 def clip(text: str) -> str:
@@ -73,8 +93,15 @@ def _payload(raw: Any) -> dict[str, Any]:
     return {}
 
 
+def _login(data: Any) -> str:
+    return str(data.get("login") or "") if isinstance(data, Mapping) else ""
+
+
 def _record(
-    data: Mapping[str, Any], state: str | None = None, status: str = ""
+    data: Mapping[str, Any],
+    state: str | None = None,
+    status: str = "",
+    statuses: tuple[StatusRecord, ...] = (),
 ) -> DeploymentRecord:
     return DeploymentRecord(
         id=int(data["id"]),
@@ -86,6 +113,8 @@ def _record(
         created_at=str(data.get("created_at") or ""),
         state=state,
         status_description=status,
+        creator=_login(data.get("creator")),
+        statuses=statuses,
     )
 
 
@@ -192,17 +221,62 @@ def outcome_status(client: GitHubClient, deployment_id: int) -> tuple[str | None
     return str(chosen.get("state")), str(chosen.get("description") or "")
 
 
-def list_deployments(
-    client: GitHubClient, environment: str, *, limit: int = 200
+def list_statuses(client: GitHubClient, deployment_id: int) -> tuple[StatusRecord, ...]:
+    """Every status of a Deployment, newest first (one request up to 100 statuses)."""
+    url = f"/repos/{client.repo_name}/deployments/{deployment_id}/statuses"
+    with client.call(f"listing the statuses of Deployment {deployment_id}", READ):
+        return tuple(
+            StatusRecord(
+                state=str(item.get("state") or ""),
+                description=str(item.get("description") or ""),
+                created_at=str(item.get("created_at") or ""),
+                creator=_login(item.get("creator")),
+            )
+            for item in pages(client, url, per_page=100)
+        )
+
+
+def deployment_records(
+    client: GitHubClient, environment: str | None = None, *, limit: int = 1000
 ) -> Iterator[DeploymentRecord]:
-    """Deployments of ``environment``, newest first, each with its newest status; lazily, so
-    a caller that stops early costs no further requests."""
+    """Deployments of ``environment`` (None: every environment), newest first, without
+    their statuses: 100 a page and nothing more, lazily. :func:`with_history` adds them."""
     url = f"/repos/{client.repo_name}/deployments"
-    items = pages(client, url, {"environment": environment}, per_page=50)
+    params = {"environment": environment} if environment else {}
+    where = f"{environment} " if environment else ""
+    items = pages(client, url, params, per_page=100)
     for _ in range(limit):
-        with client.call(f"listing {environment} Deployments", READ):
+        with client.call(f"listing {where}Deployments", READ):
             item = next(items, None)
         if item is None:
             return
-        state, text = outcome_status(client, int(item["id"]))
-        yield _record(item, state, text)
+        yield _record(item)
+
+
+def with_history(client: GitHubClient, record: DeploymentRecord) -> DeploymentRecord:
+    """``record`` with all its statuses (one request) and its newest state."""
+    statuses = list_statuses(client, record.id)
+    # An outcome is never demoted by a later non-final status (see outcome_status).
+    newest = next((s for s in statuses if s.state in OUTCOMES), statuses[0] if statuses else None)
+    return replace(
+        record,
+        statuses=statuses,
+        state=newest.state if newest else None,
+        status_description=newest.description if newest else "",
+    )
+
+
+def list_deployments(
+    client: GitHubClient, environment: str | None = None, *, limit: int = 200
+) -> Iterator[DeploymentRecord]:
+    """Deployments of ``environment`` (None: of every environment), newest first, each with
+    its newest status; lazily, so a caller that stops early costs no further requests."""
+    for record in deployment_records(client, environment, limit=limit):
+        state, text = outcome_status(client, record.id)
+        yield replace(record, state=state, status_description=text)
+
+
+def ours(record: DeploymentRecord, provider: str) -> bool:
+    """A Deployment hotfix-ci recorded for ``provider``."""
+    body = record.payload
+    return body.get("tool") == TOOL and body.get("provider") == provider

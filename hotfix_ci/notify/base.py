@@ -53,7 +53,7 @@ class Target:
 class ChannelBackend(Protocol):
     """A channel module: its markup flavour, the variables it needs, build and deliver."""
 
-    FLAVOUR: str  # the escaper of hotfix_ci.notify.escape.ESCAPERS its text needs
+    FLAVOUR: str  # the escaper of hotfix_ci.escape.ESCAPERS its text needs
     # keys of Target.values ("url", "secret", "page", "key"), or "github" for a client
     NEEDS: tuple[str, ...]
 

@@ -17,10 +17,10 @@ from urllib.parse import urlsplit
 from hotfix_ci.actions_io import ActionsIO
 from hotfix_ci.config.model import ChannelConfig, HotfixConfig, NotifyConfig
 from hotfix_ci.errors import HotfixError
+from hotfix_ci.escape import Redactor
 from hotfix_ci.notify.base import CommentClient, Payload, Target, need_github
 from hotfix_ci.notify.channels import CHANNELS
 from hotfix_ci.notify.context import NotifyContext, delivery_id
-from hotfix_ci.notify.escape import Redactor
 from hotfix_ci.notify.http import ChannelError, RetryPolicy, Transport
 from hotfix_ci.notify.render import OVERRIDE_DIR, Message, Templates, compose
 

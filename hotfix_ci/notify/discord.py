@@ -17,9 +17,9 @@ from __future__ import annotations
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from hotfix_ci.config.model import ChannelConfig
+from hotfix_ci.escape import clip
 from hotfix_ci.notify import http
 from hotfix_ci.notify.base import Payload, Target
-from hotfix_ci.notify.escape import clip
 from hotfix_ci.notify.render import Message, Templates
 
 FLAVOUR = "markdown"

@@ -22,8 +22,8 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from hotfix_ci.errors import ConfigError
+from hotfix_ci.escape import ESCAPERS, one_line
 from hotfix_ci.notify.context import COLOR_OF_EVENT, NotifyContext
-from hotfix_ci.notify.escape import ESCAPERS, one_line
 
 OVERRIDE_DIR = Path(".github") / "hotfix" / "notify"
 STATUS_PARTS = ("issue", "impact", "fix", "severity", "times", "links")

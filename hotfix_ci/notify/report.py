@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from hotfix_ci.actions_io import ActionsIO
+from hotfix_ci.escape import markdown
 from hotfix_ci.notify.context import NotifyContext
 from hotfix_ci.notify.deliver import ChannelOutcome, describe, required_failed
-from hotfix_ci.notify.escape import markdown
 
 _COMMAND_START = re.compile(r"^(\s*)::", re.MULTILINE)
 MARK = {"sent": "ok", "dry-run": "dry run", "failed": "FAILED"}

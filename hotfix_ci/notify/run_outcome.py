@@ -75,12 +75,13 @@ def outcome_of(jobs: Jobs, github: GitHubClient | None) -> RunOutcome:
             environments=environments,
             detail="a deploy job failed (no token to read the deployment log)",
         )
-    from hotfix_ci.deploy.history import DeploymentLog
+    from hotfix_ci.github_api.deployments import list_deployments, ours
 
     states: dict[str, str] = {}
     for environment, provider in pairs:
         try:
-            state = provider_state(DeploymentLog(github, environment, provider), tag)
+            records = (r for r in list_deployments(github, environment) if ours(r, provider))
+            state = provider_state(records, tag)
         except HotfixError as exc:
             state = f"failed (the log could not be read: {exc.message})"
         states[f"{environment}/{provider}"] = state

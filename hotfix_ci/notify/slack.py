@@ -14,9 +14,9 @@
 from __future__ import annotations
 
 from hotfix_ci.config.model import ChannelConfig
+from hotfix_ci.escape import clip, slack
 from hotfix_ci.notify import http
 from hotfix_ci.notify.base import Payload, Target
-from hotfix_ci.notify.escape import clip, slack
 from hotfix_ci.notify.render import Message, Templates
 
 FLAVOUR = "slack"

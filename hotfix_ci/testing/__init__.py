@@ -13,6 +13,7 @@ API serves are in ``readers.py``; the routes live in ``routes_*.py``, the HTTP s
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -20,7 +21,13 @@ from types import TracebackType
 from typing import Any
 
 from hotfix_ci.errors import UsageError
-from hotfix_ci.testing import routes_git, routes_issues, routes_pulls, routes_reviews
+from hotfix_ci.testing import (
+    routes_deploy,
+    routes_git,
+    routes_issues,
+    routes_pulls,
+    routes_reviews,
+)
 from hotfix_ci.testing.contract import validate_response
 from hotfix_ci.testing.faults import Fault, FaultSet
 from hotfix_ci.testing.objects import ACTIONS_BOT
@@ -121,6 +128,22 @@ class GitHubEmulator(StateReaders):
         """Move the emulator's clock forward: later timestamps come out ``seconds`` later."""
         with self._store.lock:
             self._store.clock_offset += seconds
+
+    def set_clock(self, when: str) -> None:
+        """Stop the emulator's clock at ``when`` (ISO 8601 UTC, e.g. "2026-03-01T03:00:00Z"):
+        every timestamp it writes is exactly that until :meth:`advance_clock` moves it, so a
+        test seeds a timeline to the second."""
+        try:
+            moment = dt.datetime.fromisoformat(when.replace("Z", "+00:00"))
+        except ValueError as exc:
+            raise UsageError(
+                f"set_clock({when!r}): not an ISO 8601 time",
+                hint='write it like GitHub does, e.g. "2026-03-01T03:00:00Z"',
+            ) from exc
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=dt.timezone.utc)
+        with self._store.lock:
+            self._store.frozen_at, self._store.clock_offset = moment.timestamp(), 0.0
 
     # -- setting the scene -------------------------------------------------------------------
     def create_repo(self, full_name: str, *, default_branch: str = "main") -> None:
@@ -250,13 +273,6 @@ class GitHubEmulator(StateReaders):
         with self._store.lock:
             routes_issues.remove_label(self._store, self._issue(repo, number), label, actor)
 
-    def add_comment(self, repo: str, number: int, body: str, *, author: str) -> int:
-        """A comment on issue or pull request ``number`` written by ``author``."""
-        with self._api(), self._store.lock:
-            state = self._store.repo(repo)
-            item = self._issue(repo, number)
-            return routes_issues.add_comment(self._store, state, item, body, author).id
-
     def add_review(
         self,
         repo: str,
@@ -272,6 +288,26 @@ class GitHubEmulator(StateReaders):
             return routes_reviews.add_review(
                 self._store, item, reviewer, state=state, commit_id=commit_id, body=body
             )
+
+    def create_issue(
+        self, repo: str, *, title: str, author: str, body: str = "", labels: Sequence[str] = ()
+    ) -> int:
+        """An issue (not a pull request) opened by ``author``; returns its number."""
+        with self._store.lock:
+            state = self._store.repo(repo)
+            item = routes_issues.new_issue(
+                self._store, state, title=title, body=body, author=author
+            )
+            for name in labels:
+                routes_issues.add_label(self._store, state, item, name, author)
+            return item.number
+
+    def add_comment(self, repo: str, number: int, body: str, *, author: str | None = None) -> int:
+        """A comment on an issue or PR by ``author`` (default: the token's user)."""
+        with self._api(), self._store.lock:
+            state = self._store.repo(repo)
+            item = self._issue(repo, number)
+            return routes_issues.add_comment(self._store, state, item, body, author).id
 
     def dismiss_review(self, repo: str, number: int, review_id: int, message: str = "") -> None:
         with self._api(), self._store.lock:
@@ -339,6 +375,42 @@ class GitHubEmulator(StateReaders):
                 ).sha
             routes_git.create_ref(state, f"refs/tags/{tag}", target)
             return target
+
+    def add_deployment(
+        self,
+        repo: str,
+        *,
+        ref: str,
+        environment: str = "production",
+        payload: Mapping[str, Any] | None = None,
+        description: str = "",
+        creator: str | None = None,
+    ) -> int:
+        """A Deployment of ``ref`` (tag, branch or sha), as if POSTed; returns its id."""
+        with self._api(), self._store.lock:
+            return int(
+                routes_deploy.new_deployment(
+                    self._store,
+                    self._store.repo(repo),
+                    ref=ref,
+                    environment=environment,
+                    payload=dict(payload or {}),
+                    description=description,
+                    creator=creator,
+                )["id"]
+            )
+
+    def add_deployment_status(
+        self, repo: str, deployment_id: int, state: str, *, description: str = ""
+    ) -> None:
+        with self._api(), self._store.lock:
+            state_repo = self._store.repo(repo)
+            deployment = state_repo.deployments.get(deployment_id)
+            if deployment is None:
+                raise UsageError(f"{repo} has no Deployment {deployment_id}")
+            routes_deploy.new_status(
+                self._store, state_repo, deployment, state=state, description=description
+            )
 
     # -- helpers -----------------------------------------------------------------------------
     def _pull(self, repo: str, number: int) -> Issue:

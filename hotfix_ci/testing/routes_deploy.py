@@ -64,33 +64,58 @@ def status_json(base: str, store: Store, repo: Repo, status: JSON) -> JSON:
 def create_deployment(store: Store, req: Request) -> Response:
     repo = repo_of(store, req)
     ref = req.text("ref", required=True) or ""
-    sha = repo.resolve(ref)
-    if sha is None:
-        raise ApiError(422, f"No ref found for: {ref}")
     payload = req.field("payload", {})
     if not isinstance(payload, (dict, str)):
         raise ApiError.invalid("payload", "invalid", resource="Deployment")
     environment = req.text("environment") or "production"
+    deployment = new_deployment(
+        store,
+        repo,
+        ref=ref,
+        environment=environment,
+        payload=payload,
+        description=req.text("description"),
+        task=req.text("task") or "deploy",
+        transient=bool(req.field("transient_environment", False)),
+        production=bool(req.field("production_environment", environment == "production")),
+    )
+    return Response(201, deployment_json(req.base_url, store, repo, deployment))
+
+
+def new_deployment(
+    store: Store,
+    repo: Repo,
+    *,
+    ref: str,
+    environment: str,
+    payload: JSON | str,
+    description: str | None,
+    task: str = "deploy",
+    transient: bool = False,
+    production: bool | None = None,
+    creator: str | None = None,
+) -> JSON:
+    sha = repo.resolve(ref)
+    if sha is None:
+        raise ApiError(422, f"No ref found for: {ref}")
     now = store.now()
     deployment: JSON = {
         "id": store.next_id(),
         "sha": sha,
         "ref": ref,
-        "task": req.text("task") or "deploy",
+        "task": task,
         "environment": environment,
-        "description": req.text("description"),
+        "description": description,
         "payload": payload,
-        "creator": store.login,
+        "creator": creator or store.login,
         "created_at": now,
         "updated_at": now,
-        "transient_environment": bool(req.field("transient_environment", False)),
-        "production_environment": bool(
-            req.field("production_environment", environment == "production")
-        ),
+        "transient_environment": transient,
+        "production_environment": environment == "production" if production is None else production,
     }
     repo.deployments[deployment["id"]] = deployment
     repo.deployment_statuses[deployment["id"]] = []
-    return Response(201, deployment_json(req.base_url, store, repo, deployment))
+    return deployment
 
 
 @route("GET", r"{repo}/deployments", "deployments=read")
@@ -119,25 +144,49 @@ def get_deployment(store: Store, req: Request) -> Response:
 @route("POST", DEPLOYMENT + "/statuses", "deployments=write")
 def create_status(store: Store, req: Request) -> Response:
     repo, deployment = _deployment_of(store, req)
-    state = req.text("state", required=True)
+    status = new_status(
+        store,
+        repo,
+        deployment,
+        state=req.text("state", required=True) or "",
+        description=req.text("description") or "",
+        environment=req.text("environment"),
+        target_url=req.text("target_url") or req.text("log_url") or "",
+        log_url=req.text("log_url") or req.text("target_url") or "",
+        environment_url=req.text("environment_url") or "",
+    )
+    return Response(201, status_json(req.base_url, store, repo, status))
+
+
+def new_status(
+    store: Store,
+    repo: Repo,
+    deployment: JSON,
+    *,
+    state: str,
+    description: str = "",
+    environment: str | None = None,
+    target_url: str = "",
+    log_url: str = "",
+    environment_url: str = "",
+) -> JSON:
     if state not in STATES:
         raise ApiError.invalid("state", "invalid", resource="DeploymentStatus")
-    environment = req.text("environment") or deployment["environment"]
     status: JSON = {
         "id": store.next_id(),
         "deployment_id": deployment["id"],
         "state": state,
-        "description": req.text("description") or "",
-        "environment": environment,
-        "target_url": req.text("target_url") or req.text("log_url") or "",
-        "log_url": req.text("log_url") or req.text("target_url") or "",
-        "environment_url": req.text("environment_url") or "",
+        "description": description,
+        "environment": environment or deployment["environment"],
+        "target_url": target_url,
+        "log_url": log_url,
+        "environment_url": environment_url,
         "creator": store.login,
         "created_at": store.now(),
     }
     repo.deployment_statuses[deployment["id"]].append(status)
     deployment["updated_at"] = status["created_at"]
-    return Response(201, status_json(req.base_url, store, repo, status))
+    return status
 
 
 @route("GET", DEPLOYMENT + "/statuses", "deployments=read")

@@ -115,10 +115,27 @@ def get_issue(store: Store, req: Request) -> Response:
 
 @route("GET", r"{repo}/issues", "issues=read")
 def list_issues(store: Store, req: Request) -> Response:
-    """issues/list-for-repo: issues and pull requests, filtered by state (default open)."""
+    """issues/list-for-repo: issues and pull requests, filtered by ``state`` (default open),
+    ``labels`` (comma-separated, all of them), ``creator`` and ``since`` (updated at or
+    after), ordered by ``sort`` (created, updated; default created) and ``direction``
+    (default desc), as documented."""
     repo = repo_of(store, req)
     state = req.query.get("state", "open")
-    found = [i for i in repo.issues.values() if state in ("all", i.state)]
+    labels = [name for name in req.query.get("labels", "").split(",") if name]
+    since = req.query.get("since", "")
+    creator = req.query.get("creator")
+    sort = "updated_at" if req.query.get("sort") == "updated" else "created_at"
+    found = [
+        i
+        for i in repo.issues.values()
+        if state in ("all", i.state)
+        and all(name in i.labels for name in labels)
+        and (not since or i.updated_at >= since)
+        and creator in (None, i.user)
+    ]
+    found.sort(
+        key=lambda i: (getattr(i, sort), i.number), reverse=req.query.get("direction") != "asc"
+    )
     return paginate(req, found, lambda i: objects.issue(req.base_url, store, repo, i))
 
 
@@ -191,15 +208,16 @@ def list_comments(store: Store, req: Request) -> Response:
 @route("POST", ISSUE + "/comments", *WRITE)
 def create_comment(store: Store, req: Request) -> Response:
     repo, item = issue_of(store, req)
-    comment = add_comment(store, repo, item, _comment_body(req), store.login)
+    comment = add_comment(store, repo, item, _comment_body(req), None)
     return Response(201, comment_json(req.base_url, store, repo, comment))
 
 
-def add_comment(store: Store, repo: Repo, item: Issue, body: str, author: str) -> Comment:
+def add_comment(store: Store, repo: Repo, item: Issue, text: str, author: str | None) -> Comment:
     now = store.now()
-    comment = Comment(store.next_id(), item.number, author, body, now, now)
+    comment = Comment(store.next_id(), item.number, author or store.login, text, now, now)
     repo.comments[comment.id] = comment
     item.comment_ids.append(comment.id)
+    item.updated_at = now
     return comment
 
 

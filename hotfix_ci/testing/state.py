@@ -170,6 +170,7 @@ class Store:
         self.teams: dict[tuple[str, str], set[str]] = {}
         self.user_ids: dict[str, int] = {}
         self.clock_offset = 0.0
+        self.frozen_at: float | None = None  # set_clock: time stands still until advanced
         self.token_permissions: dict[str, str] | None = None  # None: every permission granted
         self.rate_used = 0
         self.rate_reset = int(time.time()) + 3600
@@ -190,7 +191,8 @@ class Store:
         return hashlib.sha1(f"{self.next_id()}:{salt}".encode(), usedforsecurity=False).hexdigest()
 
     def now(self) -> str:
-        return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + self.clock_offset))
+        start = time.time() if self.frozen_at is None else self.frozen_at
+        return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(start + self.clock_offset))
 
     def user_id(self, login: str) -> int:
         if login not in self.user_ids:

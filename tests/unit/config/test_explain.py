@@ -45,7 +45,7 @@ def error_for(text: str) -> ConfigError:
             "version: 1\npager: {}\n",
             ".github/hotfix.yml:2: pager: unknown key",
             "allowed keys here: approvals, deploy, diff, notify, pull_request, release,"
-            " severities, version",
+            " severities, targets, version",
             id="unknown-no-suggestion",
         ),
         pytest.param(

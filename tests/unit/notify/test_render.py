@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from hotfix_ci.escape import Redactor, clip, markdown, slack, teams
 from hotfix_ci.notify.context import EVENTS
-from hotfix_ci.notify.escape import Redactor, clip, markdown, slack, teams
 from hotfix_ci.notify.render import STATUS_PARTS, TemplateProblem, Templates, compose, status_texts
 from tests.unit.notify.helpers import context
 

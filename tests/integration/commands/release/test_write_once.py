@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from hotfix_ci.testing import Fault
-from tests.helpers.release import REPO, as_json, release, tag_names, write_config
+from tests.helpers.release import REPO, as_json, merge_gated, release, tag_names, write_config
 
 # A late answer: the client gives up after HOTFIX_CI_HTTP_TIMEOUT, the write has landed.
 TIMEOUT = "0.6"
@@ -37,7 +37,7 @@ def _p0_scene(emulator: Any, tmp_path: Path) -> str:
     number = emulator.create_pull(
         REPO, title=TITLE, head="hotfix/login-500", author="bob", labels=["hotfix", "P0"]
     )
-    return str(emulator.merge_pull(REPO, number, merged_by="alice"))
+    return str(merge_gated(emulator, number))
 
 
 def _counts(emulator: Any) -> dict[str, int]:
@@ -130,7 +130,7 @@ def test_a_second_p0_with_the_same_title_gets_its_own_review_issue(
         author="bob",
         labels=["hotfix", "P0"],
     )
-    second = emulator.merge_pull(REPO, number, merged_by="alice")
+    second = merge_gated(emulator, number)
     data = as_json(release(emulator, tmp_path, str(second)))
     assert data["tag"] == "hotfix-v1.4.4"
     bodies = [i["body"] for i in emulator.issues(REPO)]
