@@ -45,6 +45,7 @@ for _command in (
     communicate.triage,
     setup.config_group,
     setup.init,
+    setup.doctor,
     setup.demo,
 ):
     cli.add_command(_command)

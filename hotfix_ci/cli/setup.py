@@ -1,4 +1,4 @@
-"""Adopting hotfix-ci: ``config schema|validate``, ``init`` and ``demo``."""
+"""Adopting hotfix-ci: ``config schema|validate``, ``init``, ``doctor`` and ``demo``."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 
 import click
+
+from hotfix_ci.cli.options import CONFIG_OPTION, REPO_OPTION, TOKEN_OPTION, path_or_none
 
 
 @click.group("config")
@@ -91,3 +93,28 @@ def demo() -> int:
     from hotfix_ci.commands import demo as command
 
     return command.run(command.DemoArgs(), os.environ, sys.stdout, sys.stderr)
+
+
+@click.command("doctor")
+@REPO_OPTION
+@CONFIG_OPTION
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default=None,
+    help="Output format (default: github inside Actions, else text; github = text plus an "
+    "annotation per finding).",
+)
+@TOKEN_OPTION
+def doctor(repo: str | None, config_path: str | None, fmt: str | None, token: str | None) -> int:
+    """Check the repository's setup: required gate, environments, secrets, workflows.
+
+    Reads through the API; exits 1 when anything is missing, each finding with its fix.
+    """
+    from hotfix_ci.commands import doctor as command
+
+    args = command.DoctorArgs(
+        repo=repo, config=path_or_none(config_path), format=fmt, token=token, workdir=Path.cwd()
+    )
+    return command.run(args, os.environ, sys.stdout, sys.stderr)

@@ -8,10 +8,12 @@ returns a value, so the emulator keeps none.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from hotfix_ci.errors import UsageError
 from hotfix_ci.testing.state import Repo, Store
 
+JSON = dict[str, Any]
 ACTIONS_APP_ID = 15368  # the GitHub Actions app: the author of GITHUB_TOKEN check runs
 BRANCH_POLICIES = ("protected", "custom")
 ENFORCEMENTS = ("active", "evaluate", "disabled")
@@ -65,7 +67,7 @@ class AdminSeeding:
         with self._store.lock:
             state = self._store.repo(repo)
             ident = self._store.next_id()
-            rules = [{"type": "deletion"}]
+            rules: list[JSON] = [{"type": "deletion"}]
             if required_checks:
                 parameters = {
                     "required_status_checks": [{"context": check} for check in required_checks],
