@@ -30,7 +30,9 @@ deploy:
           with: {production_url: shop.example.com}
     staging:
       providers:
-        - {name: api, type: command, with: {deploy: [./deploy.sh], current: [./current.sh], rollback: [./rollback.sh]}}
+        - name: api
+          type: command
+          with: {deploy: [./deploy.sh], current: [./current.sh], rollback: [./rollback.sh]}
 notify:
   channels:
     - {name: team, type: slack, url_env: SLACK_WEBHOOK_URL}
@@ -264,7 +266,8 @@ def test_action_referenced_by_tag(emu: Any, tmp_path: Path) -> None:
     gate = workflows()[".github/workflows/hotfix-pr-gate.yml"]
     assert gate is not None
     tagged = gate.replace(f"acme/hotfix-ci@{ACTION_SHA}", "acme/hotfix-ci@v1")
-    emu.commit(REPO, branch="main", message="tag", files=workflows(**{"hotfix-pr-gate.yml": tagged}))
+    files = workflows(**{"hotfix-pr-gate.yml": tagged})
+    emu.commit(REPO, branch="main", message="tag", files=files)
     res = doctor(emu, tmp_path)
     assert res.exit_code == 1
     [found] = findings(res, "action-pinned")
