@@ -148,4 +148,7 @@ def test_pygithub_through_the_prefix_with_web_links_at_the_root() -> None:
         assert pull.raw_data["_links"]["html"]["href"] == pull.html_url
         # pages follow the Link header under the prefix
         assert [f.filename for f in pull.get_files()] == ["f0.py", "f1.py", "f2.py"]
+        # the state readers answer what the routes serve
+        assert emu.pulls(REPO)[0]["html_url"] == pull.html_url
+        assert emu.pulls(REPO)[0]["url"] == pull.url
         assert emu.contract_violations == []
