@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from hotfix_ci.cli.options import CONFIG_OPTION, REPO_OPTION, TOKEN_OPTION, path_or_none
+from hotfix_ci.cli.options import REPO_OPTION, TOKEN_OPTION, path_or_none
 
 
 @click.group("config")
@@ -97,7 +97,13 @@ def demo() -> int:
 
 @click.command("doctor")
 @REPO_OPTION
-@CONFIG_OPTION
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Check this local config file (default: .github/hotfix.yml on the default branch).",
+)
 @click.option(
     "--format",
     "fmt",

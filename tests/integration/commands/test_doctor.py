@@ -310,3 +310,9 @@ def test_github_format_annotates_each_finding(emu: Any, tmp_path: Path) -> None:
     assert res.exit_code == 1
     assert "::error title=hotfix-ci doctor%3A environments::" in res.stdout
     assert "FAIL environments:" in res.stdout
+
+
+def test_unknown_repository_is_an_api_error(emu: Any, tmp_path: Path) -> None:
+    res = doctor(emu, tmp_path, "--repo", "acme/nope")
+    assert res.exit_code == 4
+    assert "reading the repository" in res.stderr and "404" in res.stderr
