@@ -51,6 +51,10 @@ OPERATION_IDS = (
     "repos/create-or-update-file-contents", "repos/get-branch", "users/get-authenticated",
     "rate-limit/get", "issues/list-for-repo", "checks/get", "repos/get-release",
     "issues/remove-label", "issues/delete-comment", "pulls/merge",
+    # hotfix-ci doctor: the repository's setup
+    "repos/get-branch-protection", "repos/get-branch-rules", "repos/get-all-environments",
+    "repos/get-environment", "actions/list-environment-secrets", "actions/list-repo-secrets",
+    "actions/list-repo-organization-secrets",
 )  # fmt: skip
 # Error bodies are validated even where an operation does not reference these.
 ERROR_SCHEMAS = ("basic-error", "validation-error", "validation-error-simple")

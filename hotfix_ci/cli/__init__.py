@@ -51,6 +51,7 @@ for _command in (
     communicate.metrics,
     setup.config_group,
     setup.init,
+    setup.doctor,
     setup.demo,
 ):
     cli.add_command(_command)

@@ -1,4 +1,4 @@
-"""Adopting hotfix-ci: ``config schema|validate``, ``init`` and ``demo``."""
+"""Adopting hotfix-ci: ``config schema|validate``, ``init``, ``doctor`` and ``demo``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from hotfix_ci.cli.options import run_command
+from hotfix_ci.cli.options import REPO_OPTION, TOKEN_OPTION, run_command
 
 
 @click.group("config")
@@ -77,3 +77,31 @@ def demo() -> int:
     from hotfix_ci.commands import demo as command
 
     return command.run(command.DemoArgs(), os.environ, sys.stdout, sys.stderr)
+
+
+@click.command("doctor")
+@REPO_OPTION
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Check this local config file (default: .github/hotfix.yml on the default branch).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default=None,
+    help="Output format (default: github inside Actions, else text; github = text plus an "
+    "annotation per finding).",
+)
+@TOKEN_OPTION
+def doctor(**options: Any) -> int:
+    """Check the repository's setup: required gate, environments, secrets, workflows.
+
+    Reads through the API; exits 1 when anything is missing, each finding with its fix.
+    """
+    from hotfix_ci.commands import doctor as command
+
+    return run_command(command.run, command.DoctorArgs, **options)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TextIO
 from urllib.parse import urlsplit
 
+from hotfix_ci import links
 from hotfix_ci.actions_io import ActionsIO
 from hotfix_ci.errors import UsageError
 from hotfix_ci.github_api.connect import Connection
@@ -39,12 +40,7 @@ class RunContext:
         )
 
     def run_url(self) -> str | None:
-        env = self.io.env
-        run_id = env.get("GITHUB_RUN_ID")
-        if not run_id:
-            return None
-        server = env.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
-        return f"{server}/{self.repo}/actions/runs/{run_id}"
+        return links.run_url(self.io.env, self.repo)
 
 
 def resolve_context(

@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from hotfix_ci import links
 from hotfix_ci.commands.context import RunContext, resolve_context
 from hotfix_ci.config import load_config
 from hotfix_ci.config.model import HotfixConfig
@@ -151,7 +152,7 @@ def release(
         done.append(step)
         compare = None
         if planned.previous_tag:
-            compare = f"{server}/{client.repo_name}/compare/{planned.previous_tag}...{planned.tag}"
+            compare = links.compare_url(server, client.repo_name, planned.previous_tag, planned.tag)
         notes_ctx = ReleaseNotesContext(
             version=planned.version,
             tag=planned.tag,
@@ -254,7 +255,7 @@ def run(args: ReleaseArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> 
 
     client = GitHubClient(ctx.connection(), ctx.repo)
     now = args.now or datetime.now(timezone.utc)
-    server = (env.get("GITHUB_SERVER_URL") or "https://github.com").rstrip("/")
+    server = links.server_url(env)
     if args.tag is not None:
         report = existing_release(client, cfg, args.tag)
     else:

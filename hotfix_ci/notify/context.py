@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timezone
 from typing import Any
 
+from hotfix_ci import links
 from hotfix_ci.config.model import NOTIFY_EVENTS
 
 EVENTS = NOTIFY_EVENTS
@@ -90,19 +91,9 @@ def delivery_id(ctx: NotifyContext, env: Mapping[str, str]) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
-def run_url(env: Mapping[str, str], repository: str | None) -> str | None:
-    run_id = env.get("GITHUB_RUN_ID")
-    if not run_id or not repository:
-        return None
-    server = (env.get("GITHUB_SERVER_URL") or "https://github.com").rstrip("/")
-    return f"{server}/{repository}/actions/runs/{run_id}"
-
-
-def pull_url(env: Mapping[str, str], repository: str | None, pr: int | None) -> str | None:
-    if pr is None or not repository:
-        return None
-    server = (env.get("GITHUB_SERVER_URL") or "https://github.com").rstrip("/")
-    return f"{server}/{repository}/pull/{pr}"
+# One helper builds every web link, so GitHub Enterprise Server links point at its host.
+run_url = links.run_url
+pull_url = links.pull_url
 
 
 def impact_of(rank: int | None) -> str | None:

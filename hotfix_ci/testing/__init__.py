@@ -7,7 +7,16 @@
 
 The Python methods below set the scene; those that read the state back as the same JSON the
 API serves are in ``readers.py``; the routes live in ``routes_*.py``, the HTTP server in
-``server.py``.
+``server.py``. A repository's settings (what ``hotfix-ci doctor`` reads) are seeded by the
+methods of ``seed_admin.py``:
+
+    emu.protect_branch("acme/web", "main", required_checks=["hotfix-ci / PR gate"])
+    emu.add_ruleset("acme/web", "gate", branches=["~DEFAULT_BRANCH"], required_checks=[...])
+    emu.create_environment("acme/web", "production", reviewers=["alice"], branch_policy="protected")
+    emu.add_secret("acme/web", "VERCEL_TOKEN", environment="production")  # names only
+
+``GitHubEmulator(prefix="/api/v3")`` serves the API the way GitHub Enterprise Server does:
+``emu.url`` ends in ``/api/v3``, ``emu.web_url`` is the root the web links point at.
 """
 
 from __future__ import annotations
@@ -21,7 +30,11 @@ from types import TracebackType
 from typing import Any
 
 from hotfix_ci.errors import UsageError
-from hotfix_ci.testing import (
+
+# Imported in this order on purpose: routes_admin's branches/{branch}/protection must be
+# registered before routes_git's branches/{branch}, which takes any branch name.
+from hotfix_ci.testing import (  # noqa: F401  (routes_admin: importing registers its routes)
+    routes_admin,
     routes_deploy,
     routes_git,
     routes_issues,
@@ -33,6 +46,7 @@ from hotfix_ci.testing.faults import Fault, FaultSet
 from hotfix_ci.testing.objects import ACTIONS_BOT
 from hotfix_ci.testing.readers import StateReaders
 from hotfix_ci.testing.routes_base import ApiError
+from hotfix_ci.testing.seed_admin import AdminSeeding
 from hotfix_ci.testing.server import Dispatcher, RecordedRequest, _Server
 from hotfix_ci.testing.state import PERMISSION_LEVELS, Issue, Store
 
@@ -40,7 +54,7 @@ __all__ = ["Fault", "FaultSet", "GitHubEmulator", "RecordedRequest"]
 JSON = dict[str, Any]
 
 
-class GitHubEmulator(StateReaders):
+class GitHubEmulator(StateReaders, AdminSeeding):
     """GitHub's REST API for one process: start it, point PyGithub at ``url``, assert."""
 
     def __init__(
@@ -50,10 +64,17 @@ class GitHubEmulator(StateReaders):
         token: str | None = None,
         validate: bool = True,
         login: str = ACTIONS_BOT,
+        prefix: str = "",
     ) -> None:
+        if prefix and (not prefix.startswith("/") or prefix.endswith("/")):
+            raise UsageError(
+                f"emulator prefix {prefix!r} must start with / and not end with one",
+                hint='e.g. prefix="/api/v3", as GitHub Enterprise Server serves its API',
+            )
         self._store = Store(login=login)
         self._dispatcher = Dispatcher(self._store, token, validate_response if validate else None)
         self._port = port
+        self._prefix = prefix
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -61,7 +82,7 @@ class GitHubEmulator(StateReaders):
     def start(self) -> GitHubEmulator:
         if self._server is None:
             try:
-                self._server = _Server(self._port, self._dispatcher, self._store)
+                self._server = _Server(self._port, self._dispatcher, self._store, self._prefix)
             except OSError as exc:
                 raise UsageError(
                     f"the GitHub emulator cannot listen on 127.0.0.1:{self._port}: {exc}",
@@ -97,6 +118,13 @@ class GitHubEmulator(StateReaders):
         if self._server is None:
             raise UsageError("the GitHub emulator is not running", hint="call emu.start() first")
         return self._server.base_url
+
+    @property
+    def web_url(self) -> str:
+        """Where web links point: ``url`` without the prefix (the same without one)."""
+        if self._server is None:
+            raise UsageError("the GitHub emulator is not running", hint="call emu.start() first")
+        return self._server.web_url
 
     @property
     def requests(self) -> list[RecordedRequest]:

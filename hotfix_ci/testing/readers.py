@@ -19,7 +19,7 @@ from hotfix_ci.testing import (
     routes_releases,
 )
 from hotfix_ci.testing.objects import issue
-from hotfix_ci.testing.server import _Server
+from hotfix_ci.testing.server import _Server, web_links
 from hotfix_ci.testing.state import Issue, Store
 
 JSON = dict[str, Any]
@@ -36,20 +36,27 @@ class StateReaders:
         with self._store.lock:
             state, base = self._store.repo(repo), self._base()
             ids = self._issue(repo, number).comment_ids
-            return [
-                routes_issues.comment_json(base, self._store, state, state.comments[i]) for i in ids
-            ]
+            return self._web(
+                [
+                    routes_issues.comment_json(base, self._store, state, state.comments[i])
+                    for i in ids
+                ]
+            )
 
     def check_runs(self, repo: str) -> list[JSON]:
         with self._store.lock:
             state = self._store.repo(repo)
             runs = state.check_runs.values()
-            return [routes_checks.run_json(self._base(), self._store, state, run) for run in runs]
+            return self._web(
+                [routes_checks.run_json(self._base(), self._store, state, run) for run in runs]
+            )
 
     def refs(self, repo: str) -> list[JSON]:
         with self._store.lock:
             state = self._store.repo(repo)
-            return [routes_git.ref_json(self._base(), state, name) for name in sorted(state.refs)]
+            return self._web(
+                [routes_git.ref_json(self._base(), state, name) for name in sorted(state.refs)]
+            )
 
     def tag_objects(self, repo: str) -> list[JSON]:
         """Every annotated tag object, referenced or dangling, in creation order."""
@@ -61,43 +68,54 @@ class StateReaders:
         with self._store.lock:
             state = self._store.repo(repo)
             found = sorted(state.releases.values(), key=lambda r: r["id"], reverse=True)
-            return [
-                routes_releases.release_json(self._base(), self._store, state, r) for r in found
-            ]
+            return self._web(
+                [routes_releases.release_json(self._base(), self._store, state, r) for r in found]
+            )
 
     def deployments(self, repo: str) -> list[JSON]:
         with self._store.lock:
             state = self._store.repo(repo)
             found = sorted(state.deployments.values(), key=lambda d: d["id"], reverse=True)
-            return [
-                routes_deploy.deployment_json(self._base(), self._store, state, d) for d in found
-            ]
+            return self._web(
+                [routes_deploy.deployment_json(self._base(), self._store, state, d) for d in found]
+            )
 
     def deployment_statuses(self, repo: str, deployment_id: int) -> list[JSON]:
         with self._store.lock:
             state = self._store.repo(repo)
             found = reversed(state.deployment_statuses.get(deployment_id, []))
-            return [routes_deploy.status_json(self._base(), self._store, state, s) for s in found]
+            return self._web(
+                [routes_deploy.status_json(self._base(), self._store, state, s) for s in found]
+            )
 
     def issues(self, repo: str) -> list[JSON]:
         """Issues that are not pull requests, oldest first."""
         with self._store.lock:
             state = self._store.repo(repo)
             found = [i for i in state.issues.values() if i.pull is None]
-            return [issue(self._base(), self._store, state, i) for i in found]
+            return self._web([issue(self._base(), self._store, state, i) for i in found])
 
     def pulls(self, repo: str) -> list[JSON]:
         """Every pull request, open or closed, oldest first."""
         with self._store.lock:
             state = self._store.repo(repo)
             found = [i for i in state.issues.values() if i.pull is not None]
-            return [routes_pulls.pull_json(self._base(), self._store, state, i) for i in found]
+            return self._web(
+                [routes_pulls.pull_json(self._base(), self._store, state, i) for i in found]
+            )
 
     def file_content(self, repo: str, path: str, *, ref: str | None = None) -> str | None:
         with self._store.lock:
             state = self._store.repo(repo)
             sha = state.resolve(ref or state.default_branch)
             return None if sha is None else state.commits[sha].tree.get(path)
+
+    def _web(self, items: list[JSON]) -> list[JSON]:
+        """Under a prefix, web links point at the root, as the routes serve them."""
+        server = self._server
+        if server is None or not server.prefix:
+            return items
+        return [web_links(item, server.base_url, server.web_url) for item in items]
 
     def _base(self) -> str:
         """The URL the JSON's links point at: the running server's, else a placeholder."""

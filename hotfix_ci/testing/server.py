@@ -6,6 +6,11 @@ limited by ``set_token_permissions`` gets 403 "Resource not accessible by integr
 the ``X-Accepted-GitHub-Permissions`` header GitHub sends,
 https://github.blog/changelog/2023-08-10-x-accepted-github-permissions-header-for-fine-grained-permission-actors/
 Rate-limit headers: https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api
+
+With a ``prefix`` (``/api/v3``, as GitHub Enterprise Server serves its API) every route lives
+under it and the web links in bodies (``html_url``, ``_links.html``, ...) point at the root,
+as on an Enterprise Server: ``http://127.0.0.1:PORT/acme/web/pull/1``. A path outside the
+prefix answers 404.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from hotfix_ci.testing import (  # noqa: F401  (importing registers the routes)
+    routes_admin,
     routes_checks,
     routes_deploy,
     routes_git,
@@ -37,6 +43,11 @@ from hotfix_ci.testing.state import RATE_LIMIT, Store
 
 ACCESS_RANK = {"none": 0, "read": 1, "write": 2, "admin": 3}
 Validator = Callable[[str, str, int, object], list[str]]
+# Keys whose URLs are web pages, not API resources: under a prefix they point at the root.
+WEB_LINK_KEYS = frozenset(
+    {"html_url", "diff_url", "patch_url", "blob_url", "raw_url", "download_url", "clone_url",
+     "git_url", "svn_url", "html"}
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -153,6 +164,12 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve(self, method: str) -> None:
         dispatcher = self.server.dispatcher
         raw_body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        prefix = self.server.prefix
+        inside = self.path == prefix or self.path.startswith((prefix + "/", prefix + "?"))
+        if prefix and not inside:
+            self._send(ApiError.not_found().response())
+            return
+        self.path = self.path[len(prefix) :] or "/"
         split = urlsplit(self.path)
         query = dict(parse_qsl(split.query))
         fault = dispatcher.faults.take(method, split.path)
@@ -176,6 +193,12 @@ class _Handler(BaseHTTPRequestHandler):
             auth = self.headers.get("Authorization", "")
             response = dispatcher.respond(method, self.path, auth, raw_body, self.server.base_url)
         dispatcher.requests.append(RecordedRequest(method, split.path, query, response.status))
+        if prefix and response.body is not None:
+            response = Response(
+                response.status,
+                web_links(response.body, self.server.base_url, self.server.web_url),
+                response.headers,
+            )
         self._send(response)
 
     def _send(self, response: Response) -> None:
@@ -208,14 +231,30 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128
 
-    def __init__(self, port: int, dispatcher: Dispatcher, store: Store) -> None:
+    def __init__(self, port: int, dispatcher: Dispatcher, store: Store, prefix: str = "") -> None:
         super().__init__(("127.0.0.1", port), _Handler)
         self.dispatcher = dispatcher
         self.store = store
-        self.base_url = f"http://127.0.0.1:{self.server_address[1]}"
+        self.prefix = prefix
+        self.web_url = f"http://127.0.0.1:{self.server_address[1]}"
+        self.base_url = self.web_url + prefix
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         # A client that gave up (its timeout hit a "slow" fault) is expected, not an error.
         if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
             return
         super().handle_error(request, client_address)
+
+
+def web_links(value: Any, api_url: str, web_url: str, key: str = "") -> Any:
+    """``value`` with the web links under ``api_url`` moved to ``web_url`` (a new copy)."""
+    if isinstance(value, dict):
+        # {"html": {"href": url}}: the href belongs to the key above it
+        return {
+            k: web_links(v, api_url, web_url, key if k == "href" else k) for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [web_links(item, api_url, web_url, key) for item in value]
+    if isinstance(value, str) and key in WEB_LINK_KEYS and value.startswith(api_url + "/"):
+        return web_url + value[len(api_url) :]
+    return value

@@ -123,6 +123,12 @@ class Repo:
     deployment_statuses: dict[int, list[JSON]] = field(default_factory=dict)
     commit_pulls: dict[str, list[int]] = field(default_factory=dict)
     next_number: int = 1
+    # The settings ``hotfix-ci doctor`` reads (routes_admin.py, seeded by seed_admin.py).
+    protection: dict[str, JSON] = field(default_factory=dict)  # branch -> required checks
+    rulesets: list[JSON] = field(default_factory=list)
+    environments: dict[str, JSON] = field(default_factory=dict)  # name -> settings, secrets
+    secrets: dict[str, str] = field(default_factory=dict)  # repository secret -> created_at
+    org_secrets: dict[str, str] = field(default_factory=dict)  # shared with this repository
 
     @property
     def full_name(self) -> str:

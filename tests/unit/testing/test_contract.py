@@ -47,6 +47,9 @@ REQUIRED_OPERATIONS = {
     "repos/create-deployment-status", "repos/list-deployment-statuses", "repos/get-content",
     "repos/create-or-update-file-contents", "repos/get-branch", "users/get-authenticated",
     "rate-limit/get",
+    "repos/get-branch-protection", "repos/get-branch-rules", "repos/get-all-environments",
+    "repos/get-environment", "actions/list-environment-secrets", "actions/list-repo-secrets",
+    "actions/list-repo-organization-secrets",
 }  # fmt: skip
 
 # GitHub's own examples that disagree with GitHub's own schemas (upstream drift in
@@ -61,6 +64,16 @@ KNOWN_DRIFT = {
         "$.user: 'role_name' is a required property"
     ],
     "pull-request": [TEAM_TYPE],
+    "branch-protection": [
+        "$.required_pull_request_reviews.dismissal_restrictions.apps[0].owner: {'avatar_url': "
+        "'https://github.com/images/error/octocat_happy.gif', 'description': 'A great "
+        "organization', 'events_url': 'https://api.github.com/orgs/github/events', 'hooks_url': "
+        "'https://api.github.com/orgs/github/hooks', 'id': 1, 'issu...",
+        "$.required_pull_request_reviews.dismissal_restrictions.teams[0]: 'type' is a required "
+        "property",
+        "$.required_status_checks: 'checks' is a required property",
+        "$.restrictions.teams[0]: 'type' is a required property",
+    ],
     "pull-request-simple-items": [TEAM_TYPE.replace("$.", "$[0].")],
     "commit": [
         "$.files[0]: 'contents_url' is a required property",
