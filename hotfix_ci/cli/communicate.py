@@ -16,7 +16,9 @@ from hotfix_ci.cli.options import (
     TOKEN_OPTION,
     path_or_none,
 )
-from hotfix_ci.notify.context import EVENTS
+
+# The event names live in the config model, so --help does not load the channels.
+from hotfix_ci.config.model import NOTIFY_EVENTS as EVENTS
 
 
 @click.command("notify")
