@@ -62,7 +62,7 @@ class Production:
     config: Path
 
 
-def production(demo: Demo, stack: contextlib.ExitStack[None] | None = None) -> Production:
+def production(demo: Demo, stack: contextlib.ExitStack[bool | None] | None = None) -> Production:
     """The demo's production, started on first use and kept open by ``stack`` (default: the
     demo's own resources, closed when the demo ends)."""
     existing = getattr(demo, "production", None)

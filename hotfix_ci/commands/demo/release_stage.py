@@ -33,7 +33,8 @@ def preview(body: str, budget: int = PREVIEW_LINES) -> tuple[list[str], list[str
             sections.append([])
         sections[-1].append(line)
     shown: list[str] = []
-    for index, section in enumerate(sections):
+    for index, lines in enumerate(sections):
+        section = lines
         while section and not section[-1].strip():
             section = section[:-1]
         if shown and len(shown) + 1 + len(section) > budget:
