@@ -26,7 +26,10 @@ def main() -> int:
         json.dumps(build(current), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
     print(f"wrote {SCHEMA}")
-    return 0
+    # The generated validator follows the schema it was generated from.
+    import build_config_validator
+
+    return int(build_config_validator.main([]))
 
 
 if __name__ == "__main__":

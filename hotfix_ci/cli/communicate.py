@@ -14,7 +14,9 @@ from hotfix_ci.cli.options import (
     TOKEN_OPTION,
     run_command,
 )
-from hotfix_ci.notify.context import EVENTS
+
+# The event names live in the config model, so --help does not load the channels.
+from hotfix_ci.config.model import NOTIFY_EVENTS as EVENTS
 
 
 @click.command("notify")

@@ -3,7 +3,7 @@ was found, and the nearest valid key or value.
 
 Errors come from ``jsonschema.Draft202012Validator.iter_errors`` so all problems arrive at
 once (https://python-jsonschema.readthedocs.io/en/stable/errors/); jsonschema is imported
-only here and in the loader's validation step.
+only here, and only once the generated check (``config/schema_check.py``) found a problem.
 """
 
 from __future__ import annotations
@@ -12,14 +12,15 @@ import datetime
 import functools
 import json
 from importlib import resources
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from hotfix_ci.config.locate import PathPart, Problem
 from hotfix_ci.durations import DURATION_HINT, DURATION_PATTERN
 from hotfix_ci.errors import InvalidConfigError
 from hotfix_ci.text import did_you_mean
+
+if TYPE_CHECKING:
+    import jsonschema
 
 MAX_SHOWN_PROBLEMS = 20
 SCHEMA_HINT = "`hotfix-ci config schema` prints every key with its type and default"
@@ -38,6 +39,9 @@ def config_schema() -> dict[str, Any]:
 
 @functools.cache
 def _validator() -> jsonschema.Draft202012Validator:
+    # Loaded only to explain an invalid config: a valid one passes the generated check.
+    import jsonschema
+
     return jsonschema.Draft202012Validator(config_schema())
 
 

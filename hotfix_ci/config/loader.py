@@ -1,17 +1,22 @@
 """Read ``.github/hotfix.yml`` and turn it into the config dataclasses, in one pass:
-read -> YAML (with lines) -> schema (:mod:`~hotfix_ci.config.explain`) -> semantics
+read -> YAML (with lines) -> schema (the generated :mod:`~hotfix_ci.config.schema_generated`
+check; :mod:`~hotfix_ci.config.explain` and jsonschema only when it fails) -> semantics
 (:mod:`~hotfix_ci.config.semantics`) -> build (:mod:`~hotfix_ci.config.build`).
 Every problem is reported with its file line and key path.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from pathlib import Path
+from typing import Any
 
 import yaml
 
+from hotfix_ci.config import schema_generated
 from hotfix_ci.config.build import to_config
-from hotfix_ci.config.explain import describe, invalid_config, schema_problems
+from hotfix_ci.config.explain import describe, invalid_config, schema_problems, schema_text
 from hotfix_ci.config.locate import ParsedYaml, Problem, find_line, parse_yaml, yaml_error_problem
 from hotfix_ci.config.model import HotfixConfig
 from hotfix_ci.config.semantics import check_semantics
@@ -129,6 +134,18 @@ def _parse_failure(exc: Exception, text: str) -> Problem:
     return Problem((), f"cannot read the YAML: {exc}", "check the file's syntax")
 
 
+@functools.cache
+def _generated_check_is_current() -> bool:
+    digest = hashlib.sha256(schema_text().encode("utf-8")).hexdigest()
+    return digest == schema_generated.SCHEMA_SHA256
+
+
+def schema_accepts(data: Any) -> bool:
+    """The generated check's verdict, trusted only when it was generated from the shipped schema
+    (a stale module after a schema change falls back to jsonschema: slower, never wrong)."""
+    return _generated_check_is_current() and schema_generated.is_valid(data)
+
+
 def _problems(parsed: ParsedYaml) -> list[Problem]:
     found = [
         Problem(
@@ -139,7 +156,8 @@ def _problems(parsed: ParsedYaml) -> list[Problem]:
         )
         for dup in parsed.duplicates
     ]
-    found += schema_problems(parsed.data)
+    if not schema_accepts(parsed.data):
+        found += schema_problems(parsed.data)
     if not found:
         found += check_semantics(parsed.data)
     return [

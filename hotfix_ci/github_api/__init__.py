@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+# First, before anything imports PyGithub: its GitHub App stack loads only when used.
+from hotfix_ci.github_api import app_auth_deferred  # noqa: F401
+
+# isort: split
 from hotfix_ci.github_api.client import CheckRunRef, Comment, GitHubClient
 from hotfix_ci.github_api.connect import DEFAULT_API_URL, Connection
 

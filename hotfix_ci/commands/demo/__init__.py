@@ -6,6 +6,7 @@ the way an on-call engineer would, and shows what they would see at each step.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import secrets
@@ -55,6 +56,8 @@ class Demo:
         self.workdir = workdir
         self.token = "ghs_demo" + secrets.token_hex(16)
         self.steps = 0
+        # What stages start for later ones (the sample service), closed when the demo ends.
+        self.resources = contextlib.ExitStack()
         self.env = {
             "GITHUB_API_URL": emu.url,
             "GITHUB_REPOSITORY": REPO,
@@ -151,8 +154,13 @@ def run_demo(out: TextIO, stages: tuple[Callable[[Demo], int], ...] | None = Non
     from hotfix_ci.testing import GitHubEmulator
 
     out.write("hotfix-ci demo: the built-in GitHub emulator stands in for github.com\n")
-    with tempfile.TemporaryDirectory(prefix="hotfix-ci-demo-") as tmp, GitHubEmulator() as emu:
+    with (
+        tempfile.TemporaryDirectory(prefix="hotfix-ci-demo-") as tmp,
+        GitHubEmulator() as emu,
+        contextlib.ExitStack() as stack,
+    ):
         demo = Demo(emu, out, Path(tmp))
+        stack.enter_context(demo.resources)
         code = 0
         for stage in stages or default_stages():
             code = stage(demo)

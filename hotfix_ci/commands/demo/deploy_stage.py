@@ -7,9 +7,11 @@ live; the ``command`` provider "deploys" by running the sample tool shipped in t
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -50,6 +52,39 @@ def _ensure_tags(demo: Demo, repo: str, tags: tuple[str, ...]) -> None:
             demo.emu.add_tag(repo, tag)
 
 
+@dataclass(frozen=True)
+class Production:
+    """The demo's production: the sample service, its state file and the one config file the
+    release stage (for the deploy matrix) and the deploy stage both read."""
+
+    service: SampleService
+    state: Path
+    config: Path
+
+
+def production(demo: Demo, stack: contextlib.ExitStack[bool | None] | None = None) -> Production:
+    """The demo's production, started on first use and kept open by ``stack`` (default: the
+    demo's own resources, closed when the demo ends)."""
+    existing = getattr(demo, "production", None)
+    if isinstance(existing, Production):
+        return existing
+    folder = demo.workdir / "deploy-demo"
+    folder.mkdir(parents=True, exist_ok=True)
+    state = folder / "service-state.json"
+    update_state(state, live=PREVIOUS)
+    service = (stack or demo.resources).enter_context(SampleService(state))
+    made = Production(service=service, state=state, config=_config(folder, state, service.url))
+    demo.production = made  # type: ignore[attr-defined]  # shared by the later stages
+    return made
+
+
+def shorten(line: str, settings: dict[str, Any]) -> str:
+    """A provider log line with the sample tool's long command prefix (interpreter, script,
+    state file) written as ``sample_app``: the full line is shown once, at the first deploy."""
+    prefix = " ".join(settings["current"][:2])
+    return line.replace(f"{prefix} ", "sample_app ").replace(f" {settings['current'][3]}", "")
+
+
 def _config(folder: Path, state: Path, health_url: str) -> Path:
     environment: dict[str, Any] = {
         "url": health_url.removesuffix("/health"),
@@ -71,7 +106,7 @@ def _config(folder: Path, state: Path, health_url: str) -> Path:
     return path
 
 
-def _deploy(demo: Demo, tag: str, config: Path) -> int:
+def _deploy(demo: Demo, tag: str, config: Path, settings: dict[str, Any]) -> int:
     out, err = io.StringIO(), io.StringIO()
     env = {**demo.env, "GITHUB_RUN_ID": "1001", "GITHUB_SERVER_URL": "https://github.com"}
     args = deploy.DeployArgs(
@@ -88,7 +123,7 @@ def _deploy(demo: Demo, tag: str, config: Path) -> int:
         code = int(exc.exit_code)
         err.write(f"error: {exc.message}\n" + (f"  what to do: {exc.hint}\n" if exc.hint else ""))
     for line in (out.getvalue() + err.getvalue()).splitlines():
-        demo.say(f"   {line}")
+        demo.say(f"   {shorten(line, settings)}")
     demo.say(f"   (exit code {code})")
     return code
 
@@ -98,16 +133,17 @@ def deploy_stage(demo: Demo) -> int:
     good = str(getattr(demo, "release_tag", None) or DEFAULT_TAG)
     bad = next_tag(good)
     _ensure_tags(demo, repo, (good, bad))
-    folder = demo.workdir / "deploy-demo"
-    folder.mkdir(parents=True, exist_ok=True)
-    state = folder / "service-state.json"
-    update_state(state, live=PREVIOUS, bad=[bad])
-    with SampleService(state) as service:
-        config = _config(folder, state, service.url)
+    with contextlib.ExitStack() as stack:
+        prod = production(demo, stack)
+        state, service = prod.state, prod.service
+        update_state(state, live=PREVIOUS, bad=[bad])
+        settings = command_settings(state)
         demo.step(f"5. the deploy job ships {good} to production (a service on {service.url})")
-        first = _deploy(demo, good, config)
+        demo.say(f"   the command provider runs: {' '.join(settings['deploy'])}")
+        demo.say("   (shown below as `sample_app deploy|rollback|current [TAG]`)")
+        first = _deploy(demo, good, prod.config, settings)
         demo.step(f"6. a later hotfix {bad} breaks /health: the gate fails, hotfix-ci rolls back")
-        second = _deploy(demo, bad, config)
+        second = _deploy(demo, bad, prod.config, settings)
     live = read_state(state).get("live")
     demo.step(f"7. the Deployment history of {repo} (GitHub's deployment log)")
     for deployment in reversed(demo.emu.deployments(repo)):

@@ -31,3 +31,9 @@ def test_demo_runs_every_stage() -> None:
     assert out.count(": signature ok") == 2 and "SIGNATURE REJECTED" in out
     assert "demo finished: every stage behaved as the procedure says." in out
     assert "Traceback" not in out + res.stderr
+    # one story: the release prints the matrix the deploy stage deploys
+    assert '{"include":[{"environment":"production","provider":"shop"}]}' in out
+    # the sample tool's full command line is shown once, then as `sample_app VERB`
+    assert out.count("sample_app.py") == 1
+    assert "[shop] deploy: sample_app deploy hotfix-v1.4.3" in out
+    assert "[shop] rollback: sample_app rollback hotfix-v1.4.3" in out
