@@ -10,6 +10,9 @@ previous release was deployed by ``hotfix-ci deploy`` itself, so the Deployment 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import urllib.request
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -26,6 +29,7 @@ from tests.helpers.act import (
     assert_hermetic,
     head,
     make_checkout,
+    proxy_env,
     proxy_trap,
     run_act,
     scratch,
@@ -283,3 +287,21 @@ def test_rerun_of_an_older_releases_deploy_is_recorded_as_a_rollback(journey: Jo
         )
         assert journey.payloads(environment)[-1]["rollback_of"] == NEWER
     assert len(journey.emu.releases(REPO)) == 1  # the re-run created nothing twice
+
+
+def test_the_proxy_trap_sees_a_request_that_would_leave_loopback() -> None:
+    """The guard the journeys rely on: an HTTPS request to a public host, from a process with
+    the journeys' environment, goes to the trap and fails there."""
+    probe = "import requests; requests.get('https://api.github.com/zen', timeout=5)"
+    with proxy_trap() as trap:
+        env = {**os.environ, **proxy_env(trap)}
+        done = subprocess.run(
+            [sys.executable, "-c", probe],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    assert done.returncode != 0 and "requests.exceptions." in done.stderr, done.stderr[-2000:]
+    assert trap.connections >= 1

@@ -100,15 +100,26 @@ def scratch(session_tmp: Path) -> Path:
         # The package's dependencies and its build backend, so the action's install needs
         # no index (pip's cache of the test install serves them).
         needs = [r for r in metadata.requires("hotfix-ci") or () if "extra ==" not in r]
-        subprocess.run(
+        built = subprocess.run(
             [sys.executable, "-m", "pip", "wheel", "-q", "-w", str(wheels), *needs, "hatchling"],
-            check=True,
+            check=False,
             capture_output=True,
+            text=True,
             timeout=300,
+        )
+        assert built.returncode == 0, (
+            "could not build the wheelhouse the action installs from (pip wheel needs the "
+            f"package index once per session):\n{built.stderr[-3000:]}"
         )
         (wheels / ".done").write_text("")
     (base / "home" / ".config").mkdir(parents=True, exist_ok=True)
     return base
+
+
+def proxy_env(trap: ProxyTrap) -> dict[str, str]:
+    """Every proxy variable at the trap, loopback exempt."""
+    names = ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy")
+    return {**dict.fromkeys(names, trap.url), "NO_PROXY": LOOPBACK, "no_proxy": LOOPBACK}
 
 
 def make_checkout(
@@ -151,17 +162,13 @@ def run_act(
     home = base / "home"
     event_path = repo.parent / f"{repo.name}-event.json"
     event_path.write_text(json.dumps(event))
-    proxies = {name: trap.url for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy")}
-    proxies["https_proxy"] = trap.url
     process_env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "RUNNER_"))},
         "HOME": str(home),
         "XDG_CACHE_HOME": str(home / ".cache"),
         "XDG_CONFIG_HOME": str(home / ".config"),
         "ACT_DISABLE_VERSION_CHECK": "1",
-        **proxies,
-        "NO_PROXY": LOOPBACK,
-        "no_proxy": LOOPBACK,
+        **proxy_env(trap),
         "PIP_NO_INDEX": "1",
         "PIP_FIND_LINKS": str(base / "wheelhouse"),
     }
