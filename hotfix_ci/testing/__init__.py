@@ -372,10 +372,13 @@ class GitHubEmulator(StateReaders, AdminSeeding):
             }
             return run_id
 
-    def merge_pull(self, repo: str, number: int, *, merged_by: str) -> str:
+    def merge_pull(self, repo: str, number: int, *, merged_by: str, sha: str | None = None) -> str:
+        """Merge it; ``sha`` names the merge commit, to mirror a real local repository's."""
         with self._api(), self._store.lock:
             item = self._pull(repo, number)
-            return routes_reviews.merge(self._store, self._store.repo(repo), item, merged_by)
+            return routes_reviews.merge(
+                self._store, self._store.repo(repo), item, merged_by, sha=sha
+            )
 
     def add_tag(
         self,

@@ -85,7 +85,15 @@ def push(
     return sha
 
 
-def merge(store: Store, repo: Repo, item: Issue, merged_by: str, message: str | None = None) -> str:
+def merge(
+    store: Store,
+    repo: Repo,
+    item: Issue,
+    merged_by: str,
+    message: str | None = None,
+    *,
+    sha: str | None = None,
+) -> str:
     """A merge commit on the base branch whose tree takes the pull request's changes."""
     pull = item.pull
     assert pull is not None
@@ -101,7 +109,13 @@ def merge(store: Store, repo: Repo, item: Issue, merged_by: str, message: str | 
     }
     title = message or f"Merge pull request #{item.number} from {repo.owner}/{pull.head_ref}"
     sha = store.commit(
-        repo, pull.base_ref, title, changes, parents=[base_tip, pull.head_sha], author=merged_by
+        repo,
+        pull.base_ref,
+        title,
+        changes,
+        parents=[base_tip, pull.head_sha],
+        author=merged_by,
+        sha=sha,
     )
     pull.base_sha = base_tip
     pull.merged_at, pull.merged_by, pull.merge_commit_sha = store.now(), merged_by, sha

@@ -124,6 +124,17 @@ def test_merge_links_commit_to_pull(emulator: GitHubEmulator) -> None:
     assert [e.event for e in pr.as_issue().get_events()][-2:] == ["merged", "closed"]
 
 
+def test_merge_can_mirror_a_local_merge_commit(emulator: GitHubEmulator) -> None:
+    n = emulator.create_pull(REPO, title="t", head="hotfix/m", author="bob")
+    local = "ab" * 20  # the sha of a real local repository's HEAD (act's GITHUB_SHA)
+    assert emulator.merge_pull(REPO, n, merged_by="alice", sha=local) == local
+
+    repo = client(emulator).get_repo(REPO)
+    assert repo.get_pull(n).merge_commit_sha == local
+    assert [p.number for p in repo.get_commit(local).get_pulls()] == [n]
+    assert repo.get_branch("main").commit.sha == local
+
+
 def test_setup_mistakes_are_usage_errors(emulator: GitHubEmulator) -> None:
     with pytest.raises(UsageError, match="no repository"):
         emulator.create_pull("acme/nope", title="t", head="h", author="bob")
