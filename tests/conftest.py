@@ -12,6 +12,9 @@ from typing import Any
 
 import pytest
 
+from hotfix_ci.commands.demo.sample_app import SampleService
+from tests.helpers.deploy import Scene
+
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex
 
@@ -55,6 +58,13 @@ def emulator() -> Iterator[Any]:
     with GitHubEmulator() as emu:
         yield emu
         assert emu.contract_violations == [], "\n".join(emu.contract_violations)
+
+
+@pytest.fixture
+def scene(emulator: Any, tmp_path: Path) -> Iterator[Scene]:
+    """A deploy scene: the emulator, a config in ``tmp_path`` and the sample service."""
+    with SampleService(tmp_path / "state.json") as service:
+        yield Scene(emulator, tmp_path, service)
 
 
 @pytest.fixture

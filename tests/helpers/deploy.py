@@ -83,3 +83,9 @@ class Scene:
 
     def payloads(self) -> list[dict[str, Any]]:
         return [d["payload"] for d in reversed(self.emu.deployments(REPO))]
+
+
+def deployed(scene: Scene, *tags: str) -> None:
+    for tag in tags:
+        result = scene.deploy(tag)
+        assert result.exit_code == 0, result.stderr

@@ -5,13 +5,8 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-import pytest
-
-from hotfix_ci.commands.demo.sample_app import SampleService
 from tests.helpers.deploy import Scene
 
 TAG = "hotfix-v1.4.3"
@@ -23,12 +18,6 @@ SECRETS = {
     "SLACK_URL": "https://hooks.slack.invalid/services/T0/B0/" + "s" * 24,
     "VERCEL_TOKEN": "vercel-" + "v" * 24,
 }
-
-
-@pytest.fixture
-def scene(emulator: Any, tmp_path: Path) -> Iterator[Scene]:
-    with SampleService(tmp_path / "state.json") as service:
-        yield Scene(emulator, tmp_path, service)
 
 
 def dumps(path: Path) -> list[dict[str, str]]:

@@ -7,22 +7,10 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
-import pytest
-
-from hotfix_ci.commands.demo.sample_app import SampleService
 from tests.helpers.deploy import Scene
 
 GOOD, NEW, BAD = "hotfix-v1.4.2", "hotfix-v1.4.3", "hotfix-v1.4.4"
-
-
-@pytest.fixture
-def scene(emulator: Any, tmp_path: Path) -> Iterator[Scene]:
-    with SampleService(tmp_path / "state.json") as service:
-        yield Scene(emulator, tmp_path, service)
 
 
 def test_gate_passes_on_a_healthy_service_without_github(scene: Scene) -> None:

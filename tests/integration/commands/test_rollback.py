@@ -2,29 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
-
-from hotfix_ci.commands.demo.sample_app import SampleService
 from hotfix_ci.testing import Fault
-from tests.helpers.deploy import Scene
+from tests.helpers.deploy import Scene, deployed
 
 OLD, GOOD, NEW, BAD = "hotfix-v1.4.1", "hotfix-v1.4.2", "hotfix-v1.4.3", "hotfix-v1.4.4"
-
-
-@pytest.fixture
-def scene(emulator: Any, tmp_path: Path) -> Iterator[Scene]:
-    with SampleService(tmp_path / "state.json") as service:
-        yield Scene(emulator, tmp_path, service)
-
-
-def deployed(scene: Scene, *tags: str) -> None:
-    for tag in tags:
-        result = scene.deploy(tag)
-        assert result.exit_code == 0, result.stderr
 
 
 def rollback(scene: Scene, *flags: str) -> Any:

@@ -12,25 +12,15 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
 import pytest
 
-from hotfix_ci.commands.demo.sample_app import SampleService
 from hotfix_ci.deploy import guard
 from tests.helpers.cli import REPO
 from tests.helpers.deploy import Scene
 
 GOOD, NEW, NEWER = "hotfix-v1.4.2", "hotfix-v1.4.3", "hotfix-v1.4.4"
 RUN_URL = "https://github.com/acme/web/actions/runs/{}"
-
-
-@pytest.fixture
-def scene(emulator: Any, tmp_path: Path) -> Iterator[Scene]:
-    with SampleService(tmp_path / "state.json") as service:
-        yield Scene(emulator, tmp_path, service)
 
 
 def spawn(scene: Scene, tag: str, run_id: str, watch_seconds: float) -> subprocess.Popen[str]:

@@ -10,30 +10,16 @@ a plain ``rollback`` after ``rollback --to OLDER`` rolled *forward* to a newer r
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from hotfix_ci.commands.demo.sample_app import SampleService, read_state
+from hotfix_ci.commands.demo.sample_app import read_state
 from hotfix_ci.testing import Fault
 from tests.helpers.cli import REPO
-from tests.helpers.deploy import Scene
+from tests.helpers.deploy import Scene, deployed
 
 OLD, GOOD, NEW, BAD = "hotfix-v1.4.1", "hotfix-v1.4.2", "hotfix-v1.4.3", "hotfix-v1.4.4"
-
-
-@pytest.fixture
-def scene(emulator: Any, tmp_path: Path) -> Iterator[Scene]:
-    with SampleService(tmp_path / "state.json") as service:
-        yield Scene(emulator, tmp_path, service)
-
-
-def deployed(scene: Scene, *tags: str) -> None:
-    for tag in tags:
-        result = scene.deploy(tag)
-        assert result.exit_code == 0, result.stderr
 
 
 def rollback(scene: Scene, *flags: str, **extra: str) -> Any:

@@ -4,20 +4,9 @@ find a Deployment's PR without a request per commit."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-import pytest
-
-from hotfix_ci.commands.demo.sample_app import SampleService
 from tests.helpers.deploy import TAGS, Scene
-
-
-@pytest.fixture
-def scene(emulator: Any, tmp_path: Path) -> Iterator[Scene]:
-    with SampleService(tmp_path / "state.json") as service:
-        yield Scene(emulator, tmp_path, service)
 
 
 def test_deploy_of_a_merged_pr_records_its_number(scene: Scene, tmp_path: Path) -> None:

@@ -8,23 +8,11 @@ point live and recorded (exit 5), or exit 6 naming what is broken.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
-import pytest
-
-from hotfix_ci.commands.demo.sample_app import SampleService
 from hotfix_ci.testing import Fault
 from tests.helpers.deploy import Scene
 
 GOOD, NEW, BAD = "hotfix-v1.4.2", "hotfix-v1.4.3", "hotfix-v1.4.4"
-
-
-@pytest.fixture
-def scene(emulator: Any, tmp_path: Path) -> Iterator[Scene]:
-    with SampleService(tmp_path / "state.json") as service:
-        yield Scene(emulator, tmp_path, service)
 
 
 def deployed(scene: Scene, tag: str) -> None:

@@ -6,23 +6,12 @@ or a status written twice (``in_progress, in_progress, success``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
-
 import pytest
 
-from hotfix_ci.commands.demo.sample_app import SampleService
 from hotfix_ci.testing import Fault
 from tests.helpers.deploy import Scene
 
 GOOD, NEW = "hotfix-v1.4.2", "hotfix-v1.4.3"
-
-
-@pytest.fixture
-def scene(emulator: Any, tmp_path: Path) -> Iterator[Scene]:
-    with SampleService(tmp_path / "state.json") as service:
-        yield Scene(emulator, tmp_path, service)
 
 
 @pytest.mark.parametrize(
