@@ -10,6 +10,7 @@ import copy
 from typing import Any
 
 from hotfix_ci.config.gates_schema import GATES_SCHEMA, WATCH_SCHEMA
+from hotfix_ci.config.urls import URL_PATTERN
 from hotfix_ci.providers.registry import BUILTIN_PROVIDERS, settings_schema
 
 NAME_PATTERN = "^[A-Za-z0-9][A-Za-z0-9_.-]*$"
@@ -90,7 +91,7 @@ def environment_schema() -> dict[str, Any]:
         "properties": {
             "url": {
                 "type": "string",
-                "pattern": "^https?://",
+                "pattern": URL_PATTERN,
                 "description": "Public URL, recorded on the successful Deployment.",
             },
             "before": {

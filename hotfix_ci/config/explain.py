@@ -14,7 +14,8 @@ import json
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from hotfix_ci.config.locate import PathPart, Problem
+from hotfix_ci.config.locate import NonTextKey, PathPart, Problem
+from hotfix_ci.config.urls import URL_PATTERN, url_message
 from hotfix_ci.durations import DURATION_HINT, DURATION_PATTERN
 from hotfix_ci.errors import InvalidConfigError
 from hotfix_ci.text import did_you_mean
@@ -100,11 +101,8 @@ _TYPE_HINTS = {
 
 
 def schema_problems(data: dict[Any, Any]) -> list[Problem]:
-    """Every schema violation in ``data`` as a Problem with a key path and a hint."""
-    bad_keys = list(_non_text_keys(data, (), set()))
-    if bad_keys:
-        # JSON Schema only knows text keys; checking further would report nonsense.
-        return bad_keys
+    """Every schema violation in ``data`` as a Problem with a key path and a hint (the
+    loader reports keys that are not text first: JSON Schema only knows text keys)."""
     problems: list[Problem] = []
     for error in _validator().iter_errors(data):
         for problem in _explain(error):
@@ -114,23 +112,32 @@ def schema_problems(data: dict[Any, Any]) -> list[Problem]:
     return problems
 
 
-def _non_text_keys(value: Any, path: tuple[PathPart, ...], seen: set[int]) -> Any:
-    if id(value) in seen:  # aliases can make the data cyclic
-        return
-    seen.add(id(value))
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if not isinstance(key, str):
-                yield Problem(
-                    path,
-                    f"key {describe(key)} is not text",
-                    f'quote the key, e.g. "{key}":',
-                )
-            else:
-                yield from _non_text_keys(item, (*path, key), seen)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _non_text_keys(item, (*path, index), seen)
+_KEY_READ_AS = {
+    "tag:yaml.org,2002:bool": "the boolean {value}, not as text: YAML 1.1 reads a bare on, "
+    "off, yes, no, true or false as a boolean",
+    "tag:yaml.org,2002:int": "a number, not as text",
+    "tag:yaml.org,2002:float": "a number, not as text",
+    "tag:yaml.org,2002:null": "null, not as text",
+    "tag:yaml.org,2002:timestamp": "a date, not as text",
+}
+
+
+def non_text_key_problem(key: NonTextKey) -> Problem:
+    """``on:`` and friends, at the key's own line, with the quoted spelling to write."""
+    written = key.written or "(an empty key)"
+    read_as = _KEY_READ_AS.get(key.tag)
+    if read_as is None:
+        return Problem(
+            key.path,
+            f"key {written} is not text",
+            "write a plain text key (a list or mapping cannot be a key)",
+            line=key.line,
+        )
+    value = {"true": True, "false": False}.get(key.written.lower())
+    if value is None:
+        value = key.written.lower() in ("on", "yes", "y")
+    message = f"key {written} is read as " + read_as.format(value=describe(value))
+    return Problem(key.path, message, f'quote the key: "{key.written}":', line=key.line)
 
 
 def _explain(error: jsonschema.ValidationError) -> list[Problem]:
@@ -187,6 +194,10 @@ def _message_and_hint(
             f"must be at least {expected}, got {got}",
             f"write a whole number of {expected} or more",
         )
+    if kind == "exclusiveMinimum":
+        return f"must be greater than {expected}, got {got}", f"write a number above {expected}"
+    if kind == "maximum":
+        return f"must be at most {expected}, got {got}", f"write a number up to {expected}"
     if kind == "minLength":
         return "must not be empty", "write a value, or delete the key to use its default"
     if kind == "minItems":
@@ -197,7 +208,7 @@ def _message_and_hint(
             "delete `severities:` to use the defaults P0-P3, or list your own",
         )
     if kind == "pattern":
-        return _pattern_message(schema, got)
+        return _pattern_message(schema, value, got)
     if kind in ("oneOf", "anyOf") and isinstance(expected, list):
         return _alternatives_message(expected, got)
     return f"invalid value {got}", SCHEMA_HINT
@@ -225,10 +236,12 @@ def _alternatives_message(branches: list[Any], got: str) -> tuple[str, str]:
     return f"invalid value {got}", SCHEMA_HINT
 
 
-def _pattern_message(schema: Any, got: str) -> tuple[str, str]:
+def _pattern_message(schema: Any, value: Any, got: str) -> tuple[str, str]:
     root = config_schema()
     release = root["properties"]["release"]["properties"]
     pattern = schema.get("pattern") if isinstance(schema, dict) else None
+    if pattern == URL_PATTERN and isinstance(value, str):
+        return url_message(value)
     # (is it this value?, what was expected, how to write it)
     known = (
         (
@@ -240,11 +253,6 @@ def _pattern_message(schema: Any, got: str) -> tuple[str, str]:
             schema == release["version_from"],
             '"tags" or "file:PATH"',
             'e.g. version_from: "file:pyproject.toml"',
-        ),
-        (
-            pattern == "^https?://",
-            "an absolute http(s) URL",
-            "write the whole URL with its scheme, e.g. https://api.example.com/health",
         ),
         (
             schema == release["token"],

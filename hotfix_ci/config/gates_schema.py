@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from hotfix_ci.config.urls import URL_PATTERN
 from hotfix_ci.durations import DURATION_PATTERN
 
 GATE_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
@@ -47,7 +48,7 @@ def _gate(kind: str, description: str, required: list[str], **props: Any) -> dic
     }
 
 
-_URL = {"type": "string", "pattern": "^https?://", "description": "Absolute http(s) URL."}
+_URL = {"type": "string", "pattern": URL_PATTERN, "description": "Absolute http(s) URL."}
 _HTTP_GATE = _gate(
     "http",
     "GET a URL and check the answer.",

@@ -16,7 +16,13 @@ import yaml
 
 from hotfix_ci.config import schema_generated
 from hotfix_ci.config.build import to_config
-from hotfix_ci.config.explain import describe, invalid_config, schema_problems, schema_text
+from hotfix_ci.config.explain import (
+    describe,
+    invalid_config,
+    non_text_key_problem,
+    schema_problems,
+    schema_text,
+)
 from hotfix_ci.config.locate import ParsedYaml, Problem, find_line, parse_yaml, yaml_error_problem
 from hotfix_ci.config.model import HotfixConfig
 from hotfix_ci.config.semantics import check_semantics
@@ -156,7 +162,9 @@ def _problems(parsed: ParsedYaml) -> list[Problem]:
         )
         for dup in parsed.duplicates
     ]
-    if not schema_accepts(parsed.data):
+    # JSON Schema only knows text keys: with one in the file the schema would report nonsense.
+    found += [non_text_key_problem(key) for key in parsed.non_text_keys]
+    if not parsed.non_text_keys and not schema_accepts(parsed.data):
         found += schema_problems(parsed.data)
     if not found:
         found += check_semantics(parsed.data)

@@ -19,6 +19,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 PathPart = str | int
 MERGE_TAG = "tag:yaml.org,2002:merge"
+STR_TAG = "tag:yaml.org,2002:str"
 _SYNTAX_HINT = (
     "check the indentation and quoting there: a value that contains ': ' or ' #', or "
     "starts with * & ! [ { @ ` or a quote, must be wrapped in quotes"
@@ -61,13 +62,25 @@ class DuplicateKey:
 
 
 @dataclass(frozen=True)
+class NonTextKey:
+    """A mapping key YAML does not read as text: ``on:`` (a boolean in YAML 1.1), ``200:``,
+    ``~:``, ``? [a, b]``; ``written`` is the key as it appears in the file."""
+
+    path: tuple[PathPart, ...]  # the mapping holding the key
+    line: int
+    written: str
+    tag: str
+
+
+@dataclass(frozen=True)
 class ParsedYaml:
-    """The constructed data, the node tree it came from (None for an empty file), and
-    the keys written twice."""
+    """The constructed data, the node tree it came from (None for an empty file), the keys
+    written twice and the keys that are not text."""
 
     data: Any
     root: Node | None
     duplicates: tuple[DuplicateKey, ...]
+    non_text_keys: tuple[NonTextKey, ...] = ()
 
 
 def parse_yaml(text: str) -> ParsedYaml:
@@ -79,11 +92,16 @@ def parse_yaml(text: str) -> ParsedYaml:
             return ParsedYaml(data=None, root=None, duplicates=())
         # Before construction: it flattens ``<<`` merges into the mappings in place, which
         # would make a key that overrides a merged one look like a duplicate.
-        duplicates = tuple(_walk_duplicates(root, (), set()))
+        found = list(_walk_keys(root, (), set()))
         data = loader.construct_document(root)
     finally:
         loader.dispose()
-    return ParsedYaml(data=data, root=root, duplicates=duplicates)
+    return ParsedYaml(
+        data=data,
+        root=root,
+        duplicates=tuple(k for k in found if isinstance(k, DuplicateKey)),
+        non_text_keys=tuple(k for k in found if isinstance(k, NonTextKey)),
+    )
 
 
 def line_of(node: Node) -> int:
@@ -127,10 +145,11 @@ def _child(node: Node, part: PathPart) -> tuple[Node, Node] | None:
     return None
 
 
-def _walk_duplicates(
+def _walk_keys(
     node: Node, path: tuple[PathPart, ...], seen: set[int]
-) -> Iterator[DuplicateKey]:
-    """Every key written twice in the same mapping, anywhere under ``node``."""
+) -> Iterator[DuplicateKey | NonTextKey]:
+    """Every key written twice in the same mapping, and every key that is not text,
+    anywhere under ``node``."""
     # Anchors and aliases make the node graph a DAG, or even cyclic: visit each node once.
     if id(node) in seen:
         return
@@ -139,15 +158,22 @@ def _walk_duplicates(
         first_seen: dict[str, int] = {}
         for key_node, value_node in node.value:
             key = _scalar_key(key_node)
+            if key_node.tag not in (STR_TAG, MERGE_TAG):
+                written = (
+                    key
+                    if key is not None
+                    else ("[...]" if isinstance(key_node, SequenceNode) else "{...}")
+                )
+                yield NonTextKey(path, line_of(key_node), written, str(key_node.tag))
             if key is not None and key_node.tag != MERGE_TAG:
                 if key in first_seen:
                     yield DuplicateKey((*path, key), line_of(key_node), first_seen[key])
                 else:
                     first_seen[key] = line_of(key_node)
-            yield from _walk_duplicates(value_node, (*path, key if key is not None else "?"), seen)
+            yield from _walk_keys(value_node, (*path, key if key is not None else "?"), seen)
     elif isinstance(node, SequenceNode):
         for index, item in enumerate(node.value):
-            yield from _walk_duplicates(item, (*path, index), seen)
+            yield from _walk_keys(item, (*path, index), seen)
 
 
 def yaml_error_problem(exc: yaml.YAMLError, text: str) -> Problem:
@@ -178,12 +204,49 @@ def yaml_error_problem(exc: yaml.YAMLError, text: str) -> Problem:
         return Problem((), what, "quote the value to keep it as text", line=line)
     if exc.context == "expected a single document in the stream":
         return Problem((), what, "keep one YAML document: delete the second '---' line", line=line)
+    opened = _unclosed(exc)
+    if opened is not None:
+        return opened
     return Problem(
         (),
         f"YAML syntax error: {what}",
         _SYNTAX_HINT,
         line=line,
         column=exc.problem_mark.column + 1,
+    )
+
+
+_OPENERS = {
+    "while parsing a flow sequence": (
+        "the '[' here is never closed with ']'",
+        "end the list with ']'; if the '[' is part of a text value, quote the whole value",
+    ),
+    "while parsing a flow mapping": (
+        "the '{' here is never closed with '}'",
+        "end the mapping with '}'; if the '{' is part of a text value (such as a tag "
+        "template), quote the whole value",
+    ),
+    "while scanning a quoted scalar": (
+        "the quote that starts here is never closed",
+        "end the value with the quote it starts with; write a ' inside a '...' value as ''",
+    ),
+}
+
+
+def _unclosed(exc: yaml.MarkedYAMLError) -> Problem | None:
+    """An unclosed '[', '{' or quote is noticed lines later (at the next key, or the end of
+    the file): report the line it was opened on, the real fault."""
+    start, noticed = exc.context_mark, exc.problem_mark
+    found = _OPENERS.get(exc.context or "")
+    if found is None or start is None or noticed is None or start.line >= noticed.line:
+        return None
+    what, fix = found
+    return Problem(
+        (),
+        f"YAML syntax error: {what} (noticed on line {noticed.line + 1}: {exc.problem})",
+        fix,
+        line=start.line + 1,
+        column=start.column + 1,
     )
 
 

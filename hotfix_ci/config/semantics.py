@@ -6,6 +6,7 @@ live in :mod:`hotfix_ci.patterns`, shared with the stages.
 
 from __future__ import annotations
 
+import math
 import re
 import warnings
 from collections.abc import Callable, Iterator, Mapping
@@ -14,6 +15,7 @@ from typing import Any, TypeVar
 
 from hotfix_ci import patterns
 from hotfix_ci.config.build import section
+from hotfix_ci.config.environment_checks import environment_problems, wait_problems
 from hotfix_ci.config.locate import PathPart, Problem
 from hotfix_ci.config.model import default_severities
 from hotfix_ci.config.notify_build import notify_problems
@@ -59,6 +61,7 @@ def _problems(raw: Mapping[str, Any]) -> Iterator[Problem]:
     yield from _release_problems(section(raw, "release"))
     yield from _deploy_problems(section(raw, "deploy"))
     yield from notify_problems(section(raw, "notify"))
+    yield from _not_finite(raw, ())
 
 
 def _compile_quietly(compile_: Callable[[T], R], source: T) -> R:
@@ -140,9 +143,54 @@ def _release_problems(release: Mapping[str, Any]) -> Iterator[Problem]:
                 "use {version} and/or {date} with letters, digits, '-', '.', '_' and '/' "
                 "around them, e.g. 'hotfix-v{version}'; double a brace ('{{') for a literal one",
             )
+    token = release.get("token")
+    scheme = release.get("scheme", "patch")
+    if isinstance(token, str) and scheme in ("prerelease", "suffix"):
+        yield from _token_problems(scheme, token)
     version_from = release.get("version_from")
     if isinstance(version_from, str) and version_from.startswith("file:"):
         yield from _version_file_problems(version_from.removeprefix("file:"))
+
+
+def _token_problems(scheme: str, token: str) -> Iterator[Problem]:
+    """The token check ``release`` runs (versioning.check_token), so validate refuses
+    exactly the tokens the scheme's version arithmetic cannot use."""
+    from hotfix_ci.config.model import ReleaseConfig
+    from hotfix_ci.release.versioning import check_token
+
+    try:
+        check_token(ReleaseConfig(scheme=scheme, token=token))
+    except ConfigError as exc:
+        yield Problem(("release", "token"), exc.message.removeprefix("release.token "), exc.hint)
+
+
+def _not_finite(
+    value: Any, path: tuple[PathPart, ...], inside: frozenset[int] = frozenset()
+) -> Iterator[Problem]:
+    """No number of the config may be .nan or .inf: NaN compares false with everything (a
+    gate with max: .nan never fails) and an infinite wait cannot be slept. No value may
+    contain itself (an alias of an enclosing anchor): nothing could write it out."""
+    if isinstance(value, float) and not math.isfinite(value):
+        yield Problem(
+            path,
+            f"{value!r} is not a finite number",
+            "YAML reads .nan, .inf and -.inf as not-a-number and infinity: write a number, "
+            "or delete the key to use its default",
+        )
+        return
+    if not isinstance(value, (Mapping, list)):
+        return
+    if id(value) in inside:
+        yield Problem(
+            path,
+            "this value contains itself (an alias *name inside the anchor &name it refers to)",
+            "write the value out, or anchor only a value that does not contain the alias",
+        )
+        return
+    inside |= {id(value)}
+    items = value.items() if isinstance(value, Mapping) else enumerate(value)
+    for key, item in items:
+        yield from _not_finite(item, (*path, key if isinstance(key, int) else str(key)), inside)
 
 
 def _version_file_problems(file: str) -> Iterator[Problem]:
@@ -186,6 +234,8 @@ def _environment_problems(where: tuple[PathPart, ...], env: Mapping[str, Any]) -
             continue
         if key in ("interval", "timeout") and seconds == 0:
             yield Problem(path, "must be greater than zero", "e.g. 10s")
+        yield from wait_problems(path, watch[key])
+    yield from environment_problems(where, env)
 
 
 def _unique_names(

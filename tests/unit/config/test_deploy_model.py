@@ -94,7 +94,7 @@ COMMAND = {"deploy": ["./d.sh"], "rollback": ["./r.sh"]}
         ({"before": ["./check.sh"]}, r"production\.before\[0\]: expected a list", "a list"),
         (
             {"url": "example.com"},
-            r"production\.url: expected an absolute http\(s\) URL",
+            r"production\.url: not a usable URL \"example\.com\": it does not start with http://",
             "https://",
         ),
         ({"rollback": {"on_fail": True}}, r"rollback\.on_fail: unknown key", "'on_failure'"),

@@ -254,9 +254,23 @@ def error_for(text: str) -> ConfigError:
         ),
         pytest.param(
             "version: 1\n200: x\n",
-            ".github/hotfix.yml:1: key 200 is not text",
-            'quote the key, e.g. "200":',
+            ".github/hotfix.yml:2: key 200 is read as a number, not as text",
+            'quote the key: "200":',
             id="non-text-key",
+        ),
+        pytest.param(
+            "version: 1\non: {x: 1}\n",
+            ".github/hotfix.yml:2: key on is read as the boolean true, not as text: YAML 1.1 "
+            "reads a bare on, off, yes, no, true or false as a boolean",
+            'quote the key: "on":',
+            id="on-key-is-a-boolean",
+        ),
+        pytest.param(
+            "version: 1\nrelease:\n  scheme: patch\n  Off: 3\n",
+            ".github/hotfix.yml:4: release: key Off is read as the boolean false, not as text: "
+            "YAML 1.1 reads a bare on, off, yes, no, true or false as a boolean",
+            'quote the key: "Off":',
+            id="nested-off-key",
         ),
         pytest.param(
             "",

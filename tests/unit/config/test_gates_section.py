@@ -124,7 +124,7 @@ def test_status_list_headers_and_defaults() -> None:
         ),
         (
             [{"name": "a", "type": "http", "url": "api.example.com"}],
-            r"\[0\]\.url: expected an absolute http\(s\) URL, got \"api\.example\.com\"",
+            r"\[0\]\.url: not a usable URL \"api\.example\.com\": it does not start with http://",
             "https://",
         ),
         (
