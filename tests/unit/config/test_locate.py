@@ -82,11 +82,46 @@ def test_tab_is_only_blamed_when_parsing_failed() -> None:
 
 
 def test_syntax_error_has_line_and_column() -> None:
-    text = "a: 'open\n"
+    text = "version: 1\na: {x: 1}}\n"
     with pytest.raises(yaml.YAMLError) as caught:
         parse_yaml(text)
     problem = yaml_error_problem(caught.value, text)
-    assert (problem.line, problem.column) == (2, 1)
+    assert (problem.line, problem.column) == (2, 10)
     assert problem.message == (
-        "YAML syntax error: while scanning a quoted scalar, found unexpected end of stream"
+        "YAML syntax error: while parsing a block mapping, expected <block end>, but found '}'"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column", "message"),
+    [
+        (
+            "a: 'open\n",
+            1,
+            4,
+            "YAML syntax error: the quote that starts here is never closed (noticed on line 2: "
+            "found unexpected end of stream)",
+        ),
+        (
+            "version: 1\ndiff:\n  ignore: [a, b\nrelease:\n  tag: x\n",
+            3,
+            11,
+            "YAML syntax error: the '[' here is never closed with ']' (noticed on line 4: "
+            "expected ',' or ']', but got ':')",
+        ),
+        (
+            "version: 1\nx: {a: 1,\ny: 2\n",
+            2,
+            4,
+            "YAML syntax error: the '{' here is never closed with '}' (noticed on line 4: "
+            "expected ',' or '}', but got '<stream end>')",
+        ),
+    ],
+)
+def test_an_unclosed_bracket_or_quote_is_reported_where_it_opens(
+    text: str, line: int, column: int, message: str
+) -> None:
+    with pytest.raises(yaml.YAMLError) as caught:
+        parse_yaml(text)
+    problem = yaml_error_problem(caught.value, text)
+    assert (problem.line, problem.column, problem.message) == (line, column, message)
