@@ -29,6 +29,12 @@ class ValidateArgs:
 def run_validate(args: ValidateArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
     """Exit 0 and say so when the config is valid; a ConfigError (exit 2) lists every problem."""
     target = args.path or DEFAULT_CONFIG_PATH
-    load_config(target, workdir=args.workdir)
+    # `config validate` takes the file as PATH (it has no --config): its hints say so.
+    named_by = (
+        "the PATH argument"
+        if args.path
+        else "the working directory: without PATH, config validate reads .github/hotfix.yml"
+    )
+    load_config(target, workdir=args.workdir, named_by=named_by)
     out.write(f"{target}: valid\n")
     return 0

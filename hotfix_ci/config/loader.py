@@ -33,10 +33,14 @@ DEFAULT_CONFIG_PATH = Path(".github") / "hotfix.yml"
 MAX_CONFIG_BYTES = 1_000_000
 
 
-def load_config(path: Path | None = None, *, workdir: Path | None = None) -> HotfixConfig:
+def load_config(
+    path: Path | None = None, *, workdir: Path | None = None, named_by: str = "--config"
+) -> HotfixConfig:
     """Load the config: ``path`` if given (it must exist; relative to ``workdir`` when that is
     given), else ``.github/hotfix.yml`` under ``workdir`` (default: the current directory),
-    or all defaults (``source`` None) when that file is absent.
+    or all defaults (``source`` None) when that file is absent. ``named_by`` is how the
+    command was given ``path`` (its option, or a phrase such as "the PATH argument"), so a
+    hint never names an option the running command does not have.
     """
     base = workdir or Path.cwd()
     if path is None:
@@ -47,15 +51,25 @@ def load_config(path: Path | None = None, *, workdir: Path | None = None) -> Hot
     else:
         file = path if path.is_absolute() else base / path
         shown = str(path)
-    return validate_config_text(_read_text(file, shown, base), shown)
+    return validate_config_text(_read_text(file, shown, base, named_by), shown)
 
 
-def _read_text(file: Path, shown: str, base: Path) -> str:
+def _not_found_hint(base: Path, named_by: str) -> str:
+    where = f"relative paths start at {base}"
+    if named_by.startswith("--"):
+        return (
+            f"check the {named_by} path ({where}); without {named_by} hotfix-ci reads "
+            ".github/hotfix.yml and uses defaults if absent"
+        )
+    return f"check {named_by} ({where}); `hotfix-ci init` writes a starter .github/hotfix.yml"
+
+
+def _read_text(file: Path, shown: str, base: Path, named_by: str) -> str:
     try:
         if file.is_dir():
             raise ConfigError(
                 f"{shown}: is a directory, not a config file",
-                hint="pass the YAML file itself, e.g. --config .github/hotfix.yml",
+                hint="name the YAML file itself, e.g. .github/hotfix.yml",
             )
         # Bounded: /dev/zero or a FIFO must not be read whole before the size check.
         with file.open("rb") as fh:
@@ -63,8 +77,7 @@ def _read_text(file: Path, shown: str, base: Path) -> str:
     except FileNotFoundError:
         raise ConfigError(
             f"{shown}: config file not found",
-            hint=f"check the --config path (relative paths start at {base}); "
-            "without --config hotfix-ci reads .github/hotfix.yml and uses defaults if absent",
+            hint=_not_found_hint(base, named_by),
         ) from None
     except PermissionError:
         raise ConfigError(
@@ -79,7 +92,8 @@ def _read_text(file: Path, shown: str, base: Path) -> str:
     if len(data) > MAX_CONFIG_BYTES or b"\0" in data:
         raise ConfigError(
             f"{shown}: does not look like a YAML config (binary data or over 1 MB)",
-            hint="point --config at .github/hotfix.yml; a hotfix config is a few KB of text",
+            hint=f"give {named_by} the path of .github/hotfix.yml; a hotfix config is a few KB "
+            "of text",
         )
     try:
         return data.decode("utf-8").removeprefix("\ufeff")

@@ -183,7 +183,7 @@ def yaml_error_problem(exc: yaml.YAMLError, text: str) -> Problem:
         return Problem(
             (),
             f"contains the character #x{exc.character:04x}, which YAML does not allow",
-            "delete it; if this is not the config file, point --config at the right one",
+            "delete it; if this is not the config file, name the right one (.github/hotfix.yml)",
             line=line,
         )
     if not isinstance(exc, yaml.MarkedYAMLError) or exc.problem_mark is None:

@@ -334,7 +334,7 @@ def error_for(text: str) -> ConfigError:
         pytest.param(
             "version: 1\nx: \x07\n",
             ".github/hotfix.yml:2: contains the character #x0007, which YAML does not allow",
-            "delete it; if this is not the config file, point --config at the right one",
+            "delete it; if this is not the config file, name the right one (.github/hotfix.yml)",
             id="control-character",
         ),
         pytest.param(

@@ -258,7 +258,7 @@ def test_a_directory_is_not_a_config(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         load_config(workdir=tmp_path)
     assert caught.value.message == ".github/hotfix.yml: is a directory, not a config file"
-    assert caught.value.hint == "pass the YAML file itself, e.g. --config .github/hotfix.yml"
+    assert caught.value.hint == "name the YAML file itself, e.g. .github/hotfix.yml"
 
 
 def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
