@@ -25,6 +25,8 @@ _AUTHORITY = re.compile(r"https?://([^\\/?#]*)")
 _CONTROL = re.compile(r"[\x00-\x20\x7f]")
 # What an RFC 3986 reg-name cannot hold (urllib3's _REG_NAME_PAT), besides percent escapes.
 _HOST_FORBIDDEN = re.compile(r"[\[\]:/?#]|%(?![0-9A-Fa-f]{2})")
+_ESCAPED_CONTROL = re.compile(r"%(?:[01][0-9A-Fa-f]|7[Ff])")
+_ESCAPED_UNRESERVED = re.compile(r"%(?:2[DdEe]|3[0-9]|[46][1-9A-Fa-f]|[57][0-9Aa]|5[Ff]|7[Ee])")
 _ZONE = re.compile(r"(?:%25|%)(?:[A-Za-z0-9._~-]|%[0-9A-Fa-f]{2})+")
 _PORT = re.compile(r"[0-9]*")
 _CHAR_NAMES = {" ": "a space", "\t": "a tab", "\n": "a line break", "\r": "a line break"}
@@ -119,9 +121,17 @@ def _check_host(host: str) -> None:
             f"its host {host!r} contains {forbidden.group()!r}, which a host name cannot",
             f"write host[:port] after the scheme, e.g. {EXAMPLE} or http://127.0.0.1:8000/health",
         )
-    if host.startswith((".", "*")):
+    escaped = _ESCAPED_CONTROL.search(host)
+    if escaped is not None:
         raise _Unusable(
-            f"its host {host!r} starts with {host[0]!r}",
+            f"its host {host!r} contains the percent-encoded control character {escaped.group()!r}",
+            f"delete it from the host name, e.g. {EXAMPLE}",
+        )
+    # urllib3 decodes escapes of unreserved characters first: %2e is a "." to requests.
+    shown = _ESCAPED_UNRESERVED.sub(lambda m: chr(int(m.group()[1:], 16)), host)
+    if shown.startswith((".", "*")):
+        raise _Unusable(
+            f"its host {host!r} starts with {shown[0]!r}",
             f"write the full host name, e.g. {EXAMPLE}",
         )
     if not host.isascii() and not _idna_encodable(host):
@@ -132,13 +142,12 @@ def _check_host(host: str) -> None:
 
 
 def _idna_encodable(host: str) -> bool:
-    import idna  # only for a non-ASCII host name; requests encodes it the same way
+    import idna  # only for a non-ASCII host name; urllib3 encodes it label by label like this
 
     try:
         for label in host.split("."):
             if not label.isascii():
-                idna.encode(label.lower(), strict=False, std3_rules=False)
-        idna.encode(host, uts46=True)
+                idna.encode(label.lower(), strict=True, std3_rules=True)
     except (idna.IDNAError, UnicodeError, ValueError):
         return False
     return True
