@@ -137,7 +137,7 @@ def _check_host(host: str) -> None:
     if not host.isascii() and not _idna_encodable(host):
         raise _Unusable(
             f"its host {host!r} is not a valid international domain name",
-            "check the name, or write its xn-- (punycode) form",
+            "check the name, or write its xn-- (punycode) form, e.g. xn--bcher-kva.example",
         )
 
 
