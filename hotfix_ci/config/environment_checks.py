@@ -31,8 +31,10 @@ _SAMPLE_RELEASE = {
     "environment": "production",
     "rollback_ref": "hotfix-v1.2.3",
 }
-# {name} not preceded by "$" (a shell-style ${VAR} is left alone) nor inside "{{...}}".
-_BRACED = re.compile(r"(?<![${])\{([A-Za-z_][A-Za-z0-9_]*)\}(?!\})")
+# A brace word not preceded by "$" (a shell-style ${VAR} is no misspelt placeholder).
+_BRACED = re.compile(r"(?<!\$)\{([A-Za-z_][A-Za-z0-9_]*)\}")
+# What the providers replace: every {name} of these, wherever it is (no "{{" escape).
+_PLACEHOLDER = re.compile(r"\{(tag|version|sha|environment|rollback_ref)\}")
 # Which placeholders the command provider fills in each of its commands.
 _COMMAND_VALUES = {
     "deploy": frozenset(RELEASE_PLACEHOLDERS),
@@ -126,8 +128,8 @@ def _typo_placeholders(path: Where, text: Any) -> Iterator[Problem]:
 
 def _unfilled(path: Where, text: str, command: str) -> Iterator[Problem]:
     filled = _COMMAND_VALUES[command]
-    for name in _BRACED.findall(text):
-        if name in _SAMPLE_RELEASE and name not in filled:
+    for name in dict.fromkeys(_PLACEHOLDER.findall(text)):
+        if name not in filled:
             where = {"current": "`current` gets no placeholders (it asks what is live)"}.get(
                 command, "{rollback_ref} exists only in `rollback`"
             )

@@ -144,9 +144,9 @@ def _release_problems(release: Mapping[str, Any]) -> Iterator[Problem]:
                 "around them, e.g. 'hotfix-v{version}'; double a brace ('{{') for a literal one",
             )
     token = release.get("token")
-    scheme = release.get("scheme", "patch")
-    if isinstance(token, str) and scheme in ("prerelease", "suffix"):
-        yield from _token_problems(scheme, token)
+    if isinstance(token, str):
+        # `release` checks the token whatever the scheme (versioning.next_version).
+        yield from _token_problems(str(release.get("scheme", "patch")), token)
     version_from = release.get("version_from")
     if isinstance(version_from, str) and version_from.startswith("file:"):
         yield from _version_file_problems(version_from.removeprefix("file:"))

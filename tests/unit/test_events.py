@@ -268,3 +268,84 @@ def test_any_merge_group_or_workflow_run_payload_parses_or_is_a_payload_error(
             assert group.pull > 0 and len(group.head_sha) == 40
         if finished is not None:
             assert all(n > 0 for n in finished.pulls)
+
+
+_JSON_TEXT = st.one_of(
+    st.sampled_from(
+        [
+            '{"number": 1e999}',
+            '{"number": NaN, "pull_request": {"number": Infinity}}',
+            '{"number": 7, "number": -1}',
+            '\ufeff{"number": 3}',
+            '{"pull_request": {"number": "\\ud800"}}',
+            '{"merge_group": {"head_ref": "\\udfff", "head_sha": "' + "a" * 40 + '"}}',
+            '{"a": ' * 50_000 + "1" + "}" * 50_000,
+            '{"number": 1' + "0" * 5000 + "}",
+            '{"number": 12.0}',
+            "",
+            " ",
+        ]
+    ),
+    st.recursive(
+        st.one_of(
+            st.none(),
+            st.booleans(),
+            st.integers(),
+            st.floats(allow_nan=True, allow_infinity=True),
+            st.text(max_size=6),
+        ),
+        lambda inner: st.one_of(
+            st.lists(inner, max_size=3),
+            st.dictionaries(
+                st.sampled_from(
+                    [
+                        "number",
+                        "pull_request",
+                        "merge_group",
+                        "workflow_run",
+                        "head_sha",
+                        "head_ref",
+                        "base_ref",
+                        "pull_requests",
+                        "x",
+                    ]
+                ),
+                inner,
+                max_size=4,
+            ),
+        ),
+        max_leaves=15,
+    ).map(json.dumps),
+)
+
+
+@settings(
+    max_examples=200,
+    deadline=2000,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    text=_JSON_TEXT,
+    encoding=st.sampled_from(["utf-8", "utf-16", "latin-1", "utf-8-sig"]),
+    name=st.sampled_from(["pull_request", "pull_request_target", "merge_group", "workflow_run"]),
+)
+def test_any_json_event_file_is_an_event_or_a_payload_error_through_every_reader(
+    tmp_path: Path, text: str, encoding: str, name: str
+) -> None:
+    from hotfix_ci.events import merge_group_from_event, workflow_run_from_event
+
+    try:
+        data = text.encode(encoding, errors="surrogatepass")
+    except UnicodeEncodeError:
+        data = text.encode(encoding, errors="replace")
+    env = event_env(tmp_path, name, data)
+    try:
+        event = read_event(env)
+        number = pull_number_from_event(event)
+        merge_group_from_event(event)
+        workflow_run_from_event(event)
+    except PayloadError as error:
+        assert error.exit_code == ExitCode.USAGE
+        str(error).encode("utf-8")  # printable: what reaches the log must be encodable
+        return
+    assert number is None or (type(number) is int and number > 0)

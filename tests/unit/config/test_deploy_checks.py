@@ -216,3 +216,33 @@ def test_a_value_that_contains_itself_is_refused_not_a_crash() -> None:
     )
     error = error_of(text)
     assert any("contains itself" in p.message for p in error.problems), error.message
+
+
+def test_a_doubled_brace_does_not_hide_a_placeholder_from_the_check() -> None:
+    # The command provider replaces {tag} inside "{{tag}}" too (found by the fuzz).
+    with pytest.raises(contract.ProviderError):
+        substitute(["./live.sh", "{{tag}}"], {}, "current")
+    settings = {**COMMAND, "current": ["./live.sh", "{{tag}}"]}
+    provider = {"name": "a", "type": "command", "with": settings}
+    text = yaml.safe_dump(
+        {"version": 1, "deploy": {"environments": {"prod": {"providers": [provider]}}}}
+    )
+    assert only_problem(text)[1] == "the current command uses {tag}, which has no value there"
+
+
+def test_the_release_token_is_checked_whatever_the_scheme() -> None:
+    # release's next_version checks the token under the patch scheme too (found by the fuzz).
+    from datetime import datetime, timezone
+
+    from hotfix_ci.config.model import ReleaseConfig
+    from hotfix_ci.release.versioning import next_version
+
+    with pytest.raises(ConfigError, match="not a valid semver prerelease identifier"):
+        next_version(
+            None, ReleaseConfig(token="123"), now=datetime.now(timezone.utc), existing_tags=()
+        )
+    where, message, _ = only_problem("version: 1\nrelease: {token: '123'}\n")
+    assert (where, message) == (
+        "release.token",
+        "'123' is not a valid semver prerelease identifier",
+    )
