@@ -204,18 +204,24 @@ def test_other_brace_text_is_left_alone() -> None:
 
 
 def test_a_value_that_contains_itself_is_refused_not_a_crash() -> None:
+    # The http gate matches expect.json as a subset of the body: a cyclic one can match no
+    # (finite) body, so every probe would fail and the deploy roll back.
+    from hotfix_ci.gates.http_gate import json_mismatch
+
+    loop: dict[str, Any] = {}
+    loop["a"] = loop
+    assert json_mismatch(loop, {"a": {"a": {"a": {}}}}, "") is not None
     text = (
         "version: 1\n"
         "deploy:\n"
         "  environments:\n"
         "    prod:\n"
-        "      providers:\n"
-        "        - name: a\n"
-        "          type: my-plugin\n"
-        "          with: &loop {again: *loop}\n"
+        "      providers: [{name: a, type: command, with: {deploy: [x], rollback: [y]}}]\n"
+        "      gates: [{name: h, type: http, url: 'http://h', expect: {json: &j {a: *j}}}]\n"
     )
-    error = error_of(text)
-    assert any("contains itself" in p.message for p in error.problems), error.message
+    where, message, _ = only_problem(text)
+    assert where == "deploy.environments.prod.gates.0.expect.json.a"
+    assert message.startswith("this value contains itself")
 
 
 def test_a_doubled_brace_does_not_hide_a_placeholder_from_the_check() -> None:
