@@ -18,7 +18,12 @@ COMMAND = {"deploy": ["./deploy.sh", "{tag}"], "rollback": ["./rollback.sh", "{r
 
 
 def config_with(environment: dict[str, Any]) -> str:
-    body = {"providers": [{"name": "app", "type": "command", "with": COMMAND}], **environment}
+    return with_provider("command", COMMAND, environment)
+
+
+def with_provider(kind: str, settings: dict[str, Any], environment: Any = None) -> str:
+    """A config whose environment prod has one provider ``app`` of type ``kind``."""
+    body = {"providers": [{"name": "app", "type": kind, "with": settings}], **(environment or {})}
     return yaml.safe_dump({"version": 1, "deploy": {"environments": {"prod": body}}})
 
 
@@ -96,16 +101,7 @@ def test_a_number_that_is_not_finite_is_refused(environment: dict[str, Any], pat
     ],
 )
 def test_a_provider_wait_longer_than_a_day_is_refused(settings: dict[str, Any], key: str) -> None:
-    text = yaml.safe_dump(
-        {
-            "version": 1,
-            "deploy": {
-                "environments": {
-                    "prod": {"providers": [{"name": "h", "type": "heroku", "with": settings}]}
-                }
-            },
-        }
-    )
+    text = with_provider("heroku", settings)
     where, message, hint = only_problem(text)
     assert where == f"deploy.environments.prod.providers.0.with.{key}"
     assert "is longer than a day" in message
@@ -148,16 +144,7 @@ def test_a_placeholder_the_command_gets_no_value_for_is_refused(
     with pytest.raises(contract.ProviderError):  # what the deploy would hit
         substitute(argv, values[command], command)
     settings = {**COMMAND, command: argv}
-    text = yaml.safe_dump(
-        {
-            "version": 1,
-            "deploy": {
-                "environments": {
-                    "prod": {"providers": [{"name": "a", "type": "command", "with": settings}]}
-                }
-            },
-        }
-    )
+    text = with_provider("command", settings)
     where, got, hint = only_problem(text)
     assert where == f"deploy.environments.prod.providers.0.with.{command}.1"
     assert got == message
@@ -169,16 +156,7 @@ def test_a_placeholder_the_command_gets_no_value_for_is_refused(
 )
 def test_a_misspelt_placeholder_is_refused_with_the_right_one(written: str, meant: str) -> None:
     settings = {**COMMAND, "deploy": ["./deploy.sh", f"--image=web:{written}"]}
-    text = yaml.safe_dump(
-        {
-            "version": 1,
-            "deploy": {
-                "environments": {
-                    "prod": {"providers": [{"name": "a", "type": "command", "with": settings}]}
-                }
-            },
-        }
-    )
+    text = with_provider("command", settings)
     where, message, hint = only_problem(text)
     assert where == "deploy.environments.prod.providers.0.with.deploy.1"
     assert message == f"{written} is not a placeholder, so it would stay in the value as written"
@@ -190,16 +168,7 @@ def test_other_brace_text_is_left_alone() -> None:
         **COMMAND,
         "deploy": ["./deploy.sh", "${HOME}", '{"a": 1}', "{x}", "{{tag}}", "{somethingelse}"],
     }
-    text = yaml.safe_dump(
-        {
-            "version": 1,
-            "deploy": {
-                "environments": {
-                    "prod": {"providers": [{"name": "a", "type": "command", "with": settings}]}
-                }
-            },
-        }
-    )
+    text = with_provider("command", settings)
     validate_config_text(text, "hotfix.yml")
 
 
@@ -229,11 +198,10 @@ def test_a_doubled_brace_does_not_hide_a_placeholder_from_the_check() -> None:
     with pytest.raises(contract.ProviderError):
         substitute(["./live.sh", "{{tag}}"], {}, "current")
     settings = {**COMMAND, "current": ["./live.sh", "{{tag}}"]}
-    provider = {"name": "a", "type": "command", "with": settings}
-    text = yaml.safe_dump(
-        {"version": 1, "deploy": {"environments": {"prod": {"providers": [provider]}}}}
+    assert (
+        only_problem(with_provider("command", settings))[1]
+        == "the current command uses {tag}, which has no value there"
     )
-    assert only_problem(text)[1] == "the current command uses {tag}, which has no value there"
 
 
 def test_the_release_token_is_checked_whatever_the_scheme() -> None:
