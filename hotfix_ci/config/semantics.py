@@ -26,6 +26,8 @@ from hotfix_ci.text import did_you_mean
 T = TypeVar("T")
 R = TypeVar("R")
 VERSION_FILES = ("pyproject.toml", "package.json", "VERSION")
+SUFFIX_TOKEN = re.compile(r"[A-Za-z]+")  # hotfix_ci.release.suffix: 0.14.0 -> 0.14.0q1
+PRERELEASE_TOKEN = re.compile(r"[0-9A-Za-z-]+")  # a semver identifier: 1.4.2-hotfix.1
 
 
 def check_semantics(raw: Mapping[str, Any]) -> list[Problem]:
@@ -61,7 +63,7 @@ def _problems(raw: Mapping[str, Any]) -> Iterator[Problem]:
     yield from _release_problems(section(raw, "release"))
     yield from _deploy_problems(section(raw, "deploy"))
     yield from notify_problems(section(raw, "notify"))
-    yield from _not_finite(raw, ())
+    yield from _unusable_values(raw, ())
 
 
 def _compile_quietly(compile_: Callable[[T], R], source: T) -> R:
@@ -153,18 +155,27 @@ def _release_problems(release: Mapping[str, Any]) -> Iterator[Problem]:
 
 
 def _token_problems(scheme: str, token: str) -> Iterator[Problem]:
-    """The token check ``release`` runs (versioning.check_token), so validate refuses
-    exactly the tokens the scheme's version arithmetic cannot use."""
-    from hotfix_ci.config.model import ReleaseConfig
-    from hotfix_ci.release.versioning import check_token
+    """The token rule ``release`` applies (hotfix_ci.release.versioning.check_token, whatever
+    the scheme), so validate refuses exactly the tokens its version arithmetic cannot use.
+    Written here because config may not import release (release imports config);
+    tests/unit/config/test_deploy_checks.py holds the two to the same verdicts."""
+    if scheme == "suffix":
+        if not SUFFIX_TOKEN.fullmatch(token):
+            yield Problem(
+                ("release", "token"),
+                f"{token!r} cannot be used by the suffix scheme: it must be one or more "
+                "ASCII letters, because digits would run into the version numbers",
+                'set release.token to letters only, e.g. token: "q" for 0.14.0q1',
+            )
+    elif not PRERELEASE_TOKEN.fullmatch(token) or token.isdigit():
+        yield Problem(
+            ("release", "token"),
+            f"{token!r} is not a valid semver prerelease identifier",
+            'use letters, digits and "-" with at least one letter, e.g. token: "hotfix"',
+        )
 
-    try:
-        check_token(ReleaseConfig(scheme=scheme, token=token))
-    except ConfigError as exc:
-        yield Problem(("release", "token"), exc.message.removeprefix("release.token "), exc.hint)
 
-
-def _not_finite(
+def _unusable_values(
     value: Any, path: tuple[PathPart, ...], inside: frozenset[int] = frozenset()
 ) -> Iterator[Problem]:
     """No number of the config may be .nan or .inf: NaN compares false with everything (a
@@ -190,7 +201,9 @@ def _not_finite(
     inside |= {id(value)}
     items = value.items() if isinstance(value, Mapping) else enumerate(value)
     for key, item in items:
-        yield from _not_finite(item, (*path, key if isinstance(key, int) else str(key)), inside)
+        yield from _unusable_values(
+            item, (*path, key if isinstance(key, int) else str(key)), inside
+        )
 
 
 def _version_file_problems(file: str) -> Iterator[Problem]:
