@@ -29,14 +29,18 @@ def image_schema(lead: str = "Image to deploy", example: str = "") -> dict[str, 
 class ImageProvider:
     """Base of a provider that deploys the image its ``image:`` template names.
 
-    A subclass names its provider type (``kind``, for messages) and ``point_type``, reads
-    its own required settings, then calls ``super().__init__``; it describes an image of a
-    release for ``point_for`` (``describe_image``).
+    A subclass sets ``point_type`` (``<provider type>-image``), reads its own required
+    settings, then calls ``super().__init__``; it describes an image of a release for
+    ``point_for`` (``describe_image``).
     """
 
-    kind: ClassVar[str]
     point_type: ClassVar[str]
     point_for = contract.basic_point_for_image
+
+    @property
+    def kind(self) -> str:
+        """The provider type, for messages: ``fly`` of ``fly-image``."""
+        return self.point_type.removesuffix("-image")
 
     def __init__(self, context: contract.ProviderContext, *, default_timeout: int) -> None:
         self.name = context.name

@@ -70,7 +70,6 @@ SETTINGS_SCHEMA: dict[str, Any] = {
 
 
 class FlyProvider(ImageProvider):
-    kind = "fly"
     point_type = POINT_TYPE
 
     def __init__(self, context: contract.ProviderContext) -> None:

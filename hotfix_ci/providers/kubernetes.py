@@ -77,7 +77,6 @@ SETTINGS_SCHEMA: dict[str, Any] = {
 
 
 class KubernetesProvider(ImageProvider):
-    kind = "kubernetes"
     point_type = POINT_TYPE
 
     def __init__(self, context: contract.ProviderContext) -> None:
