@@ -5,14 +5,17 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TextIO
+from typing import TYPE_CHECKING, NamedTuple, TextIO
 from urllib.parse import urlsplit
 
 from hotfix_ci import links
 from hotfix_ci.actions_io import ActionsIO
 from hotfix_ci.errors import UsageError
 from hotfix_ci.github_api.connect import Connection
-from hotfix_ci.text import number_setting
+from hotfix_ci.text import number_setting, redacting
+
+if TYPE_CHECKING:
+    from hotfix_ci.github_api.client import GitHubClient
 
 DEFAULT_API_URL = "https://api.github.com"
 FORMATS = ("text", "json", "github")
@@ -97,3 +100,23 @@ def resolve_context(
     if not parts.hostname:
         raise UsageError(f"GITHUB_API_URL {api_url!r} names no host", hint=url_hint)
     return RunContext(repo=name, token=secret, api_url=api_url, format=chosen, io=io)
+
+
+class Reader(NamedTuple):
+    ctx: RunContext
+    client: GitHubClient
+    out: TextIO
+    err: TextIO
+
+
+def open_reader(
+    env: Mapping[str, str], out: TextIO, err: TextIO, *, repo: str | None, token: str | None
+) -> Reader:
+    """How a command that reads GitHub and prints one document (``log``, ``metrics``,
+    ``report``) starts: redacting streams, the context with workflow commands on stderr
+    (stdout carries the document alone), and a client (no request is made yet)."""
+    from hotfix_ci.github_api.client import GitHubClient
+
+    out, err = redacting(out), redacting(err)
+    ctx = resolve_context(env, repo=repo, token=token, fmt="json", out=out, err=err)
+    return Reader(ctx, GitHubClient(ctx.connection(), ctx.repo), out, err)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from hotfix_ci.commands.context import RunContext, resolve_context
-from hotfix_ci.config import load_config
+from hotfix_ci.commands.context import RunContext
+from hotfix_ci.commands.environment import EnvironmentArgs, open_environment
 from hotfix_ci.config.model import Environment, ProviderSpec, ReleaseConfig
 from hotfix_ci.deploy import history
 from hotfix_ci.deploy.pipeline import DeployPipeline, DeployRequest
@@ -25,34 +24,22 @@ from hotfix_ci.patterns import fill_placeholders
 from hotfix_ci.providers.base import Release
 from hotfix_ci.release.versioning import version_of_tag
 from hotfix_ci.reports.deploy import Console, RunReport, finish, progress_stream
-from hotfix_ci.text import redacting
 
 if TYPE_CHECKING:
     from hotfix_ci.github_api import GitHubClient
 
 
 @dataclass(frozen=True, kw_only=True)
-class DeployArgs:
-    environment: str
+class DeployArgs(EnvironmentArgs):
     provider: str
     ref: str
     sha: str | None = None
     version: str | None = None
     break_glass: str | None = None  # JSON from release's `break-glass` output
-    repo: str | None = None
-    config: Path | None = None
-    format: str | None = None
-    token: str | None = None
-    dry_run: bool = False
-    workdir: Path = Path()
 
 
 def run(args: DeployArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
-    # Every registered secret is redacted from all this command prints.
-    out, err = redacting(out), redacting(err)
-    ctx = resolve_context(env, repo=args.repo, token=args.token, fmt=args.format, out=out, err=err)
-    cfg = load_config(args.config, workdir=args.workdir)
-    environment = cfg.deploy.environment(args.environment)
+    ctx, cfg, environment, out, err = open_environment(args, env, out, err)
     spec = environment.provider(args.provider)
     mask_secrets(ctx.io, environment, env)
     check_environment(environment.gates, env)

@@ -23,10 +23,10 @@ from hotfix_ci.errors import UsageError
 from hotfix_ci.github_api import hotfixes
 from hotfix_ci.github_api.client import GitHubClient
 from hotfix_ci.github_api.deployments import (
-    TOOL,
     DeploymentRecord,
     deployment_records,
     pr_of,
+    recorded_by_hotfix_ci,
     with_history,
 )
 from hotfix_ci.github_api.hotfixes import HotfixPull
@@ -56,17 +56,13 @@ def hotfix_label(cfg: HotfixConfig) -> str:
     return cfg.pull_request.labels[0] if cfg.pull_request.labels else "hotfix"
 
 
-def ours(record: DeploymentRecord) -> bool:
-    return record.payload.get("tool") == TOOL
-
-
 def recorded_since(client: GitHubClient, since: str) -> list[DeploymentRecord]:
     """hotfix-ci's Deployments of every environment created at or after ``since``."""
     found = []
     for record in deployment_records(client):
         if record.created_at and record.created_at < since:
             break  # newest first: everything further is older
-        if ours(record):
+        if recorded_by_hotfix_ci(record):
             found.append(record)
     return found
 

@@ -13,13 +13,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import TextIO
 
-from hotfix_ci.commands.context import resolve_context
-from hotfix_ci.commands.hotfix_record import check_format, ours
+from hotfix_ci.commands.context import open_reader
+from hotfix_ci.commands.hotfix_record import check_format
 from hotfix_ci.errors import ExitCode
 from hotfix_ci.reports import log as render
 from hotfix_ci.reports.report import iso
 from hotfix_ci.reports.timeline import since_time
-from hotfix_ci.text import redacting
 
 FORMATS = tuple(render.RENDERER_BY_NAME)
 
@@ -35,19 +34,20 @@ class LogArgs:
 
 
 def run(args: LogArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
-    from hotfix_ci.github_api.client import GitHubClient
-    from hotfix_ci.github_api.deployments import deployment_records, latest_status
+    from hotfix_ci.github_api.deployments import (
+        deployment_records,
+        latest_status,
+        recorded_by_hotfix_ci,
+    )
 
-    out, err = redacting(out), redacting(err)
     check_format(args.format, FORMATS)
     since = iso(since_time(args.since, args.now())) or ""
-    ctx = resolve_context(env, repo=args.repo, token=args.token, fmt="json", out=out, err=err)
-    client = GitHubClient(ctx.connection(), ctx.repo)
+    _, client, out, err = open_reader(env, out, err, repo=args.repo, token=args.token)
     rows = []
     for record in deployment_records(client, args.environment):
         if record.created_at and record.created_at < since:
             break
-        if not ours(record):
+        if not recorded_by_hotfix_ci(record):
             continue
         state, _ = latest_status(client, record.id)
         rows.append(render.row(replace(record, state=state)))

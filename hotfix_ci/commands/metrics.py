@@ -14,14 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from hotfix_ci.commands.context import resolve_context
+from hotfix_ci.commands.context import open_reader
 from hotfix_ci.commands.hotfix_record import all_hotfixes, check_format, timeline_of
 from hotfix_ci.config import load_config
 from hotfix_ci.errors import ExitCode
 from hotfix_ci.reports import metrics as render
 from hotfix_ci.reports.report import iso
 from hotfix_ci.reports.timeline import since_time
-from hotfix_ci.text import redacting
 
 FORMATS = tuple(render.RENDERER_BY_NAME)
 
@@ -38,14 +37,10 @@ class MetricsArgs:
 
 
 def run(args: MetricsArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
-    from hotfix_ci.github_api.client import GitHubClient
-
-    out, err = redacting(out), redacting(err)
     check_format(args.format, FORMATS)
     since = iso(since_time(args.since, args.now())) or ""
-    ctx = resolve_context(env, repo=args.repo, token=args.token, fmt="json", out=out, err=err)
+    ctx, client, out, err = open_reader(env, out, err, repo=args.repo, token=args.token)
     cfg = load_config(args.config, workdir=args.workdir)
-    client = GitHubClient(ctx.connection(), ctx.repo)
     timelines = [timeline_of(facts, cfg) for facts in all_hotfixes(client, cfg, since)]
     metrics = render.compute(timelines, since, requests=client.requests_made)
     out.write(render.RENDERER_BY_NAME[args.format](metrics) + "\n")

@@ -19,6 +19,7 @@ from hotfix_ci.config import load_config
 from hotfix_ci.config.model import HotfixConfig
 from hotfix_ci.errors import ExitCode, GitHubAPIError, HotfixError, UsageError
 from hotfix_ci.escape import Redactor
+from hotfix_ci.events import pull_number_of_run
 from hotfix_ci.notify.context import EVENTS, NotifyContext, build_context, impact_of
 from hotfix_ci.notify.deliver import deliver_all, secret_values
 from hotfix_ci.notify.render import OVERRIDE_DIR, Templates
@@ -90,7 +91,7 @@ def _run(
         )
     if args.pr is not None and args.pr <= 0:
         raise UsageError(f"--pr {args.pr} is not a pull request number")
-    pr = args.pr if args.pr is not None else _pull_from_event(env)
+    pr = args.pr if args.pr is not None else pull_number_of_run(env)
     ctx = build_context(
         args.event,
         env,
@@ -127,18 +128,6 @@ def _run(
         annotate=lambda report: publish_github(report, io),
     )
     return int(ExitCode.OK if report.ok else ExitCode.POLICY_FAILED)
-
-
-def _pull_from_event(env: Mapping[str, str]) -> int | None:
-    """The PR of a pull_request event, when --pr is not given; no event is no PR."""
-    if not env.get("GITHUB_EVENT_PATH"):
-        return None
-    from hotfix_ci.events import pull_number_from_event, read_event
-
-    try:
-        return pull_number_from_event(read_event(env))
-    except HotfixError:
-        return None
 
 
 def _version(cfg: HotfixConfig, tag: str | None) -> str | None:

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, TypedDict
 
 from hotfix_ci import links
 from hotfix_ci.commands.context import RunContext, resolve_context
@@ -108,6 +108,19 @@ def _partial(exc: GitHubAPIError, steps: list[StepResult]) -> GitHubAPIError:
     return GitHubAPIError(exc.message, hint=hint, status=exc.status, operation=exc.operation)
 
 
+class Released(TypedDict):
+    """What the release notes and the report both say of a release: one copy of the facts."""
+
+    version: str
+    tag: str
+    previous_tag: str | None
+    severity: str | None
+    pr_number: int
+    pr_title: str
+    pr_url: str
+    break_glass: dict[str, Any] | None
+
+
 def release(
     client: GitHubClient, cfg: HotfixConfig, sha: str, *, dry_run: bool, now: datetime, server: str
 ) -> ReleaseReport:
@@ -153,7 +166,7 @@ def release(
         compare = None
         if planned.previous_tag:
             compare = links.compare_url(server, client.repo_name, planned.previous_tag, planned.tag)
-        notes_ctx = ReleaseNotesContext(
+        facts = Released(
             version=planned.version,
             tag=planned.tag,
             previous_tag=planned.previous_tag,
@@ -161,12 +174,15 @@ def release(
             pr_number=pull.number,
             pr_title=pull.title,
             pr_url=pull.html_url,
+            break_glass=None if break_glass is None else break_glass.as_dict(),
+        )
+        notes_ctx = ReleaseNotesContext(
+            **facts,
             author=pull.author or None,
             merged_by=merger,
             commits=commits,
             sections=parse_sections(pull.body),
             compare_url=compare,
-            break_glass=None if break_glass is None else break_glass.as_dict(),
         )
         notes = render_release_notes(notes_ctx)
         entries = render_changelog_entries(notes_ctx)
@@ -187,21 +203,14 @@ def release(
     return ReleaseReport(
         released=True,
         reason=f"{verb} {planned.tag} from #{pull.number} {pull.title}",
-        version=planned.version,
+        **facts,
         previous_version=planned.previous_version,
-        tag=planned.tag,
-        previous_tag=planned.previous_tag,
-        severity=job.severity,
-        pr_number=pull.number,
-        pr_title=pull.title,
-        pr_url=pull.html_url,
         review_after_deploy=review_after,
         matrix=deploy_matrix(cfg.deploy),
         steps=tuple(done),
         notes=notes,
         changelog_block="\n".join(block) if cfg.release.changelog else "",
         dry_run=dry_run,
-        break_glass=None if break_glass is None else break_glass.as_dict(),
     )
 
 

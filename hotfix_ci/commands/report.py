@@ -16,14 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from hotfix_ci.commands.context import resolve_context
+from hotfix_ci.commands.context import open_reader
 from hotfix_ci.commands.hotfix_record import check_format, one_hotfix, timeline_of
 from hotfix_ci.config import load_config
 from hotfix_ci.errors import ExitCode, UsageError
 from hotfix_ci.escape import clip, one_line
 from hotfix_ci.reports import report as render
 from hotfix_ci.reports.timeline import Timeline
-from hotfix_ci.text import redacting
 
 if TYPE_CHECKING:
     from hotfix_ci.github_api.client import GitHubClient
@@ -45,15 +44,11 @@ class ReportArgs:
 
 
 def run(args: ReportArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
-    from hotfix_ci.github_api.client import GitHubClient
-
-    out, err = redacting(out), redacting(err)
     check_format(args.format, FORMATS)
     if args.pr <= 0:
         raise UsageError(f"--pr {args.pr} is not a pull request number")
-    ctx = resolve_context(env, repo=args.repo, token=args.token, fmt="json", out=out, err=err)
+    ctx, client, out, err = open_reader(env, out, err, repo=args.repo, token=args.token)
     cfg = load_config(args.config, workdir=args.workdir)
-    client = GitHubClient(ctx.connection(), ctx.repo)
     facts = one_hotfix(client, cfg, args.pr)
     timeline = timeline_of(facts, cfg)
     document = render.RENDERER_BY_NAME[args.format](timeline)

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from hotfix_ci.commands.context import RunContext, resolve_context
-from hotfix_ci.config import load_config
+from hotfix_ci.commands.context import RunContext
+from hotfix_ci.commands.environment import EnvironmentArgs, open_environment
 from hotfix_ci.config.model import Environment, ProviderSpec, ReleaseConfig
 from hotfix_ci.deploy import history
 from hotfix_ci.deploy.guard import EnvironmentGuard, limits_from, rolling_back
@@ -31,31 +30,20 @@ from hotfix_ci.providers.base import ProviderError, Release, RollbackPoint
 from hotfix_ci.providers.points import point_of_release
 from hotfix_ci.release.versioning import version_of_tag
 from hotfix_ci.reports.deploy import Console, RunReport, finish, progress_stream
-from hotfix_ci.text import did_you_mean, redacting
+from hotfix_ci.text import did_you_mean
 
 if TYPE_CHECKING:
     from hotfix_ci.github_api import GitHubClient
 
 
 @dataclass(frozen=True, kw_only=True)
-class RollbackArgs:
-    environment: str
+class RollbackArgs(EnvironmentArgs):
     provider: str | None = None
     to: str | None = None
-    repo: str | None = None
-    config: Path | None = None
-    format: str | None = None
-    token: str | None = None
-    dry_run: bool = False
-    workdir: Path = Path()
 
 
 def run(args: RollbackArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
-    # Every registered secret is redacted from all this command prints.
-    out, err = redacting(out), redacting(err)
-    ctx = resolve_context(env, repo=args.repo, token=args.token, fmt=args.format, out=out, err=err)
-    cfg = load_config(args.config, workdir=args.workdir)
-    environment = cfg.deploy.environment(args.environment)
+    ctx, cfg, environment, out, err = open_environment(args, env, out, err)
     specs = [environment.provider(args.provider)] if args.provider else list(environment.providers)
     if not specs:
         raise UsageError(f"environment {environment.name!r} has no providers to roll back")

@@ -30,9 +30,10 @@ class VersionReport:
     scheme: str
     version: str | None  # None only for "current" in the date scheme before any release
     tag: str | None
-    previous_version: str | None
-    previous_tag: str | None
     source: str  # "tags", "file:PATH", or "default" (nothing released yet)
+    # What the "next" release follows; a "current" version has none.
+    previous_version: str | None = None
+    previous_tag: str | None = None
 
     def as_dict(self) -> dict[str, str | None]:
         return {
@@ -102,8 +103,6 @@ def _current(scheme: str, version: str | None, tag: str | None, source: str) -> 
         scheme=scheme,
         version=version,
         tag=tag,
-        previous_version=None,
-        previous_tag=None,
         source=source,
     )
 

@@ -17,7 +17,7 @@ from hotfix_ci.github_api.deployments import (
     TOOL,
     DeploymentRecord,
     list_deployments,
-    ours,
+    recorded_by_hotfix_ci,
 )
 from hotfix_ci.providers.base import Release, RollbackPoint
 from hotfix_ci.release.versioning import version_of_tag
@@ -78,7 +78,7 @@ class DeploymentLog:
     def __iter__(self) -> Iterator[DeploymentRecord]:
         yield from self._seen
         for record in self._source:
-            if ours(record, self.provider):
+            if recorded_by_hotfix_ci(record, self.provider):
                 self._seen.append(record)
                 yield record
 

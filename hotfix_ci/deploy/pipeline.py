@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from hotfix_ci import proc
 from hotfix_ci.actions_io import ActionsIO
@@ -188,25 +189,16 @@ class DeployPipeline:
     def record_deploy(
         self, point: RollbackPoint | None, previous_tag: str | None, rollback_of: str | None
     ) -> Recorded | None:
-        tag, spec = self.release.tag, self.req.spec
+        tag = self.release.tag
         description = f"rollback of {rollback_of} to {tag}" if rollback_of else f"deploy {tag}"
-        body = history.payload(
-            provider=spec.name,
-            provider_type=spec.type,
-            release=self.release,
+        record = self._record(
+            "deploy",
+            self.release,
+            description,
             previous=point,
             previous_tag=previous_tag,
             rollback_of=rollback_of,
-            run_url=self.recorder.log_url,
             break_glass=self.req.break_glass,
-            pr=self.req.pr,
-        )
-        record = self.recorder.create(
-            "deploy",
-            ref=tag,
-            environment=self.env_cfg,
-            payload=body,
-            description=f"{description} via {spec.name}",
             strict=True,
         )
         if record is not None and not self.release.sha:
@@ -215,6 +207,43 @@ class DeployPipeline:
         self.recorder.status(record, "in_progress", f"{description}: deploying")
         self.console.step("deployment", True, f"GitHub Deployment {record.id if record else '?'}")
         return record
+
+    def _record(
+        self,
+        kind: str,
+        release: Release,
+        description: str,
+        *,
+        previous: RollbackPoint | None,
+        previous_tag: str | None,
+        rollback_of: str | None,
+        point: RollbackPoint | None = None,
+        break_glass: Mapping[str, Any] | None = None,
+        strict: bool = False,
+    ) -> Recorded | None:
+        """The GitHub Deployment of ``release`` on this provider (a deploy, or the automatic
+        rollback), its payload from :func:`history.payload`, its ref the release tag."""
+        spec = self.req.spec
+        body = history.payload(
+            provider=spec.name,
+            provider_type=spec.type,
+            release=release,
+            previous=previous,
+            previous_tag=previous_tag,
+            rollback_of=rollback_of,
+            point=point,
+            run_url=self.recorder.log_url,
+            pr=self.req.pr,
+            break_glass=break_glass,
+        )
+        return self.recorder.create(
+            kind,
+            ref=release.tag,
+            environment=self.env_cfg,
+            payload=body,
+            description=f"{description} via {spec.name}",
+            strict=strict,
+        )
 
     def watch_gates(self) -> WatchOutcome:
         gates, spec = self.env_cfg.gates, self.env_cfg.watch
@@ -301,23 +330,14 @@ class DeployPipeline:
                 sha="",
                 environment=self.env_cfg.name,
             )
-            body = history.payload(
-                provider=name,
-                provider_type=self.req.spec.type,
-                release=back,
+            rollback_record = self._record(
+                "rollback",
+                back,
+                f"automatic rollback of {tag} to {previous_tag}",
                 previous=None,
                 previous_tag=tag,
                 rollback_of=tag,
                 point=point,
-                run_url=self.recorder.log_url,
-                pr=self.req.pr,
-            )
-            rollback_record = self.recorder.create(
-                "rollback",
-                ref=previous_tag,
-                environment=self.env_cfg,
-                payload=body,
-                description=f"automatic rollback of {tag} to {previous_tag} via {name}",
             )
         state = "success" if result.ok else "failure"
         url = self.env_cfg.url if result.ok else None

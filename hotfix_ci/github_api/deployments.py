@@ -276,7 +276,8 @@ def list_deployments(
         yield replace(record, state=state, status_description=text)
 
 
-def ours(record: DeploymentRecord, provider: str) -> bool:
-    """A Deployment hotfix-ci recorded for ``provider``."""
+def recorded_by_hotfix_ci(record: DeploymentRecord, provider: str | None = None) -> bool:
+    """A Deployment hotfix-ci recorded (payload ``tool``), of ``provider`` when one is named
+    (other tools' Deployments, and those of the environment's other providers, are not)."""
     body = record.payload
-    return body.get("tool") == TOOL and body.get("provider") == provider
+    return body.get("tool") == TOOL and (provider is None or body.get("provider") == provider)

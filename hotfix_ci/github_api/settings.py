@@ -68,11 +68,19 @@ def _get(client: GitHubClient, url: str, what: str, permission: str) -> Any:
     try:
         _, data = client.gh.requester.requestJsonAndCheck("GET", url)
     except GithubException as exc:
-        if _refused(exc):
-            needed = _accepted(exc) or permission
-            return Hidden(what=what, permission=needed, status=403, message=error_message(exc))
-        raise translate(exc, f"reading {what}", permission, client.conn.api_url) from exc
+        return _hidden_or_raise(client, exc, what, permission)
     return data
+
+
+def _hidden_or_raise(
+    client: GitHubClient, exc: GithubException, what: str, permission: str
+) -> Hidden:
+    """A permission refusal as Hidden (naming the permission GitHub asks for); any other
+    failure raised as the GitHubAPIError of reading ``what``."""
+    if _refused(exc):
+        needed = _accepted(exc) or permission
+        return Hidden(what=what, permission=needed, status=403, message=error_message(exc))
+    raise translate(exc, f"reading {what}", permission, client.conn.api_url) from exc
 
 
 def _wrapped_list(
@@ -87,12 +95,9 @@ def _wrapped_list(
         try:
             headers, data = client.gh.requester.requestJsonAndCheck("GET", next_url)
         except GithubException as exc:
-            if _refused(exc):
-                needed = _accepted(exc) or permission
-                return Hidden(what=what, permission=needed, status=403, message=error_message(exc))
             if exc.status == 404:  # an environment that does not exist has no secrets
                 return []
-            raise translate(exc, f"reading {what}", permission, client.conn.api_url) from exc
+            return _hidden_or_raise(client, exc, what, permission)
         items.extend((data or {}).get(key) or [])
         next_url = next_link(headers)
     return items

@@ -75,12 +75,16 @@ def outcome_of(jobs: Jobs, github: GitHubClient | None) -> RunOutcome:
             environments=environments,
             detail="a deploy job failed (no token to read the deployment log)",
         )
-    from hotfix_ci.github_api.deployments import list_deployments, ours
+    from hotfix_ci.github_api.deployments import list_deployments, recorded_by_hotfix_ci
 
     states: dict[str, str] = {}
     for environment, provider in pairs:
         try:
-            records = (r for r in list_deployments(github, environment) if ours(r, provider))
+            records = (
+                r
+                for r in list_deployments(github, environment)
+                if recorded_by_hotfix_ci(r, provider)
+            )
             state = provider_state(records, tag)
         except HotfixError as exc:
             state = f"failed (the log could not be read: {exc.message})"

@@ -38,27 +38,18 @@ HINTS = {
 }
 
 
+# The body's context fields, in this order (stable, documented in the README); each is the
+# NotifyContext attribute of that name.
+BODY_FIELDS = (
+    "event", "repository", "environment", "tag", "version", "pr", "pr_title", "pr_url",
+    "severity", "state", "url", "run_url", "sha", "actor", "timestamp", "delivery",
+)  # fmt: skip
+
+
 def build(message: Message, spec: ChannelConfig, templates: Templates) -> Payload:
-    ctx = message.context
-    return {
-        "event": ctx.event,
-        "repository": ctx.repository,
-        "environment": ctx.environment,
-        "tag": ctx.tag,
-        "version": ctx.version,
-        "pr": ctx.pr,
-        "pr_title": ctx.pr_title,
-        "pr_url": ctx.pr_url,
-        "severity": ctx.severity,
-        "state": ctx.state,
-        "url": ctx.url,
-        "run_url": ctx.run_url,
-        "sha": ctx.sha,
-        "actor": ctx.actor,
-        "timestamp": ctx.timestamp,
-        "delivery": ctx.delivery,
-        "message": {"title": message.title, "text": message.body},
-    }
+    body: Payload = {key: getattr(message.context, key) for key in BODY_FIELDS}
+    body["message"] = {"title": message.title, "text": message.body}
+    return body
 
 
 def encode(payload: Payload) -> bytes:

@@ -31,14 +31,13 @@ from typing import Any
 
 from hotfix_ci.providers import base as contract
 from hotfix_ci.providers._checks import (
-    check_point_type,
     fill_release,
     require_secret,
     required_setting,
     timeout_schema,
-    timeout_whole_seconds,
 )
 from hotfix_ci.providers._cli import run_cli
+from hotfix_ci.providers._image import ImageProvider, image_schema
 from hotfix_ci.providers._ssh_keys import private_file
 
 POINT_TYPE = contract.point_type("fly", "image")
@@ -57,11 +56,7 @@ SETTINGS_SCHEMA: dict[str, Any] = {
     "required": ["app", "image"],
     "properties": {
         "app": {"type": "string", "description": "Fly app name (--app)."},
-        "image": {
-            "type": "string",
-            "description": "Image to deploy; {tag}, {version}, {sha}, {environment} are "
-            "replaced, e.g. registry.fly.io/my-app:{tag} or ghcr.io/acme/api:{tag}.",
-        },
+        "image": image_schema(example="registry.fly.io/my-app:{tag} or ghcr.io/acme/api:{tag}"),
         "config": {"type": "string", "description": "Path of fly.toml (--config)."},
         "strategy": {
             "enum": STRATEGIES,
@@ -74,23 +69,13 @@ SETTINGS_SCHEMA: dict[str, Any] = {
 }
 
 
-def create(context: contract.ProviderContext) -> contract.Provider:
-    return FlyProvider(context)
-
-
-class FlyProvider:
+class FlyProvider(ImageProvider):
     point_type = POINT_TYPE
-    point_for = contract.basic_point_for_image
 
     def __init__(self, context: contract.ProviderContext) -> None:
         settings = context.settings
-        self.name = context.name
-        self._ctx = context
         self.app = required_setting(settings, "app", provider="fly")
-        self.image_template = required_setting(settings, "image", provider="fly")
-        self.timeout = timeout_whole_seconds(
-            settings.get("timeout"), DEFAULT_TIMEOUT, where="fly provider with.timeout"
-        )
+        super().__init__(context, default_timeout=DEFAULT_TIMEOUT)
         self._config = str(settings["config"]) if settings.get("config") else None
         self._strategy = (
             ["--strategy", str(settings["strategy"])] if settings.get("strategy") else []
@@ -124,7 +109,7 @@ class FlyProvider:
         return self._deploy_image(fill_release(self.image_template, release), self._config)
 
     def rollback(self, point: contract.RollbackPoint) -> contract.DeployResult:
-        check_point_type(point, POINT_TYPE, provider="fly", name=self.name)
+        self.check_point(point)
         config = self._config
         if point.data.get("config"):
             folder = self._ctx.workdir / ".hotfix-ci-fly" / self.name
@@ -202,6 +187,9 @@ class FlyProvider:
             failed=f"flyctl could not {what} for app {self.app}",
             hint=hint or "run the same flyctl command by hand to see the full error",
         )
+
+
+create: contract.ProviderFactory = FlyProvider
 
 
 def _newest_live(releases: list[dict[str, Any]]) -> dict[str, Any] | None:

@@ -44,6 +44,7 @@ import base64
 import json
 import time
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from hotfix_ci.providers import base as contract
@@ -332,11 +333,11 @@ HEROKU_API = RestApi(
 )
 
 
-REGISTRY_API = RestApi(
+# Same vendor and status page as the Platform API; its own name and hints.
+REGISTRY_API = replace(
+    HEROKU_API,
     name="Heroku registry",
     title="the Heroku container registry",
-    vendor="Heroku",
-    status_page="https://status.heroku.com",
     hints={401: f"the registry rejected {TOKEN_ENV}; log in with the same key that pushed"},
     client_error_hint="check that the image was pushed with the release's tag",
 )

@@ -32,13 +32,12 @@ from typing import Any
 
 from hotfix_ci.providers import base as contract
 from hotfix_ci.providers._checks import (
-    check_point_type,
     fill_release,
     required_setting,
     timeout_schema,
-    timeout_whole_seconds,
 )
 from hotfix_ci.providers._cli import run_cli
+from hotfix_ci.providers._image import ImageProvider, image_schema
 
 POINT_TYPE = contract.point_type("kubernetes", "image")
 # Where client-go reads the in-cluster token (rest.InClusterConfig); a test may move it.
@@ -63,11 +62,7 @@ SETTINGS_SCHEMA: dict[str, Any] = {
         },
         "deployment": {"type": "string", "description": "Name of the Deployment."},
         "container": {"type": "string", "description": "Container whose image is set."},
-        "image": {
-            "type": "string",
-            "description": "Image to deploy; {tag}, {version}, {sha}, {environment} are "
-            "replaced, e.g. ghcr.io/acme/api:{tag}.",
-        },
+        "image": image_schema(example="ghcr.io/acme/api:{tag}"),
         "context": {"type": "string", "description": "kubeconfig context (--context)."},
         "kubeconfig": {
             "type": "string",
@@ -81,25 +76,15 @@ SETTINGS_SCHEMA: dict[str, Any] = {
 }
 
 
-def create(context: contract.ProviderContext) -> contract.Provider:
-    return KubernetesProvider(context)
-
-
-class KubernetesProvider:
+class KubernetesProvider(ImageProvider):
     point_type = POINT_TYPE
-    point_for = contract.basic_point_for_image
 
     def __init__(self, context: contract.ProviderContext) -> None:
         settings = context.settings
-        self.name = context.name
-        self._ctx = context
         self.namespace = str(settings.get("namespace") or "default")
         self.deployment = required_setting(settings, "deployment", provider="kubernetes")
         self.container = required_setting(settings, "container", provider="kubernetes")
-        self.image_template = required_setting(settings, "image", provider="kubernetes")
-        self.timeout = timeout_whole_seconds(
-            settings.get("timeout"), DEFAULT_TIMEOUT, where="kubernetes provider with.timeout"
-        )
+        super().__init__(context, default_timeout=DEFAULT_TIMEOUT)
         self._kube_flags: list[str] = []
         if settings.get("context"):
             self._kube_flags += ["--context", str(settings["context"])]
@@ -129,7 +114,7 @@ class KubernetesProvider:
         return self._roll_to(fill_release(self.image_template, release))
 
     def rollback(self, point: contract.RollbackPoint) -> contract.DeployResult:
-        check_point_type(point, POINT_TYPE, provider="kubernetes", name=self.name)
+        self.check_point(point)
         return self._roll_to(point.ref)
 
     def describe_image(self, image: str, release: contract.Release) -> str:
@@ -217,3 +202,6 @@ class KubernetesProvider:
             or "check the namespace, deployment name and kubeconfig context; run the "
             "same kubectl command by hand to see the full error",
         )
+
+
+create: contract.ProviderFactory = KubernetesProvider

@@ -43,6 +43,7 @@ from hotfix_ci.providers._checks import (
     timeout_schema,
     timeout_seconds,
 )
+from hotfix_ci.providers._image import image_schema
 from hotfix_ci.providers._railway_api import RailwayAPI
 
 POINT_TYPE = contract.point_type("railway", "deployment")
@@ -71,11 +72,9 @@ SETTINGS_SCHEMA: dict[str, Any] = {
         "project_id": {"type": "string", "description": "Railway project ID."},
         "environment_id": {"type": "string", "description": "Railway environment ID."},
         "service_id": {"type": "string", "description": "Railway service ID."},
-        "image": {
-            "type": "string",
-            "description": "For a service deployed from an image (not from a GitHub repo): "
-            "the image to deploy; {tag}, {version}, {sha}, {environment} are replaced.",
-        },
+        "image": image_schema(
+            "For a service deployed from an image (not from a GitHub repo): the image to deploy"
+        ),
         "api_url": {
             "type": "string",
             "default": DEFAULT_API_URL,

@@ -30,17 +30,7 @@ from types import TracebackType
 from typing import Any
 
 from hotfix_ci.errors import UsageError
-
-# Imported in this order on purpose: routes_admin's branches/{branch}/protection must be
-# registered before routes_git's branches/{branch}, which takes any branch name.
-from hotfix_ci.testing import (  # noqa: F401  (routes_admin: importing registers its routes)
-    routes_admin,
-    routes_deploy,
-    routes_git,
-    routes_issues,
-    routes_pulls,
-    routes_reviews,
-)
+from hotfix_ci.testing import routes_deploy, routes_git, routes_issues, routes_pulls, routes_reviews
 from hotfix_ci.testing.contract import validate_response
 from hotfix_ci.testing.faults import Fault, FaultSet
 from hotfix_ci.testing.objects import ACTIONS_BOT

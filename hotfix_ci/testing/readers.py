@@ -10,15 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from hotfix_ci.errors import UsageError
-from hotfix_ci.testing import (
-    routes_checks,
-    routes_deploy,
-    routes_git,
-    routes_issues,
-    routes_pulls,
-    routes_releases,
-)
 from hotfix_ci.testing.objects import issue
+from hotfix_ci.testing.routes_checks import run_json
+from hotfix_ci.testing.routes_deploy import deployment_json, status_json
+from hotfix_ci.testing.routes_git import ref_json, tag_json
+from hotfix_ci.testing.routes_issues import comment_json
+from hotfix_ci.testing.routes_pulls import pull_json
+from hotfix_ci.testing.routes_releases import release_json
 from hotfix_ci.testing.server import _Server, web_links
 from hotfix_ci.testing.state import Issue, Store
 
@@ -37,56 +35,43 @@ class StateReaders:
             state, base = self._store.repo(repo), self._base()
             ids = self._issue(repo, number).comment_ids
             return self._web(
-                [
-                    routes_issues.comment_json(base, self._store, state, state.comments[i])
-                    for i in ids
-                ]
+                [comment_json(base, self._store, state, state.comments[i]) for i in ids]
             )
 
     def check_runs(self, repo: str) -> list[JSON]:
         with self._store.lock:
             state = self._store.repo(repo)
             runs = state.check_runs.values()
-            return self._web(
-                [routes_checks.run_json(self._base(), self._store, state, run) for run in runs]
-            )
+            return self._web([run_json(self._base(), self._store, state, run) for run in runs])
 
     def refs(self, repo: str) -> list[JSON]:
         with self._store.lock:
             state = self._store.repo(repo)
-            return self._web(
-                [routes_git.ref_json(self._base(), state, name) for name in sorted(state.refs)]
-            )
+            return self._web([ref_json(self._base(), state, name) for name in sorted(state.refs)])
 
     def tag_objects(self, repo: str) -> list[JSON]:
         """Every annotated tag object, referenced or dangling, in creation order."""
         with self._store.lock:
             state = self._store.repo(repo)
-            return [routes_git.tag_json(self._base(), state, t) for t in state.tags.values()]
+            return [tag_json(self._base(), state, t) for t in state.tags.values()]
 
     def releases(self, repo: str) -> list[JSON]:
         with self._store.lock:
             state = self._store.repo(repo)
             found = sorted(state.releases.values(), key=lambda r: r["id"], reverse=True)
-            return self._web(
-                [routes_releases.release_json(self._base(), self._store, state, r) for r in found]
-            )
+            return self._web([release_json(self._base(), self._store, state, r) for r in found])
 
     def deployments(self, repo: str) -> list[JSON]:
         with self._store.lock:
             state = self._store.repo(repo)
             found = sorted(state.deployments.values(), key=lambda d: d["id"], reverse=True)
-            return self._web(
-                [routes_deploy.deployment_json(self._base(), self._store, state, d) for d in found]
-            )
+            return self._web([deployment_json(self._base(), self._store, state, d) for d in found])
 
     def deployment_statuses(self, repo: str, deployment_id: int) -> list[JSON]:
         with self._store.lock:
             state = self._store.repo(repo)
             found = reversed(state.deployment_statuses.get(deployment_id, []))
-            return self._web(
-                [routes_deploy.status_json(self._base(), self._store, state, s) for s in found]
-            )
+            return self._web([status_json(self._base(), self._store, state, s) for s in found])
 
     def issues(self, repo: str) -> list[JSON]:
         """Issues that are not pull requests, oldest first."""
@@ -100,9 +85,7 @@ class StateReaders:
         with self._store.lock:
             state = self._store.repo(repo)
             found = [i for i in state.issues.values() if i.pull is not None]
-            return self._web(
-                [routes_pulls.pull_json(self._base(), self._store, state, i) for i in found]
-            )
+            return self._web([pull_json(self._base(), self._store, state, i) for i in found])
 
     def file_content(self, repo: str, path: str, *, ref: str | None = None) -> str | None:
         with self._store.lock:

@@ -8,7 +8,7 @@ https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from urllib.parse import unquote, urlencode
@@ -91,6 +91,11 @@ def found(value: T | None) -> T:
     if value is None:
         raise ApiError.not_found()
     return value
+
+
+def numbered(items: Mapping[int, T], req: Request, param: str) -> T:
+    """The item of ``items`` that the path parameter ``param`` numbers, or GitHub's 404."""
+    return found(items.get(int(req.params[param])))
 
 
 Handler = Callable[[Store, Request], Response]

@@ -25,16 +25,24 @@ DEPLOYMENT = r"{repo}/deployments/(?P<deployment_id>\d+)"
 STATES = ("error", "failure", "inactive", "in_progress", "queued", "pending", "success")
 
 
+def _resource(base: str, store: Store, item: JSON, fields: tuple[str, ...]) -> JSON:
+    """What a deployment and a deployment status share: ``fields`` as stored, the creator
+    as a user object, and the creation time."""
+    return {
+        **{key: item[key] for key in fields},
+        "creator": objects.user(base, store, item["creator"]),
+        "created_at": item["created_at"],
+    }
+
+
 def deployment_json(base: str, store: Store, repo: Repo, deployment: JSON) -> JSON:
     api = f"{base}/repos/{repo.full_name}"
     fields = ("id", "sha", "ref", "task", "environment", "description", "payload")
     return {
-        **{key: deployment[key] for key in fields},
+        **_resource(base, store, deployment, fields),
         "url": f"{api}/deployments/{deployment['id']}",
         "node_id": objects.node_id("DE_", deployment["id"]),
         "original_environment": deployment["environment"],
-        "creator": objects.user(base, store, deployment["creator"]),
-        "created_at": deployment["created_at"],
         "updated_at": deployment["updated_at"],
         "statuses_url": f"{api}/deployments/{deployment['id']}/statuses",
         "repository_url": api,
@@ -48,13 +56,11 @@ def status_json(base: str, store: Store, repo: Repo, status: JSON) -> JSON:
     deployment_url = f"{api}/deployments/{status['deployment_id']}"
     fields = ("id", "state", "description", "environment", "target_url", "log_url")
     return {
-        **{key: status[key] for key in fields},
+        **_resource(base, store, status, fields),
         "url": f"{deployment_url}/statuses/{status['id']}",
         "node_id": objects.node_id("DES_", status["id"]),
         "environment_url": status["environment_url"],
-        "creator": objects.user(base, store, status["creator"]),
-        "created_at": status["created_at"],
-        "updated_at": status["created_at"],
+        "updated_at": status["created_at"],  # a status is never changed
         "deployment_url": deployment_url,
         "repository_url": api,
     }

@@ -230,7 +230,11 @@ def get_tag(store: Store, req: Request) -> Response:
     return Response(200, tag_json(req.base_url, repo, tag))
 
 
-@route("GET", r"{repo}/branches/(?P<branch>.+)", "contents=read")
+# Any branch name, slashes included, except what routes_admin serves: {branch}/protection.
+BRANCH = r"{repo}/branches/(?P<branch>(?![^/]+/protection$).+)"
+
+
+@route("GET", BRANCH, "contents=read")
 def get_branch(store: Store, req: Request) -> Response:
     repo = repo_of(store, req)
     branch = req.params["branch"]

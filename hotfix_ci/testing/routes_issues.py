@@ -10,7 +10,15 @@ from __future__ import annotations
 from typing import Any
 
 from hotfix_ci.testing import objects
-from hotfix_ci.testing.routes_base import ApiError, Request, Response, paginate, repo_of, route
+from hotfix_ci.testing.routes_base import (
+    ApiError,
+    Request,
+    Response,
+    numbered,
+    paginate,
+    repo_of,
+    route,
+)
 from hotfix_ci.testing.state import Comment, Issue, IssueEvent, Repo, Store
 
 ISSUE = r"{repo}/issues/(?P<number>\d+)"
@@ -88,10 +96,7 @@ def comment_json(base: str, store: Store, repo: Repo, comment: Comment) -> dict[
 
 def issue_of(store: Store, req: Request) -> tuple[Repo, Issue]:
     repo = repo_of(store, req)
-    item = repo.issues.get(int(req.params["number"]))
-    if item is None:
-        raise ApiError.not_found()
-    return repo, item
+    return repo, numbered(repo.issues, req, "number")
 
 
 def _labels_in(req: Request) -> list[str]:
@@ -235,10 +240,7 @@ def _comment_body(req: Request) -> str:
 
 def _comment_of(store: Store, req: Request) -> tuple[Repo, Comment]:
     repo = repo_of(store, req)
-    comment = repo.comments.get(int(req.params["comment_id"]))
-    if comment is None:
-        raise ApiError.not_found()
-    return repo, comment
+    return repo, numbered(repo.comments, req, "comment_id")
 
 
 @route("PATCH", r"{repo}/issues/comments/(?P<comment_id>\d+)", *WRITE)

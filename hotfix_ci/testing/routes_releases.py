@@ -9,7 +9,15 @@ from __future__ import annotations
 from typing import Any
 
 from hotfix_ci.testing import objects
-from hotfix_ci.testing.routes_base import ApiError, Request, Response, paginate, repo_of, route
+from hotfix_ci.testing.routes_base import (
+    ApiError,
+    Request,
+    Response,
+    numbered,
+    paginate,
+    repo_of,
+    route,
+)
 from hotfix_ci.testing.state import Repo, Store
 
 JSON = dict[str, Any]
@@ -88,10 +96,7 @@ def release_by_tag(store: Store, req: Request) -> Response:
 
 def _release_of(store: Store, req: Request) -> tuple[Repo, JSON]:
     repo = repo_of(store, req)
-    release = repo.releases.get(int(req.params["release_id"]))
-    if release is None:
-        raise ApiError.not_found()
-    return repo, release
+    return repo, numbered(repo.releases, req, "release_id")
 
 
 @route("GET", r"{repo}/releases/(?P<release_id>\d+)", "contents=read")

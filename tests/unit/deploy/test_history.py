@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from hotfix_ci.deploy import history
-from hotfix_ci.github_api.deployments import DeploymentRecord, clip
+from hotfix_ci.github_api.deployments import DeploymentRecord, clip, recorded_by_hotfix_ci
 from hotfix_ci.providers.base import Release, RollbackPoint
 
 
@@ -90,8 +90,10 @@ def test_only_our_provider_records_count() -> None:
         payload={"provider": "app"},
         state="success",
     )
-    assert history.ours(LOG[0], "app") and not history.ours(LOG[0], "web")
-    assert not history.ours(other, "app")  # written by another tool
+    assert recorded_by_hotfix_ci(LOG[0], "app") and not recorded_by_hotfix_ci(LOG[0], "web")
+    assert not recorded_by_hotfix_ci(other, "app")  # written by another tool
+    # With no provider named: any Deployment hotfix-ci recorded, and only those.
+    assert recorded_by_hotfix_ci(LOG[0]) and not recorded_by_hotfix_ci(other)
 
 
 def test_payload_shape() -> None:

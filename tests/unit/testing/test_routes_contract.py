@@ -43,3 +43,19 @@ def test_every_operation_in_the_subset_has_a_route() -> None:
 def test_a_path_outside_the_subset_is_reported() -> None:
     found = validate_response("GET", "/repos/acme/web/stargazers", 200, [])
     assert found == ["no operation in the OpenAPI subset matches GET /repos/acme/web/stargazers"]
+
+
+def test_every_operation_matches_one_route_so_registration_order_does_not_matter() -> None:
+    # routes_base.match takes the first route that matches: two matching routes would make
+    # the answer depend on which module was imported first.
+    ambiguous = {}
+    for op in operations():
+        path = concrete(op.path)
+        handlers = [
+            f"{r.handler.__module__}.{r.handler.__name__}"
+            for r in routes_base.ROUTES
+            if r.method == op.method and r.pattern.match(path)
+        ]
+        if len(handlers) > 1:
+            ambiguous[f"{op.method} {op.path}"] = handlers
+    assert ambiguous == {}
