@@ -154,9 +154,11 @@ def stage_done(reports: list[RunReport], stage: Stage) -> None:
         return
     release = top.release
     tag = top.rollback_of if top.command == "rollback" and top.rollback_of else None
+    providers = dict.fromkeys(r.provider for r in reports if r.state == top.state and r.provider)
     outcomes = stage.post(
         event,
         environment=top.environment,
+        provider=", ".join(providers) or None,
         tag=tag or (release.tag if release else None),
         version=None if tag or release is None else release.version,
         # A rollback's release is its target: its commit would name the wrong PR.
@@ -202,6 +204,7 @@ def run_done(jobs: Mapping[str, Mapping[str, Any]], stage: Stage) -> ExitCode:
         outcome.event,
         tag=outcome.tag,
         environment=", ".join(outcome.environments) or None,
+        provider=", ".join(outcome.providers) or None,
         sha=stage.env.get("GITHUB_SHA") or None,
     )
     return _exit_for(outcomes, stage.say)

@@ -9,7 +9,7 @@ A receiver compares in constant time (``hmac.compare_digest``), as
 the same for every retry of one run attempt, so a receiver can drop duplicates.
 
 Body fields (stable, documented in the README): ``event``, ``repository``,
-``environment``, ``tag``, ``version``, ``pr``, ``pr_title``, ``pr_url``, ``severity``,
+``environment``, ``provider``, ``tag``, ``version``, ``pr``, ``pr_title``, ``pr_url``, ``severity``,
 ``state``, ``url``, ``run_url``, ``sha``, ``actor``, ``timestamp``, ``delivery``, and
 ``message`` (``title`` and ``text``, as the templates render them, unescaped).
 """
@@ -44,6 +44,7 @@ def build(message: Message, spec: ChannelConfig, templates: Templates) -> Payloa
         "event": ctx.event,
         "repository": ctx.repository,
         "environment": ctx.environment,
+        "provider": ctx.provider,
         "tag": ctx.tag,
         "version": ctx.version,
         "pr": ctx.pr,
