@@ -12,7 +12,7 @@ from typing import Any
 
 from hotfix_ci.errors import ExitCode
 
-COMMANDS = ("check-pr", "release", "deploy", "gate", "rollback", "version")
+COMMANDS = ("check-pr", "release", "deploy", "gate", "rollback", "version", "matrix")
 
 # input name -> (option, commands that take it)
 OPTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -20,8 +20,8 @@ OPTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "format": ("--format", ("check-pr", "release", "deploy", "gate", "rollback", "version")),
     "pr": ("--pr", ("check-pr",)),
     "sha": ("--sha", ("release", "deploy")),
-    "environment": ("--environment", ("deploy", "gate", "rollback")),
-    "provider": ("--provider", ("deploy", "rollback")),
+    "environment": ("--environment", ("deploy", "gate", "rollback", "matrix")),
+    "provider": ("--provider", ("deploy", "rollback", "matrix")),
     "ref": ("--ref", ("deploy",)),
     "to": ("--to", ("rollback",)),
     "tag": ("--tag", ("release",)),
@@ -47,7 +47,8 @@ def build_argv(env: Mapping[str, str]) -> list[str]:
     command = _input(env, "command")
     if command not in COMMANDS:
         raise ActionInputError(f"input `command` is {command!r}; use one of: {', '.join(COMMANDS)}")
-    argv = [command]
+    # `matrix` is `hotfix-ci config matrix`: one environment's providers, for a job matrix.
+    argv = ["config", "matrix"] if command == "matrix" else [command]
     if command == "version":
         kind = _input(env, "version-kind") or "next"
         if kind not in ("current", "next"):

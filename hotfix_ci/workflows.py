@@ -26,7 +26,10 @@ class WorkflowSettings:
     action: str  # "owner/hotfix-ci@<40-hex sha> # vX.Y.Z"
     base: Sequence[str] = ("main",)
     checkout: str = CHECKOUT
-    secrets: Sequence[str] = ()  # variables the deploy job passes from secrets
+    secrets: Sequence[str] = ()  # provider variables the deploy and rollback jobs pass
+    # The notify channels' variables (url_env, secret_env, page_env, key_env), passed from
+    # secrets to every job that notifies: release, deploy, rollback and summary.
+    notify_secrets: Sequence[str] = ()
 
 
 def templates_dir() -> Path:
@@ -74,6 +77,7 @@ def render(name: str, settings: WorkflowSettings) -> str:
         base=", ".join(settings.base),
         base_json=json.dumps(list(settings.base)),
         secrets=list(settings.secrets),
+        notify_secrets=[n for n in settings.notify_secrets if n not in settings.secrets],
     )
 
 

@@ -24,6 +24,7 @@ from hotfix_ci.config.model import NOTIFY_EVENTS as EVENTS
 @click.option("--pr", type=int, default=None, help="The hotfix pull request number.")
 @click.option("--tag", default=None, help="The release tag, e.g. hotfix-v1.4.3.")
 @click.option("--environment", default=None, help="The environment, e.g. production.")
+@click.option("--provider", default=None, help="The provider that deployed, e.g. web.")
 @click.option("--dry-run", is_flag=True, help="Print what each channel would get; send nothing.")
 @FORMAT_OPTION
 @CONFIG_OPTION

@@ -35,6 +35,24 @@ def config_validate(path: str | None) -> int:
     return command.run_validate(args, os.environ, sys.stdout, sys.stderr)
 
 
+@config_group.command("matrix")
+@click.option("--environment", "-e", required=True, help="Environment under deploy.environments.")
+@click.option("--provider", "-p", default=None, help="Only this provider (default: all).")
+@click.option("--config", "config_path", default=None, type=click.Path(dir_okay=False))
+def config_matrix(environment: str, provider: str | None, config_path: str | None) -> int:
+    """Print one environment's deploy matrix, {"include": [{environment, provider}]}
+    (inside Actions also the output `matrix`): the rollback workflow's one job per provider."""
+    from hotfix_ci.commands import config as command
+
+    args = command.MatrixArgs(
+        environment=environment,
+        provider=provider or None,
+        config=Path(config_path) if config_path else None,
+        workdir=Path.cwd(),
+    )
+    return command.run_matrix(args, os.environ, sys.stdout, sys.stderr)
+
+
 @click.command("init")
 @click.option(
     "--action",

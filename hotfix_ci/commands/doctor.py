@@ -112,7 +112,8 @@ def read_setup(
 
 
 def diagnose(args: DoctorArgs, client: GitHubClient) -> DoctorReport:
-    from hotfix_ci.commands.doctor_workflows import check_workflows
+    from hotfix_ci.commands.doctor_checks import notify_secrets
+    from hotfix_ci.commands.doctor_workflows import check_notify_env, check_workflows
     from hotfix_ci.github_api import settings
 
     branch = settings.default_branch(client)
@@ -122,6 +123,8 @@ def diagnose(args: DoctorArgs, client: GitHubClient) -> DoctorReport:
     findings += check_environments(setup)
     findings += check_secrets(setup)
     findings += check_workflows(texts)
+    if config is not None:
+        findings += check_notify_env(notify_secrets(config), texts)
     return DoctorReport(
         repository=client.repo_name,
         default_branch=branch,

@@ -10,7 +10,7 @@ default token, read-write on repositories created before February 2023).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import yaml
@@ -191,3 +191,57 @@ def _pins(path: str, data: Mapping[str, Any]) -> list[Finding]:
                 )
             )
     return findings
+
+
+# The hotfix-ci commands that post notifications, so whose step needs the channels' variables.
+NOTIFYING = ("release", "deploy", "rollback", "summary")
+
+
+def check_notify_env(
+    variables: Sequence[tuple[str, str]], texts: Mapping[str, str | Hidden | None]
+) -> list[Finding]:
+    """``secrets`` findings: a step that notifies (release, deploy, rollback, summary) whose
+    ``env:`` (its own, its job's or the workflow's) lacks a notify channel's variable; the
+    secret may exist, but that step's channel fails with "$NAME is not set"."""
+    names = list(dict.fromkeys(name for name, _ in variables))
+    findings: list[Finding] = []
+    for file_name in WORKFLOWS:
+        text = texts.get(file_name)
+        if not isinstance(text, str) or not names:
+            continue
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError:
+            continue  # workflow-permissions reports it
+        if not isinstance(data, Mapping):
+            continue
+        path = f"{WORKFLOW_DIR}/{file_name}"
+        for job_id, job in _jobs(data).items():
+            if not isinstance(job, Mapping):
+                continue
+            for index, step in enumerate(job.get("steps") or []):
+                command = step.get("with", {}).get("command") if isinstance(step, Mapping) else None
+                if command not in NOTIFYING:
+                    continue
+                given = {*_env(data), *_env(job), *_env(step)}
+                missing = [name for name in names if name not in given]
+                if not missing:
+                    continue
+                lines = ", ".join(f"{n}: ${{{{ secrets.{n} }}}}" for n in missing)
+                findings.append(
+                    Finding(
+                        check="secrets",
+                        message=f"the `{command}` step does not pass {', '.join(missing)} "
+                        "(named by notify.channels) in its env: its notifications fail with "
+                        '"$NAME is not set" even when the secret exists',
+                        fix=f"add to that step's env: {lines} (`hotfix-ci init --check` shows "
+                        "the lines init renders)",
+                        where=f"{path}: jobs.{job_id}.steps[{index}]",
+                    )
+                )
+    return findings
+
+
+def _env(node: Any) -> list[str]:
+    env = node.get("env") if isinstance(node, Mapping) else None
+    return [str(key) for key in env] if isinstance(env, Mapping) else []

@@ -1,5 +1,9 @@
 """``hotfix-ci init``: write the config, the four workflows and the hotfix PR template.
 
+When ``.github/hotfix.yml`` exists, the variables its notify channels name go from secrets
+into the ``env:`` of every step that notifies (release, deploy, rollback, summary), as the
+``--provider`` credentials go into the deploy and rollback steps.
+
 ``--check`` writes nothing: it renders the same files and exits 1 with a unified diff per
 file that differs on disk. ``--force`` overwrites and names every file it replaces;
 ``--dry-run`` prints the content it would write.
@@ -104,12 +108,30 @@ def _validate_types(types: Sequence[str]) -> None:
         provider_factory(type_name)  # an unknown type raises with "did you mean"
 
 
+def notify_variables(root: Path) -> tuple[str, ...]:
+    """The variables the existing config's notify channels read (``url_env``,
+    ``secret_env``, ``page_env``, ``key_env``), in config order; none without a config."""
+    if not (root / CONFIG_PATH).is_file():
+        return ()
+    from hotfix_ci.config import load_config
+
+    channels = load_config(CONFIG_PATH, workdir=root).notify.channels
+    keys = ("url_env", "secret_env", "page_env", "key_env")
+    names = (getattr(channel, key) for channel in channels for key in keys)
+    return tuple(dict.fromkeys(name for name in names if name))
+
+
 def render_files(args: InitArgs) -> dict[Path, str]:
     from hotfix_ci.release.notes import pr_template
 
     _validate_types(args.providers)
     secrets = tuple(dict.fromkeys(s for t in args.providers for s in PROVIDER_SECRETS.get(t, ())))
-    settings = WorkflowSettings(action=_action(args), base=tuple(args.base), secrets=secrets)
+    settings = WorkflowSettings(
+        action=_action(args),
+        base=tuple(args.base),
+        secrets=secrets,
+        notify_secrets=notify_variables(args.root),
+    )
     files = {Path(".github/workflows") / name: text for name, text in render_all(settings).items()}
     config = STARTER_CONFIG.format(base=", ".join(f'"{b}"' for b in args.base))
     if args.providers:

@@ -39,6 +39,7 @@ class NotifyArgs:
     pr: int | None = None
     tag: str | None = None
     environment: str | None = None
+    provider: str | None = None
     dry_run: bool = False
     format: str | None = None
     config: Path | None = None
@@ -100,6 +101,7 @@ def _run(
         tag=args.tag,
         version=_version(cfg, args.tag),
         environment=args.environment,
+        provider=args.provider,
     )
     warnings: list[str] = []
     client = _client(repo, token, env, io) if token else None

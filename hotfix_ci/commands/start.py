@@ -176,7 +176,10 @@ def run(args: StartArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> in
         start, sha, why = production_ref(client, cfg, git, args.remote)
     say(f"production ref: {start} ({why})")
     if args.dry_run:
-        return _dry_run(say, branch, title, labels, start, bool(local), bool(remote), args)
+        code = _dry_run(say, branch, title, labels, start, bool(local), bool(remote), args)
+        if alert := cfg.notify.channels_for("alert"):
+            say(f"would post the HOTFIX ALERT once to: {', '.join(c.name for c in alert)}")
+        return code
     if not local and not remote:
         message = f"{MARKER} {args.description.strip()}\n\nBranched from {start} ({why})."
         local = git.create_branch(branch, str(sha), message)
@@ -201,9 +204,36 @@ def run(args: StartArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> in
         ) from exc
     say(f"pull request: {url}")
     say(f"labels: {', '.join(labels)}")
+    code = _alert(cfg, env, out, say, client, args, number, title, url, severity.name)
     _first_verdict(ctx, args, number, env, say)
     say(f"next: commit the fix and a regression test on {branch}, push, and get it reviewed")
-    return int(ExitCode.OK)
+    return int(code)
+
+
+def _alert(
+    cfg: HotfixConfig,
+    env: Mapping[str, str],
+    out: TextIO,
+    say: Say,
+    client: GitHubClient,
+    args: StartArgs,
+    number: int,
+    title: str,
+    url: str,
+    severity: str,
+) -> ExitCode:
+    """HOTFIX ALERT to the channels of ``notify.events.alert``, once per PR."""
+    from hotfix_ci.actions_io import ActionsIO
+    from hotfix_ci.notify.context import impact_of
+    from hotfix_ci.notify.hooks import Stage, hotfix_opened
+
+    rank = next((i for i, s in enumerate(cfg.severities) if s.name == severity), None)
+    stage = Stage(
+        cfg=cfg, env=env, io=ActionsIO(env, out), say=say, github=client, workdir=args.workdir
+    )
+    return hotfix_opened(
+        number, stage, pr_title=title, pr_url=url, severity=severity, impact=impact_of(rank)
+    )
 
 
 def _open_pull(

@@ -47,6 +47,8 @@ class NotifyContext:
     event: str
     repository: str | None = None
     environment: str | None = None
+    # The provider(s) that deployed or rolled back (comma-separated for several).
+    provider: str | None = None
     tag: str | None = None
     version: str | None = None
     pr: int | None = None
@@ -84,6 +86,7 @@ def delivery_id(ctx: NotifyContext, env: Mapping[str, str]) -> str:
         ctx.pr,
         ctx.tag,
         ctx.environment,
+        ctx.provider,
         env.get("GITHUB_RUN_ID", ""),
         env.get("GITHUB_RUN_ATTEMPT", ""),
     )

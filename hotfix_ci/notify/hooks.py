@@ -3,6 +3,9 @@ each make one call here, which turns the stage's result into one :func:`announce
 
 Who posts what (the README's "Who posts what"):
 
+- ``start``: ``alert`` once per hotfix PR, right after it opened the PR (the procedure's
+  "HOTFIX ALERT" before work starts); the PR then carries a comment with the alert's marker,
+  found again on a re-run, so the alert is never posted twice.
 - ``release``: ``in-progress`` once, when it released (the tag exists; deploy jobs follow).
 - ``deploy`` / ``rollback`` run by hand (or in a workflow without the summary job): their
   own outcome, ``deployed`` / ``rolled-back`` / ``failed``; ``deploy`` also ``in-progress``.
@@ -154,9 +157,11 @@ def stage_done(reports: list[RunReport], stage: Stage) -> None:
         return
     release = top.release
     tag = top.rollback_of if top.command == "rollback" and top.rollback_of else None
+    providers = dict.fromkeys(r.provider for r in reports if r.state == top.state and r.provider)
     outcomes = stage.post(
         event,
         environment=top.environment,
+        provider=", ".join(providers) or None,
         tag=tag or (release.tag if release else None),
         version=None if tag or release is None else release.version,
         # A rollback's release is its target: its commit would name the wrong PR.
@@ -202,6 +207,43 @@ def run_done(jobs: Mapping[str, Mapping[str, Any]], stage: Stage) -> ExitCode:
         outcome.event,
         tag=outcome.tag,
         environment=", ".join(outcome.environments) or None,
+        provider=", ".join(outcome.providers) or None,
         sha=stage.env.get("GITHUB_SHA") or None,
     )
+    return _exit_for(outcomes, stage.say)
+
+
+def hotfix_opened(number: int, stage: Stage, **facts: Any) -> ExitCode:
+    """``alert`` for the hotfix PR ``number``, once: skipped when the PR already carries our
+    comment with the alert marker (the ``github`` channel's own, or the record written here
+    after a delivery); exit 1 when a required channel failed (the PR stays open)."""
+    from hotfix_ci.notify.github_comment import comment_marker
+
+    github = stage.github
+    if github is None or not stage.cfg.notify.channels_for("alert"):
+        return ExitCode.OK
+    marker = comment_marker("alert", None)
+    try:
+        if github.find_comment(number, marker) is not None:
+            stage.say(f"notify: the alert for #{number} was posted before (see its comment)")
+            return ExitCode.OK
+    except HotfixError as exc:  # a duplicate alert beats a lost one
+        stage.say(f"warning: notify alert: no record of an earlier alert ({exc.message})")
+    outcomes = stage.post("alert", pr=number, **facts)
+    if any(o.status == "sent" for o in outcomes):
+        record = "\n".join(
+            [
+                marker,
+                "### HOTFIX ALERT sent",
+                "",
+                *(f"- {describe(o)}" for o in outcomes),
+                "",
+                "_hotfix-ci start posts the alert once; this comment is its record._",
+            ]
+        )
+        try:
+            if github.find_comment(number, marker) is None:  # the github channel's, if any
+                github.create_comment(number, record, marker=marker)
+        except HotfixError as exc:
+            stage.say(f"warning: the alert's record comment was not written: {exc.message}")
     return _exit_for(outcomes, stage.say)

@@ -101,6 +101,7 @@ def _facts(ctx: NotifyContext, flavour: str) -> tuple[tuple[str, str], ...]:
     rows = [
         ("Repository", ctx.repository),
         ("Environment", ctx.environment),
+        ("Provider", ctx.provider),
         ("Release", ctx.tag),
         ("Severity", ctx.severity),
         ("Pull request", f"#{ctx.pr}" if ctx.pr is not None else None),

@@ -26,6 +26,9 @@ class RunOutcome:
     event: str | None  # None: nothing to announce (nothing was released)
     tag: str | None = None
     environments: tuple[str, ...] = ()
+    # The providers the event is about: all of them when deployed, else those that were
+    # rolled back (rolled-back) or failed (failed).
+    providers: tuple[str, ...] = ()
     detail: str = ""  # one line for the log: per provider, or why there is no event
 
 
@@ -65,19 +68,28 @@ def outcome_of(jobs: Jobs, github: GitHubClient | None) -> RunOutcome:
     environments = tuple(dict.fromkeys(e for e, _ in pairs))
     if not pairs:
         return RunOutcome(event=None, tag=tag, detail="the release has no deploy matrix")
+    providers = tuple(dict.fromkeys(p for _, p in pairs))
     if jobs.get("deploy", {}).get("result") == "success":
         detail = "every deploy job succeeded"
-        return RunOutcome(event="deployed", tag=tag, environments=environments, detail=detail)
+        return RunOutcome(
+            event="deployed",
+            tag=tag,
+            environments=environments,
+            providers=providers,
+            detail=detail,
+        )
     if github is None:
         return RunOutcome(
             event="failed",
             tag=tag,
             environments=environments,
+            providers=providers,
             detail="a deploy job failed (no token to read the deployment log)",
         )
     from hotfix_ci.github_api.deployments import list_deployments, recorded_by_hotfix_ci
 
     states: dict[str, str] = {}
+    provider_of: dict[str, str] = {}
     for environment, provider in pairs:
         try:
             records = (
@@ -89,9 +101,20 @@ def outcome_of(jobs: Jobs, github: GitHubClient | None) -> RunOutcome:
         except HotfixError as exc:
             state = f"failed (the log could not be read: {exc.message})"
         states[f"{environment}/{provider}"] = state
+        provider_of[f"{environment}/{provider}"] = provider
     values = [s.split(" ", 1)[0] for s in states.values()]
     event = (
         "failed" if "failed" in values else "rolled-back" if "rolled_back" in values else "deployed"
     )
     detail = ", ".join(f"{key} {state}" for key, state in states.items())
-    return RunOutcome(event=event, tag=tag, environments=environments, detail=detail)
+    wanted = {"failed": "failed", "rolled-back": "rolled_back"}.get(event)
+    named = tuple(
+        dict.fromkeys(
+            provider_of[key]
+            for key, state in states.items()
+            if wanted is None or state.split(" ", 1)[0] == wanted
+        )
+    )
+    return RunOutcome(
+        event=event, tag=tag, environments=environments, providers=named, detail=detail
+    )

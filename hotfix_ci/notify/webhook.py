@@ -9,7 +9,7 @@ A receiver compares in constant time (``hmac.compare_digest``), as
 the same for every retry of one run attempt, so a receiver can drop duplicates.
 
 Body fields (stable, documented in the README): ``event``, ``repository``,
-``environment``, ``tag``, ``version``, ``pr``, ``pr_title``, ``pr_url``, ``severity``,
+``environment``, ``provider``, ``tag``, ``version``, ``pr``, ``pr_title``, ``pr_url``, ``severity``,
 ``state``, ``url``, ``run_url``, ``sha``, ``actor``, ``timestamp``, ``delivery``, and
 ``message`` (``title`` and ``text``, as the templates render them, unescaped).
 """
@@ -41,7 +41,7 @@ HINTS = {
 # The body's context fields, in this order (stable, documented in the README); each is the
 # NotifyContext attribute of that name.
 BODY_FIELDS = (
-    "event", "repository", "environment", "tag", "version", "pr", "pr_title", "pr_url",
+    "event", "repository", "environment", "provider", "tag", "version", "pr", "pr_title", "pr_url",
     "severity", "state", "url", "run_url", "sha", "actor", "timestamp", "delivery",
 )  # fmt: skip
 

@@ -42,12 +42,35 @@ QUESTIONS = (DOWN, SECURITY, MAJOR, REVENUE, UNDER_5, CAUSE_KNOWN, SEVERAL)
 
 Ask = Callable[[Question], bool]
 
-# The seeds' targets; `targets:` in the config is meant to override them (not built yet).
-RESPONSE_TARGETS = {
-    "P0": "respond within 15 min; the whole hotfix within 30 min",
-    "P1": "deploy within 2 h",
-    "P2": "no hotfix: the next regular release",
-}
+# What each `targets:` key means, in the order a response target is read out.
+TARGET_WORDS = (
+    ("respond", "respond"),
+    ("merge", "merge"),
+    ("deploy", "deploy"),
+    ("total", "the whole hotfix"),
+)
+NOT_A_HOTFIX = "no hotfix: the next regular release"
+
+
+def spoken(seconds: float) -> str:
+    """``900`` -> ``15 min``, ``5400`` -> ``1 h 30 min``, ``45`` -> ``45 s``."""
+    whole = round(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = [f"{n} {u}" for n, u in ((hours, "h"), (minutes, "min"), (secs, "s")) if n]
+    return " ".join(parts) or "0 s"
+
+
+def response_target(cfg: HotfixConfig, severity: str) -> str:
+    """The severity's targets from ``targets:`` (the seeds' defaults when the config has
+    none: P0 respond within 15 min and the whole hotfix within 30 min, P1 deploy within 2 h)."""
+    target = cfg.target_for(severity)
+    parts = [
+        f"{words} within {spoken(limit)}"
+        for key, words in TARGET_WORDS
+        if (limit := getattr(target, key)) is not None
+    ]
+    return "; ".join(parts) or f"no target for {severity} in `targets:`"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -82,7 +105,7 @@ def triage(ask: Ask, cfg: HotfixConfig, *, description: str, environment: str) -
             hotfix_material=False,
             action="regular-release",
             reasons=(reason,),
-            response_target=RESPONSE_TARGETS["P2"],
+            response_target=NOT_A_HOTFIX,
             approvals=None,
             review_after_deploy=False,
             next_command=None,
@@ -92,9 +115,9 @@ def triage(ask: Ask, cfg: HotfixConfig, *, description: str, environment: str) -
     rollback = len(reasons) > 1
     if not rollback:
         reasons.append("the root cause is known and isolated: fix forward")
-    target = RESPONSE_TARGETS[severity]
     configured = _configured(cfg, severity)
     severity = configured.name
+    target = response_target(cfg, severity)
     if rollback:
         command = "gh workflow run hotfix-rollback.yml -f " + shlex.quote(
             f"environment={environment}"

@@ -27,7 +27,8 @@ COLUMNS = (
 )
 
 
-def row(record: DeploymentRecord) -> dict[str, Any]:
+def row(record: DeploymentRecord, pr: int | None = None) -> dict[str, Any]:
+    """One log row; ``pr`` is the PR found for the commit when the payload names none."""
     body = record.payload
     return {
         "time": record.created_at,
@@ -36,7 +37,7 @@ def row(record: DeploymentRecord) -> dict[str, Any]:
         "tag": record.ref,
         "commit": record.sha,
         "who": record.creator,
-        "pr": pr_of(record),
+        "pr": pr_of(record) or pr,
         "result": record.state or "no status",
         "rollback_of": body.get("rollback_of") or None,
         "break_glass": body.get("break_glass") is True,

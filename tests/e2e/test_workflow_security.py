@@ -27,7 +27,13 @@ def tool(name: str) -> str:
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("workflows") / ".github" / "workflows"
     out.mkdir(parents=True)
-    for name, text in render_all(WorkflowSettings(action=ACTION, base=("main", "release"))).items():
+    settings = WorkflowSettings(
+        action=ACTION,
+        base=("main", "release"),
+        secrets=("VERCEL_TOKEN",),
+        notify_secrets=("SLACK_WEBHOOK_URL", "HOTFIX_WEBHOOK_SECRET"),
+    )
+    for name, text in render_all(settings).items():
         (out / name).write_text(text)
     return out
 

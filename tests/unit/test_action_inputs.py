@@ -34,6 +34,15 @@ def test_values_stay_single_arguments() -> None:
     ]
 
 
+def test_matrix_is_config_matrix_of_one_environment() -> None:
+    env = {"INPUT_COMMAND": "matrix", "INPUT_ENVIRONMENT": "eu", "INPUT_PROVIDER": ""}
+    assert build_argv(env) == ["config", "matrix", "--environment", "eu"]
+    env["INPUT_PROVIDER"] = "shop-eu"
+    assert build_argv(env)[-2:] == ["--provider", "shop-eu"]
+    with pytest.raises(ActionInputError, match="does not apply to `matrix`"):
+        build_argv({**env, "INPUT_TO": "v1"})
+
+
 def test_version_kind() -> None:
     assert build_argv({"INPUT_COMMAND": "version"}) == ["version", "next"]
     with pytest.raises(ActionInputError, match="current or next"):

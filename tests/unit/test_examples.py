@@ -61,26 +61,19 @@ PROVIDER_READS: dict[str, tuple[str, ...]] = {
 PROVIDER_EXAMPLES = sorted(STEP_SECRETS)
 CONFIGS = sorted(EXAMPLES.glob("*/.github/hotfix.yml"))
 WORKFLOWS = sorted(EXAMPLES.glob("*/.github/workflows/*.yml"))
-_COMMENTED_ENV = re.compile(r"^ {8}# env:\n(?: {8}#   .*\n)*", re.MULTILINE)
-
-
-def with_secrets(deploy_workflow: str, names: tuple[str, ...]) -> str:
-    """The rendered deploy workflow with its commented-out ``env:`` made real."""
-    block = "        env:\n" + "".join(
-        f"          {name}: ${{{{ secrets.{name} }}}}\n" for name in names
-    )
-    text, count = _COMMENTED_ENV.subn(block, deploy_workflow)
-    if count != 1:
-        raise AssertionError("the deploy template no longer has its commented `# env:` block")
-    return text
 
 
 def expected_workflows(example: str) -> dict[str, str]:
-    rendered = render_all(WorkflowSettings(action=ACTION))
-    rendered["hotfix-deploy.yml"] = with_secrets(
-        rendered["hotfix-deploy.yml"], STEP_SECRETS[example]
+    """What `hotfix-ci init` renders for the example: its secrets in the deploy and rollback
+    steps' `env:` (and its config's notify variables, when it has channels)."""
+    from hotfix_ci.commands.init import notify_variables
+
+    settings = WorkflowSettings(
+        action=ACTION,
+        secrets=STEP_SECRETS[example],
+        notify_secrets=notify_variables(EXAMPLES / example),
     )
-    return rendered
+    return render_all(settings)
 
 
 def deploy_config(example: str) -> DeployConfig:

@@ -7,6 +7,7 @@ the way an on-call engineer would, and shows what they would see at each step.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import io
 import re
 import secrets
@@ -83,8 +84,16 @@ class Demo:
         self.say(f"   (exit code {code})")
         return code
 
+    def at(self, minutes: float) -> None:
+        """Move the emulator's clock on: the demo's night takes minutes, not milliseconds,
+        so the log and the post-mortem show the durations an engineer would see."""
+        self.emu.advance_clock(minutes * 60)
+
     def seed(self) -> int:
         emu = self.emu
+        # 03:00 UTC today, frozen: each step moves it on with `at`.
+        night = dt.datetime.now(dt.timezone.utc).replace(hour=3, minute=0, second=0, microsecond=0)
+        emu.set_clock(night.strftime("%Y-%m-%dT%H:%M:%SZ"))
         emu.create_repo(REPO, default_branch="main")
         emu.set_permission(REPO, "alice", "write")
         emu.set_permission(REPO, "bob", "write")
@@ -105,15 +114,18 @@ class Demo:
         number = self.seed()
         self.step(f"1. bob opens hotfix PR #{number} in {REPO} at 3 a.m.")
         self.gate(number)
+        self.at(6)
         self.step("2. bob fixes the title, adds the P1 label, reverts the lockfile, adds a test")
         self.emu.update_pull(REPO, number, title="[HOTFIX] Fix login 500s")
         self.emu.add_label(REPO, number, "P1", actor="bob")
         self.emu.set_pull_files(REPO, number, FIXED_FILES)
         self.emu.push(REPO, number)
         self.gate(number)
+        self.at(2)
         self.step("3. bob approves his own PR (it does not count)")
         self.emu.add_review(REPO, number, "bob", state="APPROVED")
         self.gate(number)
+        self.at(4)
         self.step("4. alice reviews the head commit and approves")
         self.emu.add_review(REPO, number, "alice", state="APPROVED")
         code = self.gate(number)
@@ -131,10 +143,10 @@ class Demo:
 def default_stages() -> tuple[Callable[[Demo], int], ...]:
     from hotfix_ci.commands.demo.deploy_stage import deploy_stage
     from hotfix_ci.commands.demo.notify_stage import notify_stage
+    from hotfix_ci.commands.demo.record_stage import record_stage
     from hotfix_ci.commands.demo.release_stage import release_stage
 
-    # The log and post-mortem stages (issue 12, item 7) go after notify_stage.
-    return (Demo.run_gate_stage, release_stage, deploy_stage, notify_stage)
+    return (Demo.run_gate_stage, release_stage, deploy_stage, notify_stage, record_stage)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -138,10 +138,12 @@ def deploy_stage(demo: Demo) -> int:
         state, service = prod.state, prod.service
         update_state(state, live=PREVIOUS, bad=[bad])
         settings = command_settings(state)
+        demo.at(2)
         demo.step(f"5. the deploy job ships {good} to production (a service on {service.url})")
         demo.say(f"   the command provider runs: {' '.join(settings['deploy'])}")
         demo.say("   (shown below as `sample_app deploy|rollback|current [TAG]`)")
         first = _deploy(demo, good, prod.config, settings)
+        demo.at(25)
         demo.step(f"6. a later hotfix {bad} breaks /health: the gate fails, hotfix-ci rolls back")
         second = _deploy(demo, bad, prod.config, settings)
     live = read_state(state).get("live")

@@ -72,6 +72,7 @@ def _run_release(demo: Demo, sha: str, outputs: Path) -> int:
 
 def release_stage(demo: Demo) -> int:
     emu = demo.emu
+    demo.at(3)
     demo.step("5. alice merges PR #1; the release job runs `hotfix-ci release`")
     sha = emu.merge_pull(REPO, 1, merged_by="alice")
     outputs = demo.workdir / "release-outputs.txt"

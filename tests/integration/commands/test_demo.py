@@ -29,6 +29,9 @@ def test_demo_runs_every_stage() -> None:
     assert "[receiver] webhook received deployed (deployed) acme/shop hotfix-v1.4.3" in out
     assert "[receiver] webhook received rolled-back (rolled_back) acme/shop hotfix-v1.4.4" in out
     assert out.count(": signature ok") == 2 and "SIGNATURE REJECTED" in out
+    # it ends with the log and the post-mortem of its own run (test_demo_record has the rest)
+    assert "(`hotfix-ci log`), newest first" in out
+    assert "| opened → live | 17m | within 2h |" in out and "     gantt" in out
     assert "demo finished: every stage behaved as the procedure says." in out
     assert "Traceback" not in out + res.stderr
     # one story: the release prints the matrix the deploy stage deploys

@@ -41,7 +41,11 @@ notify:
 
 
 def workflows(**replace: str) -> dict[str, str | None]:
-    rendered = render_all(WorkflowSettings(action=ACTION, secrets=("VERCEL_TOKEN",)))
+    # as `hotfix-ci init --provider vercel` renders them for CONFIG (its notify variable too)
+    settings = WorkflowSettings(
+        action=ACTION, secrets=("VERCEL_TOKEN",), notify_secrets=("SLACK_WEBHOOK_URL",)
+    )
+    rendered = render_all(settings)
     files: dict[str, str | None] = {f".github/workflows/{k}": v for k, v in rendered.items()}
     for name, text in replace.items():
         files[f".github/workflows/{name}"] = text
@@ -195,6 +199,29 @@ def test_notification_secret_missing(emu: Any, tmp_path: Path) -> None:
     assert found["message"].startswith("secret SLACK_WEBHOOK_URL is missing")
     assert found["where"] == "notify.channels.team.url_env"
     assert f"gh secret set SLACK_WEBHOOK_URL --repo {REPO}`" in found["fix"]
+
+
+def test_a_notify_variable_the_workflow_steps_do_not_pass(emu: Any, tmp_path: Path) -> None:
+    # the deploy workflow of an init run before the Slack channel was added to the config
+    bare = render_all(WorkflowSettings(action=ACTION, secrets=("VERCEL_TOKEN",)))
+    emu.commit(
+        REPO,
+        branch="main",
+        message="older workflow",
+        files={".github/workflows/hotfix-deploy.yml": bare["hotfix-deploy.yml"]},
+    )
+    res = doctor(emu, tmp_path)
+    assert res.exit_code == 1
+    found = findings(res, "secrets")
+    path = ".github/workflows/hotfix-deploy.yml"
+    assert [f["where"] for f in found] == [
+        f"{path}: jobs.release.steps[1]",
+        f"{path}: jobs.deploy.steps[1]",
+        f"{path}: jobs.summary.steps[1]",
+    ]
+    assert "does not pass SLACK_WEBHOOK_URL (named by notify.channels)" in found[0]["message"]
+    assert "SLACK_WEBHOOK_URL: ${{ secrets.SLACK_WEBHOOK_URL }}" in found[2]["fix"]
+    assert "`summary` step" in found[2]["message"]
 
 
 def test_secrets_hidden_from_the_token(emu: Any, tmp_path: Path) -> None:

@@ -134,17 +134,30 @@ def test_init_force_names_what_it_replaces_and_dry_run_prints_content(tmp_path: 
     assert "name: hotfix-deploy" in res.stdout and "## Rollback plan" in res.stdout
 
 
-def test_deploy_workflow_concurrency_per_environment_and_summary() -> None:
+def test_deploy_workflow_concurrency_per_environment_and_provider_and_summary() -> None:
     from hotfix_ci.workflows import WorkflowSettings, render_all
 
     rendered = render_all(WorkflowSettings(action=ACTION))
     deploy = yaml.safe_load(rendered["hotfix-deploy.yml"])
     rollback = yaml.safe_load(rendered["hotfix-rollback.yml"])
-    assert "concurrency" not in deploy
-    assert deploy["jobs"]["deploy"]["concurrency"]["group"] == (
-        "hotfix-deploy-${{ matrix.environment }}"
-    )
-    assert rollback["concurrency"]["group"] == "hotfix-deploy-${{ inputs.environment }}"
+    # GitHub keeps one pending job per group and cancels the one before: a group per
+    # environment would cancel the third provider of a matrix. One group per environment and
+    # provider, and the rollback workflow runs one job per provider in that same group.
+    group = "hotfix-deploy/${{ matrix.environment }}/${{ matrix.provider }}"
+    assert "concurrency" not in deploy and "concurrency" not in rollback
+    assert deploy["jobs"]["deploy"]["concurrency"] == {"group": group, "cancel-in-progress": False}
+    job = rollback["jobs"]["rollback"]
+    assert job["concurrency"] == {"group": group, "cancel-in-progress": False}
+    assert job["needs"] == "plan" and job["environment"] == "${{ matrix.environment }}"
+    assert job["strategy"]["matrix"] == "${{ fromJSON(needs.plan.outputs.matrix) }}"
+    assert job["steps"][1]["with"]["provider"] == "${{ matrix.provider }}"
+    plan = rollback["jobs"]["plan"]
+    assert plan["permissions"] == {"contents": "read"}
+    assert plan["steps"][1]["with"] == {
+        "command": "matrix",
+        "environment": "${{ inputs.environment }}",
+        "provider": "${{ inputs.provider }}",
+    }
     summary = deploy["jobs"]["summary"]
     assert summary["if"] == "always()" and summary["needs"] == ["release", "deploy"]
     checkout, step = summary["steps"]
@@ -158,3 +171,48 @@ def test_deploy_workflow_concurrency_per_environment_and_summary() -> None:
         "deployments": "read",
         "pull-requests": "write",
     }
+
+
+NOTIFY_CONFIG = """version: 1
+notify:
+  channels:
+    - {name: team, type: slack, url_env: SLACK_WEBHOOK_URL}
+    - {name: hook, type: webhook, url_env: HOOK_URL, secret_env: HOOK_SECRET}
+    - {name: status, type: statuspage, page_env: SP_PAGE, key_env: SP_KEY, component: api}
+    - {name: pr, type: github}
+"""
+
+
+def test_init_passes_the_notify_channels_variables_to_every_job_that_notifies(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / ".github").mkdir()
+    (tmp_path / ".github/hotfix.yml").write_text(NOTIFY_CONFIG)
+    res = run(["init", "--action", ACTION, "--provider", "vercel", "--force"], {}, tmp_path)
+    assert res.exit_code == 0, res.stderr
+    names = ["SLACK_WEBHOOK_URL", "HOOK_URL", "HOOK_SECRET", "SP_PAGE", "SP_KEY"]
+    notify = {name: f"${{{{ secrets.{name} }}}}" for name in names}
+    flows = tmp_path / ".github/workflows"
+    deploy = yaml.safe_load((flows / "hotfix-deploy.yml").read_text())["jobs"]
+    rollback = yaml.safe_load((flows / "hotfix-rollback.yml").read_text())["jobs"]
+    assert deploy["release"]["steps"][1]["env"] == notify
+    assert deploy["deploy"]["steps"][1]["env"] == {
+        "VERCEL_TOKEN": "${{ secrets.VERCEL_TOKEN }}",
+        **notify,
+    }
+    assert deploy["summary"]["steps"][1]["env"] == notify
+    assert rollback["rollback"]["steps"][1]["env"] == {
+        "VERCEL_TOKEN": "${{ secrets.VERCEL_TOKEN }}",
+        **notify,
+    }
+    assert "env" not in rollback["plan"]["steps"][1]  # the matrix needs no secret
+
+
+def test_init_check_sees_a_notify_channel_added_to_the_config(tmp_path: Path) -> None:
+    assert run(["init", "--action", ACTION], {}, tmp_path).exit_code == 0
+    deploy = yaml.safe_load((tmp_path / ".github/workflows/hotfix-deploy.yml").read_text())
+    assert "env" not in deploy["jobs"]["release"]["steps"][1]  # no channels: no env
+    (tmp_path / ".github/hotfix.yml").write_text(NOTIFY_CONFIG)
+    res = run(["init", "--action", ACTION, "--check"], {}, tmp_path)
+    assert res.exit_code == 1
+    assert "+          SLACK_WEBHOOK_URL: ${{ secrets.SLACK_WEBHOOK_URL }}" in res.stdout

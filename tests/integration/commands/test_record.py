@@ -200,13 +200,16 @@ def test_log_lists_every_deployment_with_its_pr_and_rollback(seeded: Any, tmp_pa
     assert result.exit_code == 0, result.stderr
     rows = json.loads(result.stdout)["deployments"]
     assert [(r["tag"], r["pr"], r["result"], r["rollback_of"]) for r in rows] == [
-        ("hotfix-v1.0.3", None, "success", None),
+        ("hotfix-v1.0.3", 4, "success", None),  # no "pr" in the payload: found by commit
         ("hotfix-v1.0.2", 2, "inactive", None),
         ("hotfix-v1.0.0", 1, "success", "hotfix-v1.0.1"),
         ("hotfix-v1.0.1", 1, "failure", None),
     ]
     assert {r["who"] for r in rows} == {"github-actions[bot]"}
     assert rows[0]["time"] == "2026-03-02T06:05:00Z"
+    # one commit lookup, for the one record whose payload names no PR
+    lookups = [r for r in seeded.requests if r.path.endswith("/pulls") and "/commits/" in r.path]
+    assert len(lookups) == 1
 
 
 def test_log_csv_and_text(seeded: Any, tmp_path: Path) -> None:

@@ -102,3 +102,29 @@ def test_config_approvals_are_used(tmp_path: Path) -> None:
     result = run(["triage", "--revenue", "--cause-known", "--format", "json"], {}, tmp_path)
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["approvals"] == 2
+
+
+def test_the_response_target_comes_from_the_configs_targets(tmp_path: Path) -> None:
+    (tmp_path / ".github").mkdir()
+    (tmp_path / ".github" / "hotfix.yml").write_text(
+        "version: 1\ntargets:\n  P0: {respond: 5m, merge: 20m}\n  P1: {deploy: 1h30m, total: 3h}\n"
+    )
+    p0 = run(["triage", "--down", "--cause-known", "--no-prompt"], {"GITHUB_ACTIONS": ""}, tmp_path)
+    assert p0.exit_code == 0, p0.stderr
+    assert "target: respond within 5 min; merge within 20 min" in p0.stdout.splitlines()
+    p1 = run(["triage", "--revenue", "--cause-known", "--format", "json"], {}, tmp_path)
+    target = json.loads(p1.stdout)["response_target"]
+    assert target == "deploy within 1 h 30 min; the whole hotfix within 3 h"
+
+
+def test_a_severity_the_configs_targets_leave_out_says_so(tmp_path: Path) -> None:
+    (tmp_path / ".github").mkdir()
+    (tmp_path / ".github" / "hotfix.yml").write_text("version: 1\ntargets:\n  P0: {total: 45m}\n")
+    result = run(["triage", "--revenue", "--cause-known", "--format", "json"], {}, tmp_path)
+    assert json.loads(result.stdout)["response_target"] == "no target for P1 in `targets:`"
+
+
+def test_without_a_config_the_seeds_targets_apply(tmp_path: Path) -> None:
+    result = run(["triage", "--revenue", "--cause-known", "--format", "json"], {}, tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["response_target"] == "deploy within 2 h"

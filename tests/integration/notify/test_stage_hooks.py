@@ -102,9 +102,10 @@ def test_a_deploy_posts_in_progress_then_deployed_once_each(
     titles = slack_titles(httpserver)
     assert len(titles) == 2
     assert titles[0].startswith("Hotfix in progress: acme/web")
-    assert titles[1].startswith("Hotfix deployed to production: acme/web")
+    assert titles[1].startswith("Hotfix deployed to production (app): acme/web")
     assert hook_events(receiver) == [("deployed", NEW, "production", True)]
     assert receiver.deliveries[0].payload["state"] == "deployed"
+    assert receiver.deliveries[0].payload["provider"] == "app"
     assert "notify hook (webhook):" in result.stdout
 
 
@@ -119,8 +120,9 @@ def test_a_rolled_back_deploy_posts_rolled_back_naming_the_failed_release(
     assert hook_events(receiver) == [("rolled-back", BAD, "production", True)]
     assert [t.split(":")[0] for t in slack_titles(httpserver)] == [
         "Hotfix in progress",
-        "Hotfix rolled back on production",
+        "Hotfix rolled back on production (app)",
     ]
+    assert receiver.deliveries[0].payload["provider"] == "app"
 
 
 def test_a_failing_optional_channel_is_a_warning_and_the_deploy_succeeds(
@@ -203,7 +205,8 @@ def test_n_matrix_jobs_and_the_summary_job_post_deployed_exactly_once(
     code, text = summary(scene, env, needs(NEW, ["app", "app2"], "success"))
     assert code == 0, text
     assert hook_events(receiver) == [("deployed", NEW, "production", True)]
-    assert len(slack_titles(httpserver)) == 1
+    assert receiver.deliveries[0].payload["provider"] == "app, app2"
+    assert slack_titles(httpserver) == ["Hotfix deployed to production (app, app2): acme/web"]
 
 
 def test_the_summary_job_reads_a_rollback_from_the_log(
@@ -218,6 +221,7 @@ def test_the_summary_job_reads_a_rollback_from_the_log(
     assert code == 1  # the run failed: a deploy job did not succeed
     assert "production/app rolled_back" in text
     assert hook_events(receiver) == [("rolled-back", BAD, "production", True)]
+    assert receiver.deliveries[0].payload["provider"] == "app"
 
 
 def test_a_failed_rollback_is_posted_by_the_job_at_once_even_in_the_workflow(

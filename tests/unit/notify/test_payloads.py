@@ -218,3 +218,31 @@ def _strings(node: object) -> list[str]:
     if isinstance(node, list):
         return [s for value in node for s in _strings(value)]
     return []
+
+
+PROVIDER = "railway"
+# Where each channel shows the provider: the place a reader looks first.
+PROVIDER_SPOTS = {
+    "slack": lambda b: [b["text"], b["blocks"][0]["text"]["text"], json.dumps(b["blocks"][2])],
+    "discord": lambda b: [b["embeds"][0]["title"], json.dumps(b["embeds"][0]["fields"])],
+    "teams": lambda b: [
+        b["attachments"][0]["content"]["body"][0]["text"],
+        json.dumps(b["attachments"][0]["content"]["body"][-1]["facts"]),
+    ],
+    "webhook": lambda b: [b["provider"], b["message"]["title"]],
+    "statuspage": lambda b: [b["incident"]["body"]],
+    "github": lambda b: [b["body"].splitlines()[1], b["body"]],
+}
+
+
+@pytest.mark.parametrize("event", ["deployed", "rolled-back", "failed"])
+@pytest.mark.parametrize("kind", sorted(PROVIDER_SPOTS))
+def test_every_channel_names_the_provider_and_environment(kind: str, event: str) -> None:
+    body = payload_of(kind, context(event, provider=PROVIDER), component="api")
+    for spot in PROVIDER_SPOTS[kind](body):
+        assert PROVIDER in spot, (kind, event, spot)
+    if kind != "statuspage":  # a public page names no internal environment
+        assert "production" in PROVIDER_SPOTS[kind](body)[-1]
+    without = payload_of(kind, context(event), component="api")
+    assert PROVIDER not in json.dumps(without)
+    assert '"Provider"' not in json.dumps(without) and "*Provider*" not in json.dumps(without)

@@ -153,3 +153,19 @@ def test_custom_severities_map_by_order() -> None:
         2,
         "hotfix-ci start a --severity SEV2",
     )
+
+
+def test_custom_severity_names_read_their_own_targets() -> None:
+    from hotfix_ci.config.model import TargetConfig
+
+    cfg = HotfixConfig(
+        severities=(
+            SeverityConfig(name="SEV1", label="sev1", approvals=0),
+            SeverityConfig(name="SEV2", label="sev2", approvals=1),
+            SeverityConfig(name="SEV3", label="sev3", hotfix=False),
+        ),
+        targets=(TargetConfig(severity="SEV1", respond=600.0, total=45.0 * 60),),
+    )
+    decision = triage(flags_asker({"down": True}), cfg, description="x", environment="production")
+    assert decision.severity == "SEV1"
+    assert decision.response_target == "respond within 10 min; the whole hotfix within 45 min"
