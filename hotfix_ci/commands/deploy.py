@@ -15,6 +15,7 @@ from hotfix_ci.deploy.pipeline import DeployPipeline, DeployRequest
 from hotfix_ci.deploy.recorder import Recorder
 from hotfix_ci.deploy.runtime import build_provider, check_provider_settings, mask_secrets
 from hotfix_ci.deploy.signals import stop_on_signals
+from hotfix_ci.deploy.target_tag import require_tag
 from hotfix_ci.durations import format_duration
 from hotfix_ci.errors import DeployStopped, ExitCode, GitHubAPIError, UsageError
 from hotfix_ci.events import pull_number_of_run
@@ -107,6 +108,8 @@ def _run_pipeline(
         spec, env, args.workdir, lambda line: console.say(f"  [{spec.name}] {line}")
     )
     client = GitHubClient(ctx.connection(), ctx.repo)
+    nothing = "nothing was deployed and no Deployment was created"
+    require_tag(client, release.tag, release_config, option="--ref", nothing=nothing)
     recorder = Recorder(client, console, ctx.run_url(), env)
     log = history.DeploymentLog(client, environment.name, spec.name)
     attempt = _attempt(env)
