@@ -96,10 +96,10 @@ def _ansi_c(ch: str) -> str:
         return _ANSI_C[ch]
     if ch.isprintable():
         return ch
-    code = ord(ch)
+    code = ord(ch)  # \x for ASCII; \u, \U (the character, UTF-8 encoded) above
     return (
         f"\\x{code:02x}"
-        if code <= 0xFF
+        if code < 0x80
         else f"\\u{code:04x}"
         if code <= 0xFFFF
         else f"\\U{code:08x}"

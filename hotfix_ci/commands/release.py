@@ -47,7 +47,7 @@ from hotfix_ci.reports.release import (
     render_markdown,
     render_text,
 )
-from hotfix_ci.text import redacting
+from hotfix_ci.text import inert, redacting
 
 if TYPE_CHECKING:
     from hotfix_ci.github_api import GitHubClient
@@ -189,7 +189,8 @@ def release(
     block = [f"## [{planned.version}] - {date}", "", "### Fixed", ""] + [f"- {e}" for e in entries]
     return ReleaseReport(
         released=True,
-        reason=f"{verb} {planned.tag} from #{pull.number} {pull.title}",
+        # The title is data: one line (CR/LF folded), never a workflow command.
+        reason=f"{verb} {planned.tag} from #{pull.number} {inert(pull.title)}",
         version=planned.version,
         previous_version=planned.previous_version,
         tag=planned.tag,

@@ -19,7 +19,7 @@ from hotfix_ci.config.model import Environment, ProviderSpec, ReleaseConfig
 from hotfix_ci.deploy import history
 from hotfix_ci.deploy.guard import EnvironmentGuard, limits_from, rolling_back
 from hotfix_ci.deploy.recorder import Recorder
-from hotfix_ci.deploy.rollback import human_needed, perform_rollback
+from hotfix_ci.deploy.rollback import human_needed, perform_rollback, rollback_command
 from hotfix_ci.deploy.runtime import build_provider, check_provider_settings, mask_secrets
 from hotfix_ci.deploy.signals import stop_on_signals
 from hotfix_ci.deploy.target_tag import require_tag
@@ -134,8 +134,8 @@ def _roll_back(
             "already_there",
             ExitCode.OK,
             f"{spec.name} already runs {current.ref}, the rollback target of {undone}; to "
-            f"go further back, name the release: `hotfix-ci rollback --environment "
-            f"{environment.name} --provider {spec.name} --to TAG`",
+            f"go further back, name the release: `{rollback_command(environment.name, spec.name)} "
+            "--to TAG`",
             current.ref,
         )
     target_record = (
@@ -256,5 +256,5 @@ def cross_check(
         "rolling back from a release that is not running could go to the wrong one, so "
         "nothing was changed",
         hint=f"check what {provider} really runs, then name the release to go to: "
-        f"`hotfix-ci rollback --environment {environment} --provider {provider} --to TAG`",
+        f"`{rollback_command(environment, provider)} --to TAG`",
     )
