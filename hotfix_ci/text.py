@@ -67,7 +67,7 @@ def number_setting(
     except ValueError:
         raise UsageError(f"{name}={raw!r} is not a number", hint=hint) from None
     if not math.isfinite(value):
-        raise UsageError(f"{name}={raw!r} is not a finite number", hint=hint)
+        raise UsageError(f"{name}={raw!r} must be a finite number: {accepted}", hint=hint)
     if not low <= value <= high or (whole and value != int(value)):
         raise UsageError(f"{name}={raw!r} is out of range: it must be {accepted}", hint=hint)
     return value

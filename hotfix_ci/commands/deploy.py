@@ -26,7 +26,7 @@ from hotfix_ci.patterns import fill_placeholders
 from hotfix_ci.providers.base import Release
 from hotfix_ci.release.versioning import version_of_tag
 from hotfix_ci.reports.deploy import Console, RunReport, finish, progress_stream
-from hotfix_ci.text import redacting
+from hotfix_ci.text import redacting, shell_command
 
 if TYPE_CHECKING:
     from hotfix_ci.github_api import GitHubClient
@@ -154,10 +154,13 @@ def parse_break_glass(text: str | None) -> dict[str, str | None] | None:
     return {k: str(data[k])[:500] if data.get(k) is not None else None for k in keys}
 
 
+ATTEMPT_HINT = "the runner sets it (1, 2, ...): unset it outside Actions, or set a whole number"
+
+
 def _attempt(env: Mapping[str, str]) -> int:
     raw = env.get("GITHUB_RUN_ATTEMPT") or "1"
     if not raw.isdigit():
-        raise UsageError(f"GITHUB_RUN_ATTEMPT={raw!r} is not a number")
+        raise UsageError(f"GITHUB_RUN_ATTEMPT={raw!r} is not a number", hint=ATTEMPT_HINT)
     return int(raw)
 
 
@@ -177,7 +180,7 @@ def describe_deploy(
     say = console.say
     say("dry run: nothing is changed.")
     for argv in environment.before:
-        say(f"would run before-check: {' '.join(fill_placeholders(a, values) for a in argv)}")
+        say(f"would run before-check: {shell_command(fill_placeholders(a, values) for a in argv)}")
     say(
         f"would ask {spec.name} ({spec.type}) what is live, as the rollback point "
         "(else the newest successful Deployment of the log)"

@@ -39,6 +39,10 @@ from hotfix_ci.github_api.writes import write_once
 from hotfix_ci.model import PullRequest
 
 CONTENTS = "contents: write"
+_TAKEN_HINT = (
+    "another run or a person created it at a different commit: re-run the job (a release "
+    "picks the next free version), or delete the ref if it was made by mistake"
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -130,7 +134,9 @@ def create_ref(client: GitHubClient, ref: str, sha: str) -> None:
                 if exc.status == 422 and "already exists" in error_message(exc).lower():
                     if attempt > 1 and _ref_target(client, ref) == sha:
                         return True  # our own earlier attempt landed
-                    raise RefAlreadyExists(f"{ref} already exists", status=422) from exc
+                    raise RefAlreadyExists(
+                        f"{ref} already exists", hint=_TAKEN_HINT, status=422
+                    ) from exc
                 raise
         return True
 
@@ -173,7 +179,7 @@ def create_annotated_tag(client: GitHubClient, tag: str, message: str, sha: str)
     if _ref_target(client, ref) is not None:
         if tag_commit(client, tag) == sha:
             return
-        raise RefAlreadyExists(f"{ref} already exists", status=422)
+        raise RefAlreadyExists(f"{ref} already exists", hint=_TAKEN_HINT, status=422)
     body: dict[str, Any] = {"tag": tag, "message": message, "object": sha, "type": "commit"}
     date = commit_date(client, sha)
     if date:
@@ -239,7 +245,11 @@ def put_file(
         except GithubException as exc:
             stale = exc.status == 409 or (exc.status == 422 and "sha" in error_message(exc).lower())
             if stale:
-                raise ContentChanged(f"{path} changed on {branch}", status=exc.status) from exc
+                raise ContentChanged(
+                    f"{path} changed on {branch} since it was read",
+                    hint="someone committed to it meanwhile: re-run the job (it re-reads the file)",
+                    status=exc.status,
+                ) from exc
             raise
 
 
