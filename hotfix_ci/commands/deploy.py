@@ -109,7 +109,9 @@ def _run_pipeline(
     )
     client = GitHubClient(ctx.connection(), ctx.repo)
     nothing = "nothing was deployed and no Deployment was created"
-    require_tag(client, release.tag, release_config, option="--ref", nothing=nothing)
+    require_tag(
+        client, release.tag, release_config, option="--ref", nothing=nothing, sha=release.sha
+    )
     recorder = Recorder(client, console, ctx.run_url(), env)
     log = history.DeploymentLog(client, environment.name, spec.name)
     attempt = _attempt(env)

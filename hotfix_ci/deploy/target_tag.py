@@ -19,11 +19,18 @@ SHOWN_TAGS = 5  # the newest few; a longer list hides the one the user wants
 
 
 def require_tag(
-    client: GitHubClient, tag: str, cfg: ReleaseConfig, *, option: str, nothing: str
+    client: GitHubClient,
+    tag: str,
+    cfg: ReleaseConfig,
+    *,
+    option: str,
+    nothing: str,
+    sha: str | None = None,
 ) -> str:
     """The commit ``tag`` points at; a UsageError (exit 2) naming the existing release tags,
     newest first, when there is no such tag. ``option`` is the flag that named the tag
-    (``--ref``, ``--to``); ``nothing`` says what was therefore not done."""
+    (``--ref``, ``--to``); ``nothing`` says what was therefore not done. A ``sha`` given
+    with it (``--sha``) must be that commit (or a prefix of it)."""
     shown = inert(tag)
     if tag.startswith("-") or not tag.strip():
         raise UsageError(
@@ -31,9 +38,14 @@ def require_tag(
             hint=f"name an existing release tag, e.g. {option} hotfix-v1.4.2 (a tag never "
             "starts with '-')",
         )
-    sha = tag_commit(client, tag)
-    if sha is not None:
-        return sha
+    tagged = tag_commit(client, tag)
+    if tagged is not None:
+        if sha and not (len(sha) >= 7 and tagged.lower().startswith(sha.lower())):
+            raise UsageError(
+                f"--sha {inert(sha)} is not the commit of {shown} ({tagged[:12]}); {nothing}",
+                hint=f"leave --sha out (the tag's commit is used), or pass {tagged}",
+            )
+        return tagged
     names = [t.name for t in list_tags(client)]
     releases = newest_first(names, cfg) or names
     guess = did_you_mean(tag, releases[:50])

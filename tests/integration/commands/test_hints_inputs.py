@@ -94,6 +94,20 @@ def test_deploy_of_a_missing_tag_exits_2_before_the_provider(scene: Scene, ref: 
         assert f"existing tags, newest first: {newest}; pass one of them as --ref" in hint
 
 
+def test_deploy_with_a_sha_that_is_not_the_tags_commit_exits_2(scene: Scene) -> None:
+    """Before: exit 0, the bogus sha filled {sha} and went into the Deployment's payload."""
+    calls = provider_calls(scene)
+    wrong = "a" * 40
+    result = scene.deploy(NEW, "--sha", wrong)
+    assert result.exit_code == 2, result.stdout + result.stderr
+    assert provider_calls(scene) == calls and scene.emu.deployments(REPO) == []
+    message, hint = message_and_hint(result.stderr)
+    assert message.startswith(f"--sha {wrong} is not the commit of {NEW} (")
+    assert hint.startswith("leave --sha out (the tag's commit is used), or pass ")
+    tagged = hint.rsplit(" ", 1)[-1]
+    assert scene.deploy(NEW, "--sha", tagged[:12]).exit_code == 0  # a prefix of it is fine
+
+
 def test_only_the_newest_few_release_tags_are_listed(scene: Scene) -> None:
     for patch in range(5, 12):
         scene.emu.commit(REPO, branch="main", message=f"fix {patch}")
