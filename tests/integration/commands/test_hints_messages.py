@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,41 @@ def sigterm_after(seconds: float) -> Iterator[None]:
         sender.join()
 
 
+@contextmanager
+def sigterm_on_first_probe(scene: Scene) -> Iterator[None]:
+    """The health gate probes a server here that answers healthy and, on the first probe,
+    sends this process SIGTERM: the signal lands during the watch, deterministically."""
+    sent = threading.Event()
+
+    class Health(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            body = b'{"status": "healthy"}'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            if not sent.is_set():
+                sent.set()
+                os.kill(os.getpid(), signal.SIGTERM)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Health)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    scene.environment["gates"][0]["url"] = f"http://127.0.0.1:{server.server_address[1]}/health"
+    scene.write_config()
+    try:
+        yield
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+    assert sent.is_set()
+
+
 def error_and_hint(stderr: str) -> tuple[str, str]:
     lines = stderr.splitlines()
     error = next(line for line in lines if line.startswith("error: "))
@@ -61,7 +97,7 @@ def long_watch(scene: Scene) -> None:
 def test_sigterm_during_the_watch_says_what_was_done_and_what_to_do(scene: Scene) -> None:
     deployed(scene, GOOD)
     long_watch(scene)
-    with sigterm_after(1.0):
+    with sigterm_on_first_probe(scene):  # inside the watch, whatever the machine's load
         result = scene.deploy(NEW)
     assert result.exit_code == 130
     message, hint = error_and_hint(result.stderr)
@@ -80,7 +116,7 @@ def test_sigterm_during_the_watch_says_what_was_done_and_what_to_do(scene: Scene
 def test_sigterm_during_gate_says_nothing_changed_and_how_to_watch_again(scene: Scene) -> None:
     scene.set(live=GOOD)
     long_watch(scene)
-    with sigterm_after(0.5):
+    with sigterm_on_first_probe(scene):
         result = scene.cli(["gate", "-e", "production"])
     assert result.exit_code == 130
     message, hint = error_and_hint(result.stderr)
