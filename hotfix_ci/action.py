@@ -59,7 +59,7 @@ def build_argv(env: Mapping[str, str]) -> list[str]:
         if not value:
             continue
         if command not in commands:
-            raise ActionInputError(f"input `{name}` does not apply to `{command}`")
+            raise ActionInputError(not_applicable(name, command))
         argv += [option, value]
     for name, (flag, commands) in FLAGS.items():
         value = _input(env, name).lower()
@@ -68,9 +68,26 @@ def build_argv(env: Mapping[str, str]) -> list[str]:
         if value != "true":
             raise ActionInputError(f"input `{name}` is {value!r}; use true or false")
         if command not in commands:
-            raise ActionInputError(f"input `{name}` does not apply to `{command}`")
+            raise ActionInputError(not_applicable(name, command))
         argv.append(flag)
     return argv
+
+
+def inputs_of(command: str) -> list[str]:
+    """The inputs ``command`` takes besides ``command`` itself, in action.yml's order."""
+    taken = [n for n, (_, commands) in {**OPTIONS, **FLAGS}.items() if command in commands]
+    token = [] if command in ("version", "gate") else ["github-token"]  # no GitHub call
+    return (["version-kind"] if command == "version" else []) + taken + token
+
+
+def not_applicable(name: str, command: str) -> str:
+    users = [c for c in COMMANDS if name in inputs_of(c)]
+    used_by = f" (it is for {', '.join(f'`{c}`' for c in users)})" if users else ""
+    return (
+        f"input `{name}` does not apply to `{command}`{used_by}; `{command}` takes: "
+        f"{', '.join(f'`{n}`' for n in inputs_of(command))}. "
+        f"Remove `{name}` from the step's `with:`, or set `command:` to the command it is for"
+    )
 
 
 def main(env: Mapping[str, str] | None = None) -> Any:
@@ -86,8 +103,11 @@ def main(env: Mapping[str, str] | None = None) -> Any:
     try:
         argv = build_argv(source)
     except ActionInputError as exc:
-        print(f"::error title=hotfix-ci action::{exc}")
-        print(f"error: {exc}", file=sys.stderr)
+        from hotfix_ci.actions_io import error_annotation
+        from hotfix_ci.text import inert
+
+        print(error_annotation(str(exc), title="hotfix-ci action"))
+        print(f"error: {inert(exc)}", file=sys.stderr)
         return int(ExitCode.USAGE)
     return cli_main(argv)
 

@@ -145,6 +145,16 @@ class RefAlreadyExists(GitHubAPIError):
     """422 "Reference already exists": someone else holds the name."""
 
 
+class NothingToMerge(GitHubAPIError):
+    """422 "No commits between BASE and HEAD": the base already contains every commit of
+    the head, so there is no pull request to open."""
+
+
+class BranchMissing(GitHubAPIError):
+    """422 with ``field: base, code: invalid`` on opening a pull request: the base branch
+    does not exist."""
+
+
 class ContentChanged(GitHubAPIError):
     """409 (or 422 "sha wasn't supplied"): the file changed since we read it."""
 

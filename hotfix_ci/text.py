@@ -7,6 +7,7 @@ import difflib
 import json
 import math
 import re
+import shlex
 from collections.abc import Iterable, Mapping
 from typing import Any, TextIO, cast
 
@@ -42,25 +43,67 @@ def clip(text: str, limit: int, *, one_line: bool = False) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def number_setting(env: Mapping[str, str], name: str, default: float) -> float:
-    """``env[name]`` as a finite number >= 0 (``default`` when unset or empty); a value that
-    is not one is a usage error naming the variable."""
+def number_setting(
+    env: Mapping[str, str],
+    name: str,
+    default: float,
+    *,
+    low: float = 0.0,
+    high: float = 10.0**7,
+    whole: bool = False,
+    unit: str = "seconds",
+) -> float:
+    """``env[name]`` as a finite number in ``[low, high]`` (a whole one with ``whole``;
+    ``default`` when unset or empty). Anything else is a usage error (exit 2) naming the
+    variable, its value and the accepted range, so a typo never becomes a hang or a crash."""
     raw = env.get(name)
-    if not raw:
+    if not raw or not raw.strip():
         return default
+    kind = "a whole number" if whole else "a number"
+    accepted = f"{kind} of {unit} from {low:g} to {high:g}"
+    hint = f"set {name} to {accepted}, or unset {name} for the default {default:g}"
     try:
         value = float(raw)
     except ValueError:
-        raise UsageError(
-            f"{name}={raw!r} is not a number",
-            hint=f"unset {name} or give it a number of seconds, e.g. 15",
-        ) from None
-    if not math.isfinite(value) or value < 0:
-        raise UsageError(
-            f"{name}={raw!r} must be a finite number >= 0",
-            hint=f"unset {name} or give it a number such as 15",
-        )
+        raise UsageError(f"{name}={raw!r} is not a number", hint=hint) from None
+    if not math.isfinite(value):
+        raise UsageError(f"{name}={raw!r} must be a finite number: {accepted}", hint=hint)
+    if not low <= value <= high or (whole and value != int(value)):
+        raise UsageError(f"{name}={raw!r} is out of range: it must be {accepted}", hint=hint)
     return value
+
+
+def shell_command(argv: Iterable[str]) -> str:
+    """A command line for the user to paste, quoted by shell rules (``shlex.quote``), so
+    the paste runs exactly ``argv`` whatever an environment, tag or argument holds. Every
+    "run this by hand" in a message goes through here. An argument holding a line break or
+    another control character is written in ANSI-C quotes (``$'a\\nb'``, bash and zsh),
+    so the command stays one line and still means the same bytes."""
+    return " ".join(_shell_word(str(arg)) for arg in argv)
+
+
+_ANSI_C = {"\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _shell_word(arg: str) -> str:
+    if arg.isprintable():
+        return shlex.quote(arg)
+    return "$'" + "".join(_ansi_c(ch) for ch in arg) + "'"
+
+
+def _ansi_c(ch: str) -> str:
+    if ch in _ANSI_C:
+        return _ANSI_C[ch]
+    if ch.isprintable():
+        return ch
+    code = ord(ch)  # \x for ASCII; \u, \U (the character, UTF-8 encoded) above
+    return (
+        f"\\x{code:02x}"
+        if code < 0x80
+        else f"\\u{code:04x}"
+        if code <= 0xFFFF
+        else f"\\U{code:08x}"
+    )
 
 
 # -- user text --------------------------------------------------------------------------

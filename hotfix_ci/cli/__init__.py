@@ -20,6 +20,7 @@ import click
 from hotfix_ci import __version__
 from hotfix_ci.actions_io import error_annotation
 from hotfix_ci.cli import communicate, deploy, pr, release, setup
+from hotfix_ci.deploy.signals import Terminated, terminate_as_interrupt
 from hotfix_ci.errors import ExitCode, HotfixError
 from hotfix_ci.text import inert, redact
 
@@ -76,8 +77,21 @@ def error_handler() -> Iterator[None]:
         if os.environ.get("GITHUB_ACTIONS") == "true":
             click.echo(error_annotation(exc.message), err=True)
         raise _Exit(int(exc.exit_code)) from None
-    except (KeyboardInterrupt, click.Abort):
-        click.echo("interrupted", err=True)
+    except (KeyboardInterrupt, click.Abort) as exc:
+        # click turns a KeyboardInterrupt into Abort, keeping it as the cause.
+        signalled = exc if isinstance(exc, Terminated) else exc.__cause__ or exc.__context__
+        how = (
+            f"{signalled.name} (cancelled run?)"
+            if isinstance(signalled, Terminated)
+            else "SIGINT (^C)"
+        )
+        click.echo(f"error: interrupted by {how} before the command finished", err=True)
+        click.echo(
+            "  what to do: re-run the same command (or the job): hotfix-ci looks up what "
+            "exists before it writes, so a re-run completes what this one began and writes "
+            "nothing twice; `hotfix-ci log` shows any Deployment it left",
+            err=True,
+        )
         raise _Exit(int(ExitCode.INTERRUPTED)) from None
     except click.ClickException as exc:
         exc.show()
@@ -95,7 +109,7 @@ def error_handler() -> Iterator[None]:
 def main(argv: list[str] | None = None) -> int:
     """Run one command line; return its exit code (the console script exits with it)."""
     try:
-        with error_handler():
+        with error_handler(), terminate_as_interrupt():
             result = cli.main(args=argv, prog_name="hotfix-ci", standalone_mode=False)
     except _Exit as done:
         return done.code

@@ -11,8 +11,8 @@ from urllib.parse import urlsplit
 from hotfix_ci import links
 from hotfix_ci.actions_io import ActionsIO
 from hotfix_ci.errors import UsageError
-from hotfix_ci.github_api.connect import Connection
-from hotfix_ci.text import number_setting, redacting
+from hotfix_ci.github_api.connect import Connection, connection_from_env
+from hotfix_ci.text import inert, redacting
 
 if TYPE_CHECKING:
     from hotfix_ci.github_api.client import GitHubClient
@@ -32,15 +32,7 @@ class RunContext:
 
     def connection(self) -> Connection:
         """Bounded retries and timeouts; HOTFIX_CI_HTTP_* variables tune them."""
-        env = self.io.env
-        return Connection(
-            api_url=self.api_url,
-            token=self.token,
-            timeout=number_setting(env, "HOTFIX_CI_HTTP_TIMEOUT", 15.0),
-            retries=int(number_setting(env, "HOTFIX_CI_HTTP_RETRIES", 3)),
-            backoff=number_setting(env, "HOTFIX_CI_HTTP_BACKOFF", 0.5),
-            max_wait=number_setting(env, "HOTFIX_CI_HTTP_MAX_WAIT", 60.0),
-        )
+        return connection_from_env(self.io.env, api_url=self.api_url, token=self.token)
 
     def run_url(self) -> str | None:
         return links.run_url(self.io.env, self.repo)
@@ -71,7 +63,8 @@ def resolve_context(
             hint="pass --repo OWNER/NAME (GITHUB_REPOSITORY is set inside Actions)",
         )
     if not _REPO.match(name):
-        raise UsageError(f"repository {name!r} is not of the form OWNER/NAME")
+        message, fix = repository_problem(name, from_flag=bool(repo))
+        raise UsageError(message, hint=fix)
     if not secret:
         raise UsageError(
             "no GitHub token",
@@ -99,6 +92,8 @@ def resolve_context(
         ) from None
     if not parts.hostname:
         raise UsageError(f"GITHUB_API_URL {api_url!r} names no host", hint=url_hint)
+    # HOTFIX_CI_HTTP_* are checked now, so a bad value ends the command before anything runs.
+    connection_from_env(env, api_url=api_url, token=secret)
     return RunContext(repo=name, token=secret, api_url=api_url, format=chosen, io=io)
 
 
@@ -120,3 +115,26 @@ def open_reader(
     out, err = redacting(out), redacting(err)
     ctx = resolve_context(env, repo=repo, token=token, fmt="json", out=out, err=err)
     return Reader(ctx, GitHubClient(ctx.connection(), ctx.repo), out, err)
+
+
+def repository_problem(name: str, *, from_flag: bool) -> tuple[str, str]:
+    """The message and the fix for a repository name that is not OWNER/NAME: where it came
+    from, the form, and the name a URL or a ``.git`` suffix most likely meant."""
+    cleaned = name.strip().removesuffix(".git")
+    for prefix in ("https://", "http://", "git@"):
+        cleaned = cleaned.removeprefix(prefix)
+    parts = [p for p in cleaned.replace(":", "/").split("/") if p]
+    guess = "/".join(parts[-2:]) if len(parts) >= 2 else None
+    if guess is not None and not _REPO.match(guess):
+        guess = None
+    fix = f"pass --repo {guess}" if guess else "pass --repo OWNER/NAME, e.g. --repo octo-org/web"
+    if from_flag:
+        where = "--repo"
+        fix += " (the owner and the repository name, joined by one slash)"
+    else:
+        where = "GITHUB_REPOSITORY"
+        fix = (
+            f"inside Actions the runner sets GITHUB_REPOSITORY to OWNER/NAME: remove the env: "
+            f"entry that overrides it; outside Actions set it to OWNER/NAME or {fix}"
+        )
+    return f"repository {inert(name)!r} (from {where}) is not of the form OWNER/NAME", fix

@@ -14,6 +14,7 @@ from hotfix_ci.deploy.pipeline import DeployPipeline, DeployRequest
 from hotfix_ci.deploy.recorder import Recorder
 from hotfix_ci.deploy.runtime import build_provider, check_provider_settings, mask_secrets
 from hotfix_ci.deploy.signals import stop_on_signals
+from hotfix_ci.deploy.target_tag import require_tag
 from hotfix_ci.durations import format_duration
 from hotfix_ci.errors import DeployStopped, ExitCode, GitHubAPIError, UsageError
 from hotfix_ci.events import pull_number_of_run
@@ -24,6 +25,7 @@ from hotfix_ci.patterns import fill_placeholders
 from hotfix_ci.providers.base import Release
 from hotfix_ci.release.versioning import version_of_tag
 from hotfix_ci.reports.deploy import Console, RunReport, finish, progress_stream
+from hotfix_ci.text import shell_command
 
 if TYPE_CHECKING:
     from hotfix_ci.github_api import GitHubClient
@@ -94,6 +96,10 @@ def _run_pipeline(
         spec, env, args.workdir, lambda line: console.say(f"  [{spec.name}] {line}")
     )
     client = GitHubClient(ctx.connection(), ctx.repo)
+    nothing = "nothing was deployed and no Deployment was created"
+    require_tag(
+        client, release.tag, release_config, option="--ref", nothing=nothing, sha=release.sha
+    )
     recorder = Recorder(client, console, ctx.run_url(), env)
     log = history.DeploymentLog(client, environment.name, spec.name)
     attempt = _attempt(env)
@@ -138,10 +144,13 @@ def parse_break_glass(text: str | None) -> dict[str, str | None] | None:
     return {k: str(data[k])[:500] if data.get(k) is not None else None for k in keys}
 
 
+ATTEMPT_HINT = "the runner sets it (1, 2, ...): unset it outside Actions, or set a whole number"
+
+
 def _attempt(env: Mapping[str, str]) -> int:
     raw = env.get("GITHUB_RUN_ATTEMPT") or "1"
     if not raw.isdigit():
-        raise UsageError(f"GITHUB_RUN_ATTEMPT={raw!r} is not a number")
+        raise UsageError(f"GITHUB_RUN_ATTEMPT={raw!r} is not a number", hint=ATTEMPT_HINT)
     return int(raw)
 
 
@@ -161,7 +170,7 @@ def describe_deploy(
     say = console.say
     say("dry run: nothing is changed.")
     for argv in environment.before:
-        say(f"would run before-check: {' '.join(fill_placeholders(a, values) for a in argv)}")
+        say(f"would run before-check: {shell_command(fill_placeholders(a, values) for a in argv)}")
     say(
         f"would ask {spec.name} ({spec.type}) what is live, as the rollback point "
         "(else the newest successful Deployment of the log)"

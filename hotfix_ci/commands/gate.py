@@ -10,12 +10,13 @@ from typing import TextIO
 from hotfix_ci.actions_io import ActionsIO
 from hotfix_ci.commands.context import FORMATS
 from hotfix_ci.config import load_config
+from hotfix_ci.deploy.rollback import rollback_command
 from hotfix_ci.deploy.runtime import mask_secrets
 from hotfix_ci.deploy.signals import stop_on_signals
 from hotfix_ci.errors import ExitCode, UsageError
 from hotfix_ci.gates import check_environment, watch
 from hotfix_ci.reports.deploy import Console, RunReport, finish, progress_stream
-from hotfix_ci.text import redacting
+from hotfix_ci.text import redacting, shell_command
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -55,7 +56,14 @@ def run(args: GateArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> int
         console.step("gates", True, outcome.reason)
         report.finish("healthy", ExitCode.OK, outcome.reason, None)
     elif stop.stopped:
-        report.finish("interrupted", ExitCode.INTERRUPTED, stop.reason(), None)
+        probes = len(report.probes)
+        again = shell_command(["hotfix-ci", "gate", "--environment", environment.name])
+        reason = stop.ending(
+            "during the watch",
+            done=f"{probes} probe(s), nothing changed (gate only probes)",
+            not_done="the watch did not finish, so there is no verdict",
+        )
+        report.finish("interrupted", ExitCode.INTERRUPTED, reason, None, hint=f"run `{again}`")
     else:
         console.step("gates", False, outcome.reason)
         report.finish(
@@ -63,7 +71,7 @@ def run(args: GateArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> int
             ExitCode.POLICY_FAILED,
             outcome.reason,
             None,
-            hint=f"look at the failing gate's probes above; roll back with `hotfix-ci rollback "
-            f"--environment {environment.name}` if the latest release caused it",
+            hint=f"look at the failing gate's probes above; roll back with "
+            f"`{rollback_command(environment.name)}` if the latest release caused it",
         )
     return finish([report], io, fmt, out)

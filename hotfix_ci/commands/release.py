@@ -19,7 +19,7 @@ from hotfix_ci import links
 from hotfix_ci.commands.context import RunContext, resolve_context
 from hotfix_ci.config import load_config
 from hotfix_ci.config.model import HotfixConfig
-from hotfix_ci.errors import ConfigError, GitHubAPIError, UsageError
+from hotfix_ci.errors import ConfigError, GitHubAPIError, HotfixError, UsageError, error_for
 from hotfix_ci.notify import hooks as notify_hooks
 from hotfix_ci.notify.hooks import Stage
 from hotfix_ci.policy.classify import is_hotfix, severity_of
@@ -47,7 +47,7 @@ from hotfix_ci.reports.release import (
     render_markdown,
     render_text,
 )
-from hotfix_ci.text import redacting
+from hotfix_ci.text import inert, redacting
 
 if TYPE_CHECKING:
     from hotfix_ci.github_api import GitHubClient
@@ -96,11 +96,14 @@ def _current_version(client: GitHubClient, cfg: HotfixConfig, sha: str) -> str |
     return parse_version_text(name, found.text)
 
 
-def _partial(exc: GitHubAPIError, steps: list[StepResult]) -> GitHubAPIError:
+def _partial(exc: HotfixError, steps: list[StepResult]) -> HotfixError:
     """The failure, plus what was already done and that a re-run finishes the job."""
     done = [f"{s.step} {s.state} ({s.detail})" for s in steps if s.state in WROTE]
     if not done:
         return exc
+    if not isinstance(exc, GitHubAPIError):  # bad config: its fix first, then the re-run
+        hint = f"{exc.hint} (already done: {'; '.join(done)}; a re-run creates nothing twice)"
+        return error_for(exc.exit_code, exc.message, hint)
     hint = (
         f"already done: {'; '.join(done)}. Re-run the job: it completes the release "
         "and creates nothing twice." + (f" {exc.hint}" if exc.hint else "")
@@ -193,7 +196,7 @@ def release(
             done.append(steps_.open_review_issue(job, planned))
         done.extend(steps_.open_back_merges(job, planned))
         done.append(steps_.delete_head_branch(job))
-    except GitHubAPIError as exc:
+    except (GitHubAPIError, UsageError) as exc:
         raise _partial(exc, done) from exc
     wrote = any(s.state in WROTE or s.state.startswith("would") for s in done)
     verb = "released" if wrote else "already released (nothing new to create):"
@@ -202,7 +205,8 @@ def release(
     block = [f"## [{planned.version}] - {date}", "", "### Fixed", ""] + [f"- {e}" for e in entries]
     return ReleaseReport(
         released=True,
-        reason=f"{verb} {planned.tag} from #{pull.number} {pull.title}",
+        # The title is data: one line (CR/LF folded), never a workflow command.
+        reason=f"{verb} {planned.tag} from #{pull.number} {inert(pull.title)}",
         **facts,
         previous_version=planned.previous_version,
         review_after_deploy=review_after,

@@ -18,19 +18,19 @@ from hotfix_ci.config.model import Environment, ProviderSpec, ReleaseConfig
 from hotfix_ci.deploy import history
 from hotfix_ci.deploy.guard import EnvironmentGuard, limits_from, rolling_back
 from hotfix_ci.deploy.recorder import Recorder
-from hotfix_ci.deploy.rollback import human_needed, perform_rollback
+from hotfix_ci.deploy.rollback import human_needed, perform_rollback, rollback_command
 from hotfix_ci.deploy.runtime import build_provider, check_provider_settings, mask_secrets
 from hotfix_ci.deploy.signals import stop_on_signals
+from hotfix_ci.deploy.target_tag import require_tag
 from hotfix_ci.errors import DeployStopped, ExitCode, GitHubAPIError, HotfixError, UsageError
 from hotfix_ci.gates import check_environment
-from hotfix_ci.github_api.releases import list_tags, tag_commit
+from hotfix_ci.github_api.releases import tag_commit
 from hotfix_ci.notify import hooks as notify_hooks
 from hotfix_ci.notify.hooks import Stage
 from hotfix_ci.providers.base import ProviderError, Release, RollbackPoint
 from hotfix_ci.providers.points import point_of_release
 from hotfix_ci.release.versioning import version_of_tag
 from hotfix_ci.reports.deploy import Console, RunReport, finish, progress_stream
-from hotfix_ci.text import did_you_mean
 
 if TYPE_CHECKING:
     from hotfix_ci.github_api import GitHubClient
@@ -52,8 +52,8 @@ def run(args: RollbackArgs, env: Mapping[str, str], out: TextIO, err: TextIO) ->
     from hotfix_ci.github_api import GitHubClient
 
     client = GitHubClient(ctx.connection(), ctx.repo)
-    if args.to is not None:
-        check_target_tag(client, args.to)
+    if args.to is not None:  # exit 2 before any provider is asked anything
+        require_tag(client, args.to, cfg.release, option="--to", nothing="nothing was rolled back")
     stream = progress_stream(ctx.format, out, err)
     reports: list[RunReport] = []
     with stop_on_signals():  # a cancel must not cut a rollback off from its records
@@ -86,29 +86,6 @@ def run(args: RollbackArgs, env: Mapping[str, str], out: TextIO, err: TextIO) ->
     stage = Stage(cfg=cfg, env=env, io=ctx.io, say=say, github=client, workdir=args.workdir)
     notify_hooks.stage_done(reports, stage)
     return finish(reports, ctx.io, ctx.format, out)
-
-
-MAX_SHOWN_TAGS = 10
-
-
-def check_target_tag(client: GitHubClient, tag: str) -> None:
-    """``--to`` names an existing tag: exit 2 before any provider is asked anything."""
-    if tag.startswith("-") or not tag.strip():
-        raise UsageError(
-            f"--to {tag!r} is not a release tag",
-            hint="name the release to go back to, e.g. --to hotfix-v1.4.2 (a tag never "
-            "starts with '-')",
-        )
-    if tag_commit(client, tag) is not None:
-        return
-    names = [t.name for t in list_tags(client)]
-    close = did_you_mean(tag, names)
-    shown = ", ".join(names[:MAX_SHOWN_TAGS]) + (", ..." if len(names) > MAX_SHOWN_TAGS else "")
-    raise UsageError(
-        f"--to {tag}: the repository has no such tag; nothing was rolled back",
-        hint=(close + "; " if close else "")
-        + (f"existing tags, newest first: {shown}" if names else "the repository has no tags"),
-    )
 
 
 def _roll_back(
@@ -144,8 +121,8 @@ def _roll_back(
             "already_there",
             ExitCode.OK,
             f"{spec.name} already runs {current.ref}, the rollback target of {undone}; to "
-            f"go further back, name the release: `hotfix-ci rollback --environment "
-            f"{environment.name} --provider {spec.name} --to TAG`",
+            f"go further back, name the release: `{rollback_command(environment.name, spec.name)} "
+            "--to TAG`",
             current.ref,
         )
     target_record = (
@@ -266,5 +243,5 @@ def cross_check(
         "rolling back from a release that is not running could go to the wrong one, so "
         "nothing was changed",
         hint=f"check what {provider} really runs, then name the release to go to: "
-        f"`hotfix-ci rollback --environment {environment} --provider {provider} --to TAG`",
+        f"`{rollback_command(environment, provider)} --to TAG`",
     )

@@ -30,7 +30,7 @@ from hotfix_ci.config.model import Environment, ProviderSpec, ReleaseConfig
 from hotfix_ci.deploy import history
 from hotfix_ci.deploy.guard import EnvironmentGuard, limits_from, rolling_back
 from hotfix_ci.deploy.recorder import Recorder
-from hotfix_ci.deploy.rollback import human_needed, perform_rollback
+from hotfix_ci.deploy.rollback import human_needed, perform_rollback, rollback_command
 from hotfix_ci.deploy.signals import StopFlag
 from hotfix_ci.errors import DeployStopped, ExitCode, HotfixError, ProcessError
 from hotfix_ci.gates import WatchOutcome, format_probe, watch
@@ -39,6 +39,7 @@ from hotfix_ci.providers.base import Provider, Release, RollbackPoint
 from hotfix_ci.providers.points import find_point
 from hotfix_ci.release.versioning import version_of_tag
 from hotfix_ci.reports.deploy import Console, Recorded
+from hotfix_ci.text import shell_command
 
 BEFORE_TIMEOUT = 600.0
 
@@ -90,7 +91,14 @@ class DeployPipeline:
         record = self.record_deploy(point, previous_tag, rollback_of)
         tag = self.release.tag
         if self.stop.stopped:
-            return self.interrupted(record, "before deploying: nothing changed", previous_tag)
+            return self.interrupted(
+                record,
+                "before deploying",
+                f"the Deployment of {tag} was recorded and marked error",
+                f"{tag} was not deployed; what ran before still runs",
+                previous_tag,
+                again=f"re-run the job to deploy {tag}",
+            )
         try:
             deployed = self.provider.deploy(self.release)
         except Exception as exc:
@@ -99,7 +107,13 @@ class DeployPipeline:
             return self.failed(record, reason, point, previous_tag, step="deploy")
         self.console.step("deploy", True, f"{self.provider.name}: {deployed.description}")
         if self.stop.stopped:
-            return self.interrupted(record, f"after deploying: {tag} is live, unverified", tag)
+            return self.interrupted(
+                record,
+                "after deploying",
+                f"{tag} was deployed; its Deployment is marked error",
+                f"its gates were not watched, so {tag} is live, unverified",
+                tag,
+            )
         outcome = self.watch_gates()
         if outcome.passed:
             url = self.env_cfg.url or deployed.url
@@ -108,7 +122,13 @@ class DeployPipeline:
             what = f"rolled back to {tag} (was {rollback_of})" if rollback_of else f"{tag} deployed"
             return self.report.finish("deployed", ExitCode.OK, f"{what}; gates passed", tag)
         if self.stop.stopped:
-            return self.interrupted(record, f"during the watch: {tag} is live, unverified", tag)
+            return self.interrupted(
+                record,
+                "during the watch",
+                f"{tag} was deployed; its Deployment is marked error",
+                f"its gates were not watched to the end, so {tag} is live, unverified",
+                tag,
+            )
         self.failed(record, outcome.reason, point, previous_tag, step="gates")
 
     # -- steps ---------------------------------------------------------------------------
@@ -121,13 +141,14 @@ class DeployPipeline:
         }
         for argv in self.env_cfg.before:
             command = [fill_placeholders(arg, values) for arg in argv]
-            shown = " ".join(command)
+            shown = shell_command(command)
             try:
                 done = proc.run(command, cwd=self.req.workdir, env=self.env, timeout=BEFORE_TIMEOUT)
             except ProcessError as exc:
-                self.console.step("before-check", False, f"{shown}: {exc.message}")
+                outcome = before_check_outcome(exc, command)
+                self.console.step("before-check", False, f"{shown}: {outcome}")
                 raise DeployStopped(
-                    f"before-check `{shown}` failed: {exc.message}; nothing was deployed and "
+                    f"before-check `{shown}` {outcome}; nothing was deployed and "
                     "no Deployment was recorded",
                     hint=exc.hint
                     or f"run `{shown}` by hand to see its full output, fix what "
@@ -266,17 +287,26 @@ class DeployPipeline:
         return outcome
 
     # -- endings -------------------------------------------------------------------------
-    def interrupted(self, record: Recorded | None, where: str, live: str | None) -> None:
-        reason = f"{self.stop.reason()} {where}"
+    def interrupted(
+        self,
+        record: Recorded | None,
+        where: str,
+        done: str,
+        not_done: str,
+        live: str | None,
+        *,
+        again: str = "re-run the job to deploy and watch again",
+    ) -> None:
+        reason = self.stop.ending(where, done=done, not_done=not_done)
         self.console.step("interrupted", False, reason)
-        self.recorder.status(record, "error", reason)
+        self.recorder.status(record, "error", f"{self.stop.reason()} {where}")
+        manual = rollback_command(self.env_cfg.name, self.req.spec.name)
         self.report.finish(
             "interrupted",
             ExitCode.INTERRUPTED,
             reason,
             live,
-            hint=f"re-run the job to deploy and watch again, or roll back: `hotfix-ci rollback "
-            f"--environment {self.env_cfg.name} --provider {self.req.spec.name}`",
+            hint=f"{again}, or roll back: `{manual}`",
         )
 
     def failed(
@@ -293,7 +323,7 @@ class DeployPipeline:
         with what a human must do (also when there is no rollback point at all)."""
         tag, name = self.release.tag, self.req.spec.name
         self.console.step(step, False, reason)
-        manual = f"hotfix-ci rollback --environment {self.env_cfg.name} --provider {name}"
+        manual = rollback_command(self.env_cfg.name, name)
         if not self.env_cfg.rollback_on_failure:
             self.recorder.status(record, "failure", f"{tag} failed; rollback disabled")
             return self.report.finish(
@@ -312,7 +342,8 @@ class DeployPipeline:
                 f"  failing release: {tag} ({reason})\n  attempted: nothing; no rollback point "
                 "(the provider reported nothing live and the log holds no earlier release)",
                 tag,
-                hint=f"deploy a known good tag by hand: `{manual} --to TAG`",
+                hint=f"deploy a known good tag by hand: `{manual} --to TAG` (TAG: a release "
+                "tag that worked, e.g. from `hotfix-ci log`)",
             )
         siblings = rolling_back(self.recorder, self.env_cfg, name, tag)
         result = perform_rollback(
@@ -361,3 +392,12 @@ class DeployPipeline:
         self.report.finish(
             "rollback_failed", ExitCode.ROLLBACK_FAILED, message, result.live, hint=hint
         )
+
+
+def before_check_outcome(exc: ProcessError, argv: list[str]) -> str:
+    """What happened to a before-check, without naming its command again (the message does)."""
+    if exc.returncode is not None:
+        detail = (exc.stderr or exc.stdout).strip().splitlines()
+        return f"failed: exit {exc.returncode}: {detail[-1] if detail else 'no output'}"
+    text = exc.message.removeprefix(f"`{argv[0]}` ") if argv else exc.message
+    return f"failed: {text}"

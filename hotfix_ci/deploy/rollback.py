@@ -19,6 +19,7 @@ from hotfix_ci.errors import HotfixError
 from hotfix_ci.gates import ProbeResult, run_once
 from hotfix_ci.providers.base import Provider, RollbackPoint
 from hotfix_ci.reports.deploy import Console
+from hotfix_ci.text import shell_command
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -134,6 +135,16 @@ def what_is_live(provider: Provider) -> str:
     return f"{point.ref} ({provider.name} reports it live)"
 
 
+def rollback_command(
+    environment: str, provider: str | None = None, *, to: str | None = None
+) -> str:
+    """``hotfix-ci rollback ...`` to paste, shell-quoted (an environment name may hold anything)."""
+    argv = ["hotfix-ci", "rollback", "--environment", environment]
+    argv += ["--provider", provider] if provider else []
+    argv += ["--to", to] if to else []
+    return shell_command(argv)
+
+
 def human_needed(
     *,
     environment: str,
@@ -152,9 +163,7 @@ def human_needed(
     ]
     if failed_release:
         lines.insert(1, f"  failing release: {failed_release}")
-    command = f"hotfix-ci rollback --environment {environment} --provider {provider}"
-    if manual_tag:
-        command += f" --to {manual_tag}"
+    command = rollback_command(environment, provider, to=manual_tag)
     hint = f"roll back by hand: `{command}`"
     if result.hint:
         hint += f"; the provider says: {result.hint}"

@@ -36,6 +36,37 @@ class StopFlag:
         names = ", ".join(dict.fromkeys(self.received)) or "a stop request"
         return f"interrupted by {names} (cancelled run?)"
 
+    def ending(self, where: str, *, done: str, not_done: str) -> str:
+        """The message of a run the signal stopped: when, what was done, what was not."""
+        return f"{self.reason()} {where}: done: {done}; not done: {not_done}"
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM outside a deploy's own handling: ends the command like ^C, named as such."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
+@contextmanager
+def terminate_as_interrupt() -> Iterator[None]:
+    """While a command runs, SIGTERM (a cancelled run's second signal) stops it as ^C does,
+    so the error handler says what was interrupted and what to do instead of the process
+    dying without a word. A deploy's :func:`stop_on_signals` takes over inside its block."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, _frame: FrameType | None) -> None:
+        raise Terminated(signal.Signals(signum).name)
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
 
 @contextmanager
 def stop_on_signals(flag: StopFlag | None = None) -> Iterator[StopFlag]:

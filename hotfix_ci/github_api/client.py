@@ -10,8 +10,13 @@ from github import UnknownObjectException
 from github.Repository import Repository
 
 from hotfix_ci.errors import GitHubAPIError
-from hotfix_ci.github_api.connect import Connection, RequestCounter, open_github
-from hotfix_ci.github_api.errors import api_call
+from hotfix_ci.github_api.connect import (
+    Connection,
+    RequestCounter,
+    effective_timeout,
+    open_github,
+)
+from hotfix_ci.github_api.errors import Reach, api_call
 from hotfix_ci.github_api.writes import ATTEMPTS, write_once
 from hotfix_ci.model import FileChange, LabelEvent, PullRequest, Review
 from hotfix_ci.text import redact
@@ -52,7 +57,13 @@ class GitHubClient:
 
     def call(self, operation: str, permission: str) -> Any:
         """A context manager translating PyGithub failures of ``operation`` to GitHubAPIError."""
-        return api_call(operation, permission, self.conn.api_url)
+        reach = Reach(
+            api_url=self.conn.api_url,
+            timeout=effective_timeout(self.conn),
+            retries=self.conn.retries,
+            repo=self.repo_name,
+        )
+        return api_call(operation, permission, reach)
 
     # -- pull requests -------------------------------------------------------------------
     def pull(self, number: int) -> PullRequest:

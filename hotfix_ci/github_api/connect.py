@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from github import Auth, Github, GithubRetry
 from github.GithubException import RateLimitExceededExceedsMaxWait
 from urllib3.util.retry import Retry
+
+from hotfix_ci.text import number_setting
 
 DEFAULT_API_URL = "https://api.github.com"
 
@@ -29,6 +31,34 @@ class Connection:
 
     def __repr__(self) -> str:
         return f"Connection(api_url={self.api_url!r}, token=***)"
+
+
+# HOTFIX_CI_HTTP_* -> (field, default, lowest, highest, whole number, unit). The bounds keep a
+# typo from becoming a hang (a timeout of 1e300 s) or a crash (an overflow deep in urllib3).
+HTTP_SETTINGS: dict[str, tuple[str, float, float, float, bool, str]] = {
+    "HOTFIX_CI_HTTP_TIMEOUT": ("timeout", 15.0, 0.1, 600.0, False, "seconds"),
+    "HOTFIX_CI_HTTP_RETRIES": ("retries", 3, 0, 20, True, "retries"),
+    "HOTFIX_CI_HTTP_BACKOFF": ("backoff", 0.5, 0.0, 60.0, False, "seconds"),
+    "HOTFIX_CI_HTTP_MAX_WAIT": ("max_wait", 60.0, 0.0, 3600.0, False, "seconds"),
+}
+
+
+def connection_from_env(env: Mapping[str, str], *, api_url: str, token: str) -> Connection:
+    """The connection, tuned by the ``HOTFIX_CI_HTTP_*`` variables; a value that is not a
+    number in its range is a usage error (exit 2) naming the variable, the value and the
+    range, before any request is sent."""
+    values: dict[str, float] = {}
+    for name, (field, default, low, high, whole, unit) in HTTP_SETTINGS.items():
+        value = number_setting(env, name, default, low=low, high=high, whole=whole, unit=unit)
+        values[field] = value
+    return Connection(
+        api_url=api_url,
+        token=token,
+        timeout=values["timeout"],
+        retries=int(values["retries"]),
+        backoff=values["backoff"],
+        max_wait=values["max_wait"],
+    )
 
 
 UNSAFE_WRITES = frozenset({"POST", "PATCH"})
@@ -152,12 +182,17 @@ def quiet_library_loggers() -> None:
         logger.propagate = False
 
 
+def effective_timeout(conn: Connection) -> int:
+    """The per-request timeout PyGithub is given (whole seconds, at least one)."""
+    return int(max(1, conn.timeout))
+
+
 def open_github(conn: Connection, counter: RequestCounter | None = None) -> Github:
     quiet_library_loggers()
     gh = Github(
         base_url=conn.api_url.rstrip("/"),
         auth=Auth.Token(conn.token),
-        timeout=int(max(1, conn.timeout)),
+        timeout=effective_timeout(conn),
         retry=make_retry(conn),
         per_page=100,
         lazy=True,

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import http.client
+import re
+import socket
+import ssl
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import requests
 import urllib3.exceptions
@@ -60,50 +65,138 @@ def _needed_permission(accepted: str | None, declared: str) -> str:
     return first
 
 
-def translate(exc: BaseException, operation: str, permission: str, api_url: str) -> GitHubAPIError:
+@dataclass(frozen=True, kw_only=True)
+class Reach:
+    """What a message about a failed request names: where GitHub was asked, how long each
+    try waited (the timeout in effect) and how often it was retried, and the repository."""
+
+    api_url: str
+    timeout: float | None = None
+    retries: int | None = None
+    repo: str | None = None
+
+
+def translate(
+    exc: BaseException, operation: str, permission: str, api_url: str | Reach
+) -> GitHubAPIError:
     """The GitHubAPIError for ``exc`` raised while doing ``operation``."""
+    reach = api_url if isinstance(api_url, Reach) else Reach(api_url=api_url)
     if isinstance(exc, GithubException):
-        return _translate_github(exc, operation, permission)
+        return _translate_github(exc, operation, permission, reach)
+    tries = f", {reach.retries + 1} tries" if reach.retries else ""
     if _timed_out(exc):
+        within = f": no answer within {reach.timeout:g} s" if reach.timeout else ""
+        raise_it = (
+            f"; if GitHub is often this slow from here, raise HOTFIX_CI_HTTP_TIMEOUT (now "
+            f"{reach.timeout:g} s, at most 600)"
+            if reach.timeout
+            else ""
+        )
         return GitHubAPIError(
-            f"{operation}: GitHub at {api_url} did not answer in time, after bounded retries.",
-            hint="GitHub may be degraded (https://www.githubstatus.com); re-run the job.",
+            f"{operation}: timed out: GitHub at {reach.api_url} did not answer in time"
+            f"{within}{tries}",
+            hint="GitHub may be slow or degraded (https://www.githubstatus.com): re-run the job"
+            + raise_it,
             operation=operation,
         )
     if isinstance(exc, (requests.ConnectionError, urllib3.exceptions.HTTPError)):
+        what, fix = _connection_failure(exc)
         return GitHubAPIError(
-            f"{operation}: could not reach GitHub at {api_url} after bounded retries "
-            f"({type(exc).__name__}).",
-            hint="check GITHUB_API_URL and the network; re-run the job once GitHub answers.",
+            f"{operation}: {what} (GitHub at {reach.api_url}{tries})",
+            hint=fix,
             operation=operation,
         )
     return GitHubAPIError(
-        f"{operation}: unexpected failure talking to GitHub: {exc}", operation=operation
+        f"{operation}: the request to GitHub failed before a usable "
+        f"answer came ({reach.api_url}{tries}): its answer broke off or could not be read",
+        hint="GitHub may be degraded (https://www.githubstatus.com): re-run the job; if it "
+        "keeps failing, check a proxy between the runner and GitHub",
+        operation=operation,
     )
+
+
+_URL_HINT = "check GITHUB_API_URL (https://api.github.com, or https://HOST/api/v3 on GHES)"
+
+
+def _connection_failure(exc: BaseException) -> tuple[str, str]:
+    """What went wrong with the connection, in words (never the exception's class name)."""
+    chain = list(_chain(exc))
+    if any(isinstance(e, (socket.gaierror, urllib3.exceptions.NameResolutionError)) for e in chain):
+        return (
+            "the GitHub host name did not resolve",
+            f"{_URL_HINT} and the runner's DNS; re-run the job once the name resolves",
+        )
+    if any(isinstance(e, ConnectionRefusedError) or "refused" in str(e).lower() for e in chain):
+        return (
+            "the connection to GitHub was refused: nothing listens there",
+            f"{_URL_HINT}, its port and any proxy; re-run the job once GitHub answers",
+        )
+    if any(isinstance(e, (ssl.SSLError, urllib3.exceptions.SSLError)) for e in chain):
+        return (
+            "the TLS handshake with GitHub failed: is its certificate trusted?",
+            "on GHES with a private CA, point REQUESTS_CA_BUNDLE at the CA certificate; "
+            f"else {_URL_HINT}",
+        )
+    if any(isinstance(e, urllib3.exceptions.ProxyError) for e in chain):
+        return (
+            "the proxy between the runner and GitHub failed",
+            "check HTTPS_PROXY / NO_PROXY on the runner, then re-run the job",
+        )
+    if any(
+        isinstance(e, (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError))
+        for e in chain
+    ) or any(isinstance(e, urllib3.exceptions.ProtocolError) for e in chain):
+        return (
+            "GitHub closed the connection without answering",
+            "GitHub may be degraded (https://www.githubstatus.com): re-run the job",
+        )
+    return (
+        "could not reach GitHub",
+        f"{_URL_HINT} and the network; re-run the job once GitHub answers",
+    )
+
+
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    """``exc`` and what it wraps: args, ``reason`` (urllib3), ``__cause__``/``__context__``."""
+    seen: set[int] = set()
+    pending: list[BaseException] = [exc]
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        inner = [a for a in current.args if isinstance(a, BaseException)]
+        reason = getattr(current, "reason", None)
+        if isinstance(reason, BaseException):
+            inner.append(reason)
+        for linked in (current.__cause__, current.__context__):
+            if linked is not None:
+                inner.append(linked)
+        pending.extend(inner)
 
 
 def _timed_out(exc: BaseException) -> bool:
     """A read or connect timeout, also when requests wraps it in a ConnectionError once
-    urllib3's retries are spent (MaxRetryError whose reason is a ReadTimeoutError)."""
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        if isinstance(current, (requests.Timeout, urllib3.exceptions.TimeoutError)):
-            return True
-        reason = getattr(current, "reason", None)
-        if isinstance(reason, BaseException) and _timed_out_once(reason):
-            return True
-        inner = current.args[0] if current.args else None
-        current = inner if isinstance(inner, BaseException) else current.__cause__
-    return False
+    urllib3's retries are spent (MaxRetryError whose reason is a ReadTimeoutError). urllib3's
+    NewConnectionError (refused, unreachable) subclasses ConnectTimeoutError: not a timeout."""
+    return any(_timed_out_once(e) for e in _chain(exc))
 
 
 def _timed_out_once(exc: BaseException) -> bool:
-    return isinstance(exc, (requests.Timeout, urllib3.exceptions.TimeoutError))
+    if isinstance(exc, urllib3.exceptions.NewConnectionError):
+        return False
+    if isinstance(exc, requests.ConnectionError) and not isinstance(exc, requests.Timeout):
+        return False
+    return isinstance(exc, (requests.Timeout, urllib3.exceptions.TimeoutError, TimeoutError))
 
 
-def _translate_github(exc: GithubException, operation: str, permission: str) -> GitHubAPIError:
+_NO_COMMIT = re.compile(r"No commit found for (?:SHA|the ref):? *(\S*)", re.IGNORECASE)
+
+
+def _translate_github(
+    exc: GithubException, operation: str, permission: str, reach: Reach
+) -> GitHubAPIError:
     status = exc.status
     message = _message(exc)
     remaining = _header(exc, "X-RateLimit-Remaining")
@@ -162,15 +255,30 @@ def _translate_github(exc: GithubException, operation: str, permission: str) -> 
             status=status,
             operation=operation,
         )
+    missing = _NO_COMMIT.search(message) if status in (404, 422) else None
+    if missing is not None:
+        sha = missing.group(1).rstrip(".") or "the commit"
+        repo = reach.repo or "the repository"
+        return GitHubAPIError(
+            f"{operation}: commit {sha} is not on GitHub in {repo} ({status} {message})",
+            hint=f"the commit was not pushed, or it belongs to another repository: push it "
+            f"to {repo} (git push), or pass the sha of a commit GitHub has (--sha; inside "
+            "Actions GITHUB_SHA is the run's commit), and check --repo / GITHUB_REPOSITORY, "
+            "then re-run",
+            status=status,
+            operation=operation,
+        )
     return GitHubAPIError(
         f"{operation}: GitHub answered {status}: {message}.",
+        hint="GitHub refused the request as it was sent: check the values the message names "
+        "(a branch, a tag, a sha, a config key), fix them, then re-run the job",
         status=status,
         operation=operation,
     )
 
 
 @contextmanager
-def api_call(operation: str, permission: str, api_url: str) -> Iterator[None]:
+def api_call(operation: str, permission: str, api_url: str | Reach) -> Iterator[None]:
     """Run a block of PyGithub calls, translating its failures."""
     try:
         yield

@@ -26,13 +26,23 @@ from urllib.parse import quote
 
 from github import GithubException
 
-from hotfix_ci.errors import ContentChanged, GitHubAPIError, RefAlreadyExists
+from hotfix_ci.errors import (
+    BranchMissing,
+    ContentChanged,
+    GitHubAPIError,
+    NothingToMerge,
+    RefAlreadyExists,
+)
 from hotfix_ci.github_api.client import GitHubClient, pull_from_raw
 from hotfix_ci.github_api.rest import error_message, get_or_none, pages, repo_url, request
 from hotfix_ci.github_api.writes import write_once
 from hotfix_ci.model import PullRequest
 
 CONTENTS = "contents: write"
+_TAKEN_HINT = (
+    "another run or a person created it at a different commit: re-run the job (a release "
+    "picks the next free version), or delete the ref if it was made by mistake"
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -124,7 +134,9 @@ def create_ref(client: GitHubClient, ref: str, sha: str) -> None:
                 if exc.status == 422 and "already exists" in error_message(exc).lower():
                     if attempt > 1 and _ref_target(client, ref) == sha:
                         return True  # our own earlier attempt landed
-                    raise RefAlreadyExists(f"{ref} already exists", status=422) from exc
+                    raise RefAlreadyExists(
+                        f"{ref} already exists", hint=_TAKEN_HINT, status=422
+                    ) from exc
                 raise
         return True
 
@@ -167,7 +179,7 @@ def create_annotated_tag(client: GitHubClient, tag: str, message: str, sha: str)
     if _ref_target(client, ref) is not None:
         if tag_commit(client, tag) == sha:
             return
-        raise RefAlreadyExists(f"{ref} already exists", status=422)
+        raise RefAlreadyExists(f"{ref} already exists", hint=_TAKEN_HINT, status=422)
     body: dict[str, Any] = {"tag": tag, "message": message, "object": sha, "type": "commit"}
     date = commit_date(client, sha)
     if date:
@@ -233,7 +245,11 @@ def put_file(
         except GithubException as exc:
             stale = exc.status == 409 or (exc.status == 422 and "sha" in error_message(exc).lower())
             if stale:
-                raise ContentChanged(f"{path} changed on {branch}", status=exc.status) from exc
+                raise ContentChanged(
+                    f"{path} changed on {branch} since it was read",
+                    hint="someone committed to it meanwhile: re-run the job (it re-reads the file)",
+                    status=exc.status,
+                ) from exc
             raise
 
 
@@ -333,12 +349,37 @@ def find_pull_by_head(client: GitHubClient, branch: str, base: str) -> int | Non
 
 
 def create_pull(client: GitHubClient, *, head: str, base: str, title: str, body: str) -> int:
+    """Open a pull request from ``head`` into ``base``. GitHub's two answers that no re-run
+    can change are their own errors: :class:`NothingToMerge` (422 "No commits between
+    BASE and HEAD") and :class:`BranchMissing` (422 ``base`` ``invalid``: no such branch).
+    https://docs.github.com/rest/pulls/pulls#create-a-pull-request"""
     fields = {"head": head, "base": base, "title": title, "body": body}
 
     def post() -> int:
         what = f"opening a pull request from {head} into {base}"
         with client.call(what, "pull-requests: write"):
-            data = request(client, "POST", repo_url(client, "pulls"), input=fields)
+            try:
+                data = request(client, "POST", repo_url(client, "pulls"), input=fields)
+            except GithubException as exc:
+                refused = _pull_refusal(exc, head=head, base=base)
+                if refused is not None:
+                    raise refused from exc
+                raise
         return int(data["number"])
 
     return write_once(post, lambda: find_pull_by_head(client, head, base))
+
+
+def _pull_refusal(exc: GithubException, *, head: str, base: str) -> GitHubAPIError | None:
+    if exc.status != 422:
+        return None
+    errors = exc.data.get("errors") if isinstance(exc.data, dict) else None
+    for item in errors if isinstance(errors, list) else []:
+        if not isinstance(item, dict):
+            continue
+        text = str(item.get("message") or "")
+        if text.lower().startswith("no commits between"):
+            return NothingToMerge(f"{base} already contains {head}: {text}", status=422)
+        if item.get("field") == "base" and item.get("code") == "invalid":
+            return BranchMissing(f"the branch {base} does not exist", status=422)
+    return None

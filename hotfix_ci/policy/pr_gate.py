@@ -15,7 +15,7 @@ from hotfix_ci.patterns import path_matches as matches
 from hotfix_ci.policy.approvals import count_approvals
 from hotfix_ci.policy.classify import branch_matches, is_hotfix, severity_labels
 from hotfix_ci.policy.principals import is_listed
-from hotfix_ci.text import inert, shown_path
+from hotfix_ci.text import clip, inert, shown_path
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -38,9 +38,14 @@ _TITLE_PREFIXES = ("[HOTFIX] ", "HOTFIX: ", "hotfix: ", "[hotfix] ", "Hotfix: ")
 _HOTFIX_WORD = re.compile(r"^\W*hot[\s_-]?fix\W*", re.IGNORECASE)
 
 
+TITLE_SHOWN = 80  # characters of a PR title quoted in a finding
+
+
 def title_example(title: str, pattern: str) -> str | None:
-    """The PR's own title with a prefix that makes it match ``pattern`` (None if none does)."""
-    rest = _HOTFIX_WORD.sub("", inert(title)).strip() or "Fix login 500s"
+    """The PR's own title with a prefix that makes it match ``pattern`` (None if none does):
+    data, on one line, clipped, so what the author wrote never turns into markup or a wall."""
+    rest = _HOTFIX_WORD.sub("", clip(inert(title), TITLE_SHOWN, one_line=True)).strip()
+    rest = rest or "Fix login 500s"
     for prefix in _TITLE_PREFIXES:
         if re.search(pattern, prefix + rest):
             return prefix + rest
@@ -73,7 +78,8 @@ def check_shape(ev: GateEvidence, cfg: HotfixConfig) -> list[Finding]:
         out.append(
             _err(
                 "title",
-                f"title {inert(pull.title)!r} does not match the pattern {rules.title}: "
+                f"title {clip(inert(pull.title), TITLE_SHOWN, one_line=True)!r} does not match "
+                f"the pattern {rules.title}: "
                 + (f"edit the title, e.g. {example!r}" if example else "edit the title to match"),
             )
         )

@@ -18,11 +18,11 @@ core never imports click. The result is data; :mod:`hotfix_ci.reports.triage` re
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from hotfix_ci.config.model import HotfixConfig, SeverityConfig
+from hotfix_ci.text import shell_command
 
 
 @dataclass(frozen=True)
@@ -119,11 +119,11 @@ def triage(ask: Ask, cfg: HotfixConfig, *, description: str, environment: str) -
     severity = configured.name
     target = response_target(cfg, severity)
     if rollback:
-        command = "gh workflow run hotfix-rollback.yml -f " + shlex.quote(
-            f"environment={environment}"
+        command = shell_command(
+            ["gh", "workflow", "run", "hotfix-rollback.yml", "-f", f"environment={environment}"]
         )
     else:
-        command = f"hotfix-ci start {shlex.quote(description)} --severity {shlex.quote(severity)}"
+        command = shell_command(["hotfix-ci", "start", description, "--severity", severity])
     return Decision(
         severity=severity,
         hotfix_material=True,

@@ -24,6 +24,7 @@ from hotfix_ci.providers._checks import (
     timeout_whole_seconds,
 )
 from hotfix_ci.providers._cli import run_cli
+from hotfix_ci.text import shell_command
 
 POINT_TYPE = contract.point_type("command", "ref")
 DEFAULT_TIMEOUT = 900
@@ -161,13 +162,13 @@ class CommandProvider:
         )
 
     def _run(self, which: str, argv: list[str]) -> str:
-        self._ctx.log(f"{which}: {' '.join(argv)}")
+        self._ctx.log(f"{which}: {shell_command(argv)}")
         return run_cli(
             argv,
             env=self.env,
             cwd=self._ctx.workdir,
             timeout=self.timeout,
             failed=f"the {which} command `{argv[0]}` failed",
-            hint=f"run `{' '.join(argv)}` by hand in the checkout to see the full output",
+            hint=f"run `{shell_command(argv)}` by hand in the checkout to see the full output",
             keep=self.keep,
         )

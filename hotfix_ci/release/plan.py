@@ -17,6 +17,7 @@ from hotfix_ci.patterns import TagTemplate
 from hotfix_ci.release import versioning
 from hotfix_ci.release.version_files import version_in_text
 from hotfix_ci.reports.release import Matrix
+from hotfix_ci.text import inert
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -115,7 +116,7 @@ def tag_message(version: str, pr_number: int, title: str, severity: str | None, 
 
 
 def review_issue_title(pr_title: str) -> str:
-    return f"Post-deploy review: {pr_title}"
+    return f"Post-deploy review: {inert(pr_title)}"  # one line whatever the title holds
 
 
 def review_issue_body(

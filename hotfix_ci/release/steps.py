@@ -14,7 +14,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from hotfix_ci.config.model import HotfixConfig
-from hotfix_ci.errors import ContentChanged, GitHubAPIError, RefAlreadyExists
+from hotfix_ci.errors import (
+    BranchMissing,
+    ConfigError,
+    ContentChanged,
+    GitHubAPIError,
+    NothingToMerge,
+    RefAlreadyExists,
+)
 from hotfix_ci.github_api import releases as api
 from hotfix_ci.github_api.client import GitHubClient
 from hotfix_ci.model import PullRequest
@@ -182,6 +189,12 @@ def open_review_issue(job: ReleaseJob, planned: PlannedVersion) -> StepResult:
 
 
 def open_back_merges(job: ReleaseJob, planned: PlannedVersion) -> list[StepResult]:
+    """One pull request per ``release.back_merge`` branch, from a branch at the merge commit.
+
+    What no re-run can change is said as it is: a target that already contains the fix is
+    done ("up to date", the helper branch removed again); a target branch that does not
+    exist is a config problem (exit 2) whose fix is to create it or drop it from the list.
+    """
     results = []
     for target in job.cfg.release.back_merge:
         head = back_merge_branch(planned.tag, target)
@@ -191,20 +204,40 @@ def open_back_merges(job: ReleaseJob, planned: PlannedVersion) -> list[StepResul
                 StepResult(step="back-merge", state="exists", detail=f"#{number} {head}")
             )
             continue
+        if not api.branch_exists(job.client, target):
+            raise _missing_target(target, planned.tag)
         if not job.dry_run:
             # The branch may be left by an earlier run that failed before opening the PR.
             with contextlib.suppress(RefAlreadyExists):
                 api.create_ref(job.client, f"refs/heads/{head}", job.sha)
-            number = api.create_pull(
-                job.client,
-                head=head,
-                base=target,
-                title=f"Back-merge hotfix {planned.tag} into {target}",
-                body=f"Brings hotfix {planned.tag} (#{job.pull.number}) into `{target}`.\n",
-            )
+            try:
+                number = api.create_pull(
+                    job.client,
+                    head=head,
+                    base=target,
+                    title=f"Back-merge hotfix {planned.tag} into {target}",
+                    body=f"Brings hotfix {planned.tag} (#{job.pull.number}) into `{target}`.\n",
+                )
+            except NothingToMerge:
+                api.delete_branch(job.client, head)  # ours, named for this tag and target
+                detail = f"{target} already contains {planned.tag}: nothing to merge"
+                results.append(StepResult(step="back-merge", state="up to date", detail=detail))
+                continue
+            except BranchMissing as exc:  # deleted since we looked
+                api.delete_branch(job.client, head)
+                raise _missing_target(target, planned.tag) from exc
         detail = f"#{number} {head} -> {target}" if number else f"{head} -> {target}"
         results.append(StepResult(step="back-merge", state=_would(job, "create"), detail=detail))
     return results
+
+
+def _missing_target(target: str, tag: str) -> ConfigError:
+    return ConfigError(
+        f"back-merge of {tag} into {target}: the branch {target} does not exist, so there is "
+        "nothing to merge into (a re-run alone cannot change that)",
+        hint=f"create the branch {target}, or remove it from release.back_merge in the config; "
+        "then re-run the job",
+    )
 
 
 def delete_head_branch(job: ReleaseJob) -> StepResult:

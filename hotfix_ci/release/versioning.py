@@ -213,6 +213,12 @@ def releases_in(tags: Iterable[str], cfg: ReleaseConfig) -> list[Release]:
     return [release for release in found if release is not None]
 
 
+def newest_first(tags: Iterable[str], cfg: ReleaseConfig) -> list[str]:
+    """The release tags among ``tags`` in ``cfg``'s scheme, the highest release first."""
+    found = sorted(releases_in(tags, cfg), key=cmp_to_key(_compare), reverse=True)
+    return [r.tag for r in found if r.tag]
+
+
 def latest_release(tags: Iterable[str], cfg: ReleaseConfig) -> Release | None:
     """The current release among ``tags`` in ``cfg``'s scheme (suffix and date included)."""
     return latest(releases_in(tags, cfg))

@@ -117,8 +117,11 @@ def open_pull(
             raise ApiError.invalid("head", "custom", resource="PullRequest", message=message)
     commits = pr_commits(repo, head_sha, base_sha)
     if not commits:
+        # GitHub's answer names no field: {"resource": "PullRequest", "code": "custom",
+        # "message": "No commits between main and topic"}.
         message = f"No commits between {base} and {head}"
-        raise ApiError.invalid("head", "custom", resource="PullRequest", message=message)
+        error = {"resource": "PullRequest", "code": "custom", "message": message}
+        raise ApiError(422, "Validation Failed", errors=[error])
     item = new_issue(store, repo, title=title, body=body, author=author)
     item.pull = PullData(head, head_sha, base, base_sha, commits, None)
     for sha in commits:

@@ -158,6 +158,8 @@ def test_race_with_a_twin_job_on_the_same_commit_reuses_its_tag(
 def test_dry_run_writes_nothing_and_says_what_it_would_do(emulator: Any, tmp_path: Path) -> None:
     write_config(tmp_path, "release:\n  commit_changelog: true\n  back_merge: [develop]\n")
     sha = scene(emulator, labels=("hotfix", "P0"))
+    # The back-merge target exists (a missing one fails the dry run too: test_hints_back_merge).
+    emulator.commit(REPO, branch="develop", message="dev work", files={"dev.txt": "wip\n"})
     emulator.clear_requests()
     res = release(emulator, tmp_path, sha, "--dry-run", "--format", "text")
     assert res.exit_code == 0, res.stderr
