@@ -76,17 +76,6 @@ def offline_pip(tmp_path: Path) -> dict[str, str]:
     }
 
 
-def shim_python(tmp_path: Path, cases: str) -> Path:
-    """A python3 that is this interpreter except for the bash `case` arms given."""
-    shim = tmp_path / "python3"
-    shim.write_text(
-        f'#!/usr/bin/env bash\ncase "$*" in\n{cases}\nesac\nexec {sys.executable} "$@"\n',
-        encoding="utf-8",
-    )
-    shim.chmod(0o755)
-    return shim
-
-
 def site_packages(venv: Path) -> Path:
     return next((venv / "lib").glob("python3*/site-packages"))
 
@@ -193,6 +182,7 @@ dependencies = ["nope"]
 
 @pytest.mark.slow
 def test_pip_installs_only_the_dependencies_into_a_venv_without_pip(tmp_path: Path) -> None:
+    # the case a GitHub-hosted runner is: no uv, python3 with pip
     done, output = run_install(tmp_path, HOTFIX_CI_PYTHON=sys.executable, **offline_pip(tmp_path))
     assert done.returncode == 0, done.stdout + done.stderr
     assert "installing with pip" in done.stdout
@@ -202,9 +192,11 @@ def test_pip_installs_only_the_dependencies_into_a_venv_without_pip(tmp_path: Pa
     site = site_packages(venv)
     installed = {p.name.lower() for p in site.iterdir()}
     # the dependencies, not hotfix-ci (no build, no build backend in the wheelhouse) and no
-    # pip of its own (no ensurepip: the runner's pip installed into it)
+    # pip of its own (no ensurepip: the runner's pip installed into it), no compiled bytecode
+    # beyond what the step's own import check loaded
     assert "github" in installed and "tenacity" in installed
     assert not any(name.startswith(("hotfix_ci", "hotfix-ci", "pip")) for name in installed)
+    assert not list((site / "tenacity").rglob("*.pyc"))
     outputs = dict(line.split("=", 1) for line in output.read_text().splitlines())
     assert outputs["python"] == f"{venv}/bin/python"
     launched = subprocess.run(
@@ -222,24 +214,63 @@ def test_pip_installs_only_the_dependencies_into_a_venv_without_pip(tmp_path: Pa
     assert where.stdout.startswith(str(site))
 
 
+HIDE_RUNNER_PIP = """
+import sys
+from importlib.machinery import PathFinder
+
+
+class HideRunnerPip:
+    # inside a venv, the base installation's pip is not there (as with a --user pip)
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        if name != "pip" or sys.prefix == sys.base_prefix:
+            return None
+        spec = PathFinder.find_spec(name, path)
+        origin = (spec and spec.origin) or ""
+        if origin.startswith(sys.base_prefix + "/") and "/site-packages/" in origin:
+            raise ModuleNotFoundError("No module named 'pip'", name="pip")
+        return None
+
+
+sys.meta_path.insert(0, HideRunnerPip)
+"""
+
+
 @pytest.mark.slow
-def test_a_pip_older_than_22_3_installs_into_a_venv_with_its_own_pip(tmp_path: Path) -> None:
-    shim = shim_python(tmp_path, "  *pip.__version__*) exit 1;;")  # as pip 21 answers
-    env = offline_pip(tmp_path)
-    done, _ = run_install(tmp_path, HOTFIX_CI_PYTHON=str(shim), **env)
+def test_a_runner_pip_the_venv_cannot_see_gets_a_venv_with_its_own_pip(tmp_path: Path) -> None:
+    hide = tmp_path / "hide"
+    hide.mkdir()
+    (hide / "sitecustomize.py").write_text(HIDE_RUNNER_PIP, encoding="utf-8")
+    env = {**offline_pip(tmp_path), "PYTHONPATH": str(hide)}
+    done, output = run_install(tmp_path, HOTFIX_CI_PYTHON=sys.executable, **env)
     assert done.returncode == 0, done.stdout + done.stderr
     venv = cached_venv(tmp_path)
     installed = {p.name.lower() for p in site_packages(venv).iterdir()}
-    assert "pip" in installed and "github" in installed
+    assert "pip" in installed and "github" in installed  # ensurepip's pip installed them
     assert not any(name.startswith("hotfix_ci") for name in installed)
     assert (venv / ".complete").exists()
+    outputs = dict(line.split("=", 1) for line in output.read_text().splitlines())
+    launched = subprocess.run(
+        [outputs["cli"], "--version"], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert launched.stdout.strip() == "hotfix-ci, version 0.1.0"
 
 
 @pytest.mark.slow
 def test_a_cancelled_install_leaves_nothing_and_the_next_job_installs(tmp_path: Path) -> None:
     started = tmp_path / "pip-started"
-    shim = shim_python(tmp_path, f"  *'-m pip --python'*) touch {started}; sleep 60;;")
-    env = install_env(tmp_path, HOTFIX_CI_PYTHON=str(shim), **offline_pip(tmp_path))
+    slow = tmp_path / "slow"
+    slow.mkdir()
+    (slow / "sitecustomize.py").write_text(  # pip, once started, takes its time
+        "import pathlib, sys, time\n"
+        "if sys.orig_argv[1:3] == ['-m', 'pip']:\n"
+        f"    pathlib.Path({str(started)!r}).touch()\n"
+        "    time.sleep(60)\n",
+        encoding="utf-8",
+    )
+    env = install_env(
+        tmp_path, HOTFIX_CI_PYTHON=sys.executable, PYTHONPATH=str(slow), **offline_pip(tmp_path)
+    )
     step = subprocess.Popen(
         ["bash", "-c", install_script()],
         env=env,
