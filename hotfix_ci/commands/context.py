@@ -51,6 +51,7 @@ def resolve_context(
     fmt: str | None,
     out: TextIO,
     err: TextIO | None = None,
+    command: str = "",
 ) -> RunContext:
     # With --format json stdout carries the JSON document alone: workflow commands
     # (::add-mask::, ::group::, annotations) go to stderr, which the runner reads too.
@@ -70,11 +71,7 @@ def resolve_context(
     if not _REPO.match(name):
         raise UsageError(f"repository {name!r} is not of the form OWNER/NAME")
     if not secret:
-        raise UsageError(
-            "no GitHub token",
-            hint="set GITHUB_TOKEN or pass --token; in a workflow pass "
-            "`github-token: ${{ secrets.GITHUB_TOKEN }}` to the action",
-        )
+        raise UsageError("no GitHub token", hint=token_hint(env, command))
     if any(ch.isspace() for ch in secret):
         raise UsageError("the GitHub token contains whitespace", hint="check how it is passed")
     if not secret.isascii() or not secret.isprintable():
@@ -97,3 +94,36 @@ def resolve_context(
     if not parts.hostname:
         raise UsageError(f"GITHUB_API_URL {api_url!r} names no host", hint=url_hint)
     return RunContext(repo=name, token=secret, api_url=api_url, format=chosen, io=io)
+
+
+def token_hint(env: Mapping[str, str], command: str) -> str:
+    """How to give ``command`` a token where it runs: the action's input inside the action
+    (which runs only its own commands), the step's ``env:`` in a workflow's ``run:`` step,
+    ``gh auth token`` on a workstation."""
+    from hotfix_ci.action import COMMANDS
+
+    by_action = (env.get("INPUT_COMMAND") or "").strip()
+    if by_action:
+        return (
+            f"the action (command: {by_action}) got an empty `github-token` input: a "
+            "`${{ secrets.NAME }}` that is not set, or not given to this event (a pull "
+            "request from a fork), is empty; set that secret, or leave `github-token` out to "
+            "use the job's token"
+        )
+    line = f"hotfix-ci {command} ..." if command else "hotfix-ci ..."
+    local = f"set GITHUB_TOKEN or pass --token, e.g. `GITHUB_TOKEN=$(gh auth token) {line}`"
+    run_step = "give the step `env: GITHUB_TOKEN: ${{ github.token }}`"
+    if not command:
+        step = (
+            f"in a workflow, pass the action's `github-token` input, or in a `run:` step {run_step}"
+        )
+    elif command in COMMANDS:
+        step = (
+            f"in a workflow, run it through the action (`command: {command}`), whose "
+            "`github-token` input defaults to the job's token"
+        )
+    else:
+        step = f"in a workflow (the action does not run `{command}`), in its `run:` step {run_step}"
+    if env.get("GITHUB_ACTIONS") == "true":
+        return f"{step}; {local}"
+    return f"{local}; {step}"

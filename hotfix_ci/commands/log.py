@@ -41,7 +41,9 @@ def run(args: LogArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
     out, err = redacting(out), redacting(err)
     check_format(args.format, FORMATS)
     since = iso(since_time(args.since, args.now())) or ""
-    ctx = resolve_context(env, repo=args.repo, token=args.token, fmt="json", out=out, err=err)
+    ctx = resolve_context(
+        env, repo=args.repo, token=args.token, fmt="json", out=out, err=err, command="log"
+    )
     client = GitHubClient(ctx.connection(), ctx.repo)
     rows = []
     for record in deployment_records(client, args.environment):

@@ -43,7 +43,9 @@ def run(args: MetricsArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> 
     out, err = redacting(out), redacting(err)
     check_format(args.format, FORMATS)
     since = iso(since_time(args.since, args.now())) or ""
-    ctx = resolve_context(env, repo=args.repo, token=args.token, fmt="json", out=out, err=err)
+    ctx = resolve_context(
+        env, repo=args.repo, token=args.token, fmt="json", out=out, err=err, command="metrics"
+    )
     cfg = load_config(args.config, workdir=args.workdir)
     client = GitHubClient(ctx.connection(), ctx.repo)
     timelines = [timeline_of(facts, cfg) for facts in all_hotfixes(client, cfg, since)]

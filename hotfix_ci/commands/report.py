@@ -51,7 +51,9 @@ def run(args: ReportArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> i
     check_format(args.format, FORMATS)
     if args.pr <= 0:
         raise UsageError(f"--pr {args.pr} is not a pull request number")
-    ctx = resolve_context(env, repo=args.repo, token=args.token, fmt="json", out=out, err=err)
+    ctx = resolve_context(
+        env, repo=args.repo, token=args.token, fmt="json", out=out, err=err, command="report"
+    )
     cfg = load_config(args.config, workdir=args.workdir)
     client = GitHubClient(ctx.connection(), ctx.repo)
     facts = one_hotfix(client, cfg, args.pr)
