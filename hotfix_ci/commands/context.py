@@ -51,7 +51,7 @@ def resolve_context(
     fmt: str | None,
     out: TextIO,
     err: TextIO | None = None,
-    command: str = "",
+    local_command: str = "",
 ) -> RunContext:
     # With --format json stdout carries the JSON document alone: workflow commands
     # (::add-mask::, ::group::, annotations) go to stderr, which the runner reads too.
@@ -71,7 +71,7 @@ def resolve_context(
     if not _REPO.match(name):
         raise UsageError(f"repository {name!r} is not of the form OWNER/NAME")
     if not secret:
-        raise UsageError("no GitHub token", hint=token_hint(env, command))
+        raise UsageError("no GitHub token", hint=token_hint(env, local_command))
     if any(ch.isspace() for ch in secret):
         raise UsageError("the GitHub token contains whitespace", hint="check how it is passed")
     if not secret.isascii() or not secret.isprintable():
@@ -96,12 +96,11 @@ def resolve_context(
     return RunContext(repo=name, token=secret, api_url=api_url, format=chosen, io=io)
 
 
-def token_hint(env: Mapping[str, str], command: str) -> str:
-    """How to give ``command`` a token where it runs: the action's input inside the action
-    (which runs only its own commands), the step's ``env:`` in a workflow's ``run:`` step,
-    ``gh auth token`` on a workstation."""
-    from hotfix_ci.action import COMMANDS
-
+def token_hint(env: Mapping[str, str], local_command: str) -> str:
+    """How to give the command a token where it runs: the action's input inside the action,
+    the step's ``env:`` in a workflow's ``run:`` step, ``gh auth token`` on a workstation.
+    ``local_command`` names a command the action does not run (doctor, log, ...): it is never
+    told to pass a token to the action."""
     by_action = (env.get("INPUT_COMMAND") or "").strip()
     if by_action:
         return (
@@ -110,20 +109,18 @@ def token_hint(env: Mapping[str, str], command: str) -> str:
             "request from a fork), is empty; set that secret, or leave `github-token` out to "
             "use the job's token"
         )
-    line = f"hotfix-ci {command} ..." if command else "hotfix-ci ..."
+    line = f"hotfix-ci {local_command} ..." if local_command else "hotfix-ci ..."
     local = f"set GITHUB_TOKEN or pass --token, e.g. `GITHUB_TOKEN=$(gh auth token) {line}`"
     run_step = "give the step `env: GITHUB_TOKEN: ${{ github.token }}`"
-    if not command:
+    if local_command:
+        step = (
+            f"in a workflow (the action does not run `{local_command}`), in its `run:` step "
+            + run_step
+        )
+    else:
         step = (
             f"in a workflow, pass the action's `github-token` input, or in a `run:` step {run_step}"
         )
-    elif command in COMMANDS:
-        step = (
-            f"in a workflow, run it through the action (`command: {command}`), whose "
-            "`github-token` input defaults to the job's token"
-        )
-    else:
-        step = f"in a workflow (the action does not run `{command}`), in its `run:` step {run_step}"
     if env.get("GITHUB_ACTIONS") == "true":
         return f"{step}; {local}"
     return f"{local}; {step}"

@@ -135,7 +135,13 @@ def run(args: DoctorArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> i
     # Every registered secret is redacted from all this command prints.
     out, err = redacting(out), redacting(err)
     ctx = resolve_context(
-        env, repo=args.repo, token=args.token, fmt=args.format, out=out, err=err, command="doctor"
+        env,
+        repo=args.repo,
+        token=args.token,
+        fmt=args.format,
+        out=out,
+        err=err,
+        local_command="doctor",
     )
     from hotfix_ci.github_api import GitHubClient
 

@@ -42,7 +42,7 @@ def run(args: LogArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
     check_format(args.format, FORMATS)
     since = iso(since_time(args.since, args.now())) or ""
     ctx = resolve_context(
-        env, repo=args.repo, token=args.token, fmt="json", out=out, err=err, command="log"
+        env, repo=args.repo, token=args.token, fmt="json", out=out, err=err, local_command="log"
     )
     client = GitHubClient(ctx.connection(), ctx.repo)
     rows = []

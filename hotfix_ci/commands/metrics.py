@@ -44,7 +44,7 @@ def run(args: MetricsArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> 
     check_format(args.format, FORMATS)
     since = iso(since_time(args.since, args.now())) or ""
     ctx = resolve_context(
-        env, repo=args.repo, token=args.token, fmt="json", out=out, err=err, command="metrics"
+        env, repo=args.repo, token=args.token, fmt="json", out=out, err=err, local_command="metrics"
     )
     cfg = load_config(args.config, workdir=args.workdir)
     client = GitHubClient(ctx.connection(), ctx.repo)

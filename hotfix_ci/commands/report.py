@@ -52,7 +52,7 @@ def run(args: ReportArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> i
     if args.pr <= 0:
         raise UsageError(f"--pr {args.pr} is not a pull request number")
     ctx = resolve_context(
-        env, repo=args.repo, token=args.token, fmt="json", out=out, err=err, command="report"
+        env, repo=args.repo, token=args.token, fmt="json", out=out, err=err, local_command="report"
     )
     cfg = load_config(args.config, workdir=args.workdir)
     client = GitHubClient(ctx.connection(), ctx.repo)
