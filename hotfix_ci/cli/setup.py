@@ -53,8 +53,9 @@ def config_validate(path: str | None) -> int:
     "providers",
     multiple=True,
     metavar="TYPE",
-    help="Add a provider of this type to deploy.environments.production, with its settings "
-    "as commented placeholders and its secrets in the deploy job's env (repeatable).",
+    help="Add a provider of this type to deploy.environments.production, the settings it "
+    "needs written as fill-in (deploy refuses to run until they are replaced), the others "
+    "commented out, and its secrets in the deploy job's env (repeatable).",
 )
 @click.option("--force", is_flag=True, help="Overwrite existing files, naming each one.")
 @click.option("--dry-run", is_flag=True, help="Print the content that would be written.")
