@@ -1,4 +1,4 @@
-"""Render the three workflow templates with pinned action references.
+"""Render the four workflow templates with pinned action references.
 
 Templates use ``[[ ]]`` for jinja2 so GitHub's ``${{ }}`` expressions pass through untouched.
 """

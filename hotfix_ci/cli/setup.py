@@ -63,27 +63,33 @@ def config_matrix(environment: str, provider: str | None, config_path: str | Non
 @click.option(
     "--base",
     multiple=True,
-    default=("main",),
-    show_default=True,
-    help="Branch hotfixes merge into (repeatable).",
+    help="Branch hotfixes merge into (repeatable; default: the config's pull_request.base "
+    "when .github/hotfix.yml exists, else main).",
 )
 @click.option(
     "--provider",
     "providers",
     multiple=True,
     metavar="TYPE",
-    help="Add a provider of this type to deploy.environments.production, with its settings "
-    "as commented placeholders and its secrets in the deploy job's env (repeatable).",
+    help="Add a provider of this type to deploy.environments.production, the settings it "
+    "needs written as fill-in (deploy refuses to run until they are replaced), the others "
+    "commented out, and its secrets in the deploy job's env (repeatable).",
 )
 @click.option("--force", is_flag=True, help="Overwrite existing files, naming each one.")
 @click.option("--dry-run", is_flag=True, help="Print the content that would be written.")
 @click.option(
     "--check",
     is_flag=True,
-    help="Write nothing; exit 1 with a diff when a rendered file differs from the one on disk.",
+    help="Write nothing; render from .github/hotfix.yml and exit 1 with a diff when a "
+    "rendered file differs from the one on disk.",
 )
 def init(**options: Any) -> int:
-    """Write .github/hotfix.yml, the three workflows and the hotfix PR template."""
+    """Write .github/hotfix.yml, the four workflows and the hotfix PR template.
+
+    With .github/hotfix.yml present and no --base/--provider, the workflows are rendered
+    from it (its bases, its providers' secrets) and it is kept. Exit codes: 0 written (or
+    --check: no drift), 1 --check found drift, 2 usage or config error.
+    """
     from hotfix_ci.commands import init as command
 
     return run_command(command.run, command.InitArgs, root=Path.cwd(), **options)

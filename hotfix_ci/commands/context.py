@@ -46,6 +46,7 @@ def resolve_context(
     fmt: str | None,
     out: TextIO,
     err: TextIO | None = None,
+    local_command: str = "",
 ) -> RunContext:
     # With --format json stdout carries the JSON document alone: workflow commands
     # (::add-mask::, ::group::, annotations) go to stderr, which the runner reads too.
@@ -66,11 +67,7 @@ def resolve_context(
         message, fix = repository_problem(name, from_flag=bool(repo))
         raise UsageError(message, hint=fix)
     if not secret:
-        raise UsageError(
-            "no GitHub token",
-            hint="set GITHUB_TOKEN or pass --token; in a workflow pass "
-            "`github-token: ${{ secrets.GITHUB_TOKEN }}` to the action",
-        )
+        raise UsageError("no GitHub token", hint=token_hint(env, local_command))
     if any(ch.isspace() for ch in secret):
         raise UsageError("the GitHub token contains whitespace", hint="check how it is passed")
     if not secret.isascii() or not secret.isprintable():
@@ -105,7 +102,13 @@ class Reader(NamedTuple):
 
 
 def open_reader(
-    env: Mapping[str, str], out: TextIO, err: TextIO, *, repo: str | None, token: str | None
+    env: Mapping[str, str],
+    out: TextIO,
+    err: TextIO,
+    *,
+    repo: str | None,
+    token: str | None,
+    local_command: str,
 ) -> Reader:
     """How a command that reads GitHub and prints one document (``log``, ``metrics``,
     ``report``) starts: redacting streams, the context with workflow commands on stderr
@@ -113,7 +116,9 @@ def open_reader(
     from hotfix_ci.github_api.client import GitHubClient
 
     out, err = redacting(out), redacting(err)
-    ctx = resolve_context(env, repo=repo, token=token, fmt="json", out=out, err=err)
+    ctx = resolve_context(
+        env, repo=repo, token=token, fmt="json", out=out, err=err, local_command=local_command
+    )
     return Reader(ctx, GitHubClient(ctx.connection(), ctx.repo), out, err)
 
 
@@ -138,3 +143,33 @@ def repository_problem(name: str, *, from_flag: bool) -> tuple[str, str]:
             f"entry that overrides it; outside Actions set it to OWNER/NAME or {fix}"
         )
     return f"repository {inert(name)!r} (from {where}) is not of the form OWNER/NAME", fix
+
+
+def token_hint(env: Mapping[str, str], local_command: str) -> str:
+    """How to give the command a token where it runs: the action's input inside the action,
+    the step's ``env:`` in a workflow's ``run:`` step, ``gh auth token`` on a workstation.
+    ``local_command`` names a command the action does not run (doctor, log, ...): it is never
+    told to pass a token to the action."""
+    by_action = (env.get("INPUT_COMMAND") or "").strip()
+    if by_action:
+        return (
+            f"the action (command: {by_action}) got an empty `github-token` input: a "
+            "`${{ secrets.NAME }}` that is not set, or not given to this event (a pull "
+            "request from a fork), is empty; set that secret, or leave `github-token` out to "
+            "use the job's token"
+        )
+    line = f"hotfix-ci {local_command} ..." if local_command else "hotfix-ci ..."
+    local = f"set GITHUB_TOKEN or pass --token, e.g. `GITHUB_TOKEN=$(gh auth token) {line}`"
+    run_step = "give the step `env: GITHUB_TOKEN: ${{ github.token }}`"
+    if local_command:
+        step = (
+            f"in a workflow (the action does not run `{local_command}`), in its `run:` step "
+            + run_step
+        )
+    else:
+        step = (
+            f"in a workflow, pass the action's `github-token` input, or in a `run:` step {run_step}"
+        )
+    if env.get("GITHUB_ACTIONS") == "true":
+        return f"{step}; {local}"
+    return f"{local}; {step}"

@@ -1,7 +1,7 @@
 """``hotfix-ci doctor``: read the repository's setup through the API and say what leaves the
 procedure toothless, each finding with its fix.
 
-Read: the config and the three workflows on the default branch (contents API), the branch
+Read: the config and the four workflows on the default branch (contents API), the branch
 protection and active rulesets of every base branch, the environments, and the names of
 the repository's, the shared organization's and each environment's secrets. The checks are
 pure (:mod:`~hotfix_ci.commands.doctor_checks`, :mod:`~hotfix_ci.commands.doctor_workflows`);
@@ -137,7 +137,15 @@ def diagnose(args: DoctorArgs, client: GitHubClient) -> DoctorReport:
 def run(args: DoctorArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
     # Every registered secret is redacted from all this command prints.
     out, err = redacting(out), redacting(err)
-    ctx = resolve_context(env, repo=args.repo, token=args.token, fmt=args.format, out=out, err=err)
+    ctx = resolve_context(
+        env,
+        repo=args.repo,
+        token=args.token,
+        fmt=args.format,
+        out=out,
+        err=err,
+        local_command="doctor",
+    )
     from hotfix_ci.github_api import GitHubClient
 
     report = diagnose(args, GitHubClient(ctx.connection(), ctx.repo))

@@ -48,7 +48,9 @@ def run(args: LogArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
 
     check_format(args.format, FORMATS)
     since = iso(since_time(args.since, args.now())) or ""
-    _, client, out, err = open_reader(env, out, err, repo=args.repo, token=args.token)
+    _, client, out, err = open_reader(
+        env, out, err, repo=args.repo, token=args.token, local_command="log"
+    )
     rows = []
     merged_as: dict[str, int | None] = {}
     for record in deployment_records(client, args.environment):

@@ -39,7 +39,9 @@ class MetricsArgs:
 def run(args: MetricsArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
     check_format(args.format, FORMATS)
     since = iso(since_time(args.since, args.now())) or ""
-    ctx, client, out, err = open_reader(env, out, err, repo=args.repo, token=args.token)
+    ctx, client, out, err = open_reader(
+        env, out, err, repo=args.repo, token=args.token, local_command="metrics"
+    )
     cfg = load_config(args.config, workdir=args.workdir)
     timelines = [timeline_of(facts, cfg) for facts in all_hotfixes(client, cfg, since)]
     metrics = render.compute(timelines, since, requests=client.requests_made)

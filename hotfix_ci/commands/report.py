@@ -47,7 +47,9 @@ def run(args: ReportArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> i
     check_format(args.format, FORMATS)
     if args.pr <= 0:
         raise UsageError(f"--pr {args.pr} is not a pull request number")
-    ctx, client, out, err = open_reader(env, out, err, repo=args.repo, token=args.token)
+    ctx, client, out, err = open_reader(
+        env, out, err, repo=args.repo, token=args.token, local_command="report"
+    )
     cfg = load_config(args.config, workdir=args.workdir)
     facts = one_hotfix(client, cfg, args.pr)
     timeline = timeline_of(facts, cfg)

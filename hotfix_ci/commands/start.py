@@ -131,7 +131,9 @@ def run(args: StartArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> in
     git.require_checkout()
     url = git.remote_url(args.remote)
     repo = args.repo or env.get("GITHUB_REPOSITORY") or repo_of_url(url)
-    ctx = resolve_context(env, repo=repo, token=args.token, fmt="text", out=out, err=err)
+    ctx = resolve_context(
+        env, repo=repo, token=args.token, fmt="text", out=out, err=err, local_command="start"
+    )
     cfg = load_config(args.config, workdir=args.workdir)
     severity = next((s for s in cfg.severities if s.name == args.severity), None)
     if severity is None:

@@ -24,11 +24,48 @@ def mask_secrets(io: ActionsIO, environment: Environment, env: Mapping[str, str]
                 io.mask(line.strip())
 
 
+# What `hotfix-ci init --provider TYPE` writes for each setting the provider needs: a value
+# the schema accepts (so the config validates and the PR gate runs), refused before a deploy.
+UNFILLED = "fill-in"
+
+
+def unfilled_settings(settings: Mapping[str, object], prefix: str = "") -> list[str]:
+    """The keys of ``settings`` (dotted, ``[i]`` for list items) still holding ``UNFILLED``."""
+    found: list[str] = []
+    for key, value in settings.items():
+        where = f"{prefix}.{key}" if prefix else str(key)
+        items = value if isinstance(value, list) else [value]
+        for index, item in enumerate(items):
+            at = f"{where}[{index}]" if isinstance(value, list) else where
+            if item == UNFILLED:
+                found.append(at)
+            elif isinstance(item, Mapping):
+                found += unfilled_settings(item, at)
+    return found
+
+
+def check_filled(spec: ProviderSpec) -> None:
+    """Refuse a provider whose settings are still init's placeholders: nothing deploys from
+    a config nobody finished."""
+    unfilled = unfilled_settings(spec.settings)
+    if unfilled:
+        where = spec.where or f"provider {spec.name}"
+        raise ConfigError(
+            f"{where}.with: {', '.join(unfilled)} still say {UNFILLED!r} (the placeholders "
+            f"`hotfix-ci init` wrote); nothing was deployed",
+            hint=f"fill in {', '.join(unfilled)} of the {spec.type} provider {spec.name!r} in "
+            ".github/hotfix.yml (the comment next to each says what it is), then run "
+            "`hotfix-ci config validate`",
+        )
+
+
 def check_provider_settings(spec: ProviderSpec) -> None:
-    """Validate a plugin provider's ``with:`` against its own schema (built-in providers'
-    settings are part of the config schema, checked when the config loads)."""
+    """Refuse init's unfilled placeholders, and validate a plugin provider's ``with:``
+    against its own schema (built-in providers' settings are part of the config schema,
+    checked when the config loads)."""
     from hotfix_ci.providers.registry import BUILTIN_PROVIDERS, settings_schema
 
+    check_filled(spec)
     if spec.type in BUILTIN_PROVIDERS:
         return
     schema = settings_schema(spec.type)

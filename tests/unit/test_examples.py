@@ -71,7 +71,7 @@ def expected_workflows(example: str) -> dict[str, str]:
     settings = WorkflowSettings(
         action=ACTION,
         secrets=STEP_SECRETS[example],
-        notify_secrets=notify_variables(EXAMPLES / example),
+        notify_secrets=notify_variables(load_config(EXAMPLES / example / ".github" / "hotfix.yml")),
     )
     return render_all(settings)
 

@@ -6,6 +6,7 @@ import pytest
 import yaml
 
 from hotfix_ci.config import load_config
+from hotfix_ci.providers.registry import BUILTIN_PROVIDERS
 from tests.helpers.cli import run
 
 ACTION = "acme/hotfix-ci@" + "ab" * 20 + " # v0.1.0"
@@ -83,11 +84,105 @@ def test_init_provider_writes_placeholders_and_secrets(tmp_path: Path) -> None:
     providers = config["deploy"]["environments"]["production"]["providers"]
     assert [p["type"] for p in providers] == ["vercel", "command"]
     text = (tmp_path / ".github/hotfix.yml").read_text()
-    assert "# production_url: <" in text and "# deploy: <required>" in text
+    assert "# production_url: <instead of project>" in text and "# rollback_url: <" not in text
+    assert providers[0]["with"] == {"project": "fill-in"}
+    assert providers[1]["with"] == {"deploy": ["fill-in"], "rollback": ["fill-in"]}
     deploy = yaml.safe_load((tmp_path / ".github/workflows/hotfix-deploy.yml").read_text())
     step = deploy["jobs"]["deploy"]["steps"][1]
     assert step["env"] == {"VERCEL_TOKEN": "${{ secrets.VERCEL_TOKEN }}"}
-    assert "fill in the provider settings" in res.stdout
+    assert "replace each `fill-in`" in res.stdout
+
+
+@pytest.mark.parametrize("provider", sorted(BUILTIN_PROVIDERS))
+def test_init_provider_config_validates_and_deploy_refuses_the_placeholders(
+    tmp_path: Path, provider: str
+) -> None:
+    """What init writes must pass the real loader (the PR gate and every command load it),
+    and deploy must refuse it until the placeholders are filled in."""
+    assert run(["init", "--action", ACTION, "--provider", provider], {}, tmp_path).exit_code == 0
+    res = run(["config", "validate"], {}, tmp_path)
+    assert res.exit_code == 0, res.stdout + res.stderr
+    assert ".github/hotfix.yml: valid" in res.stdout
+    env = {
+        "GITHUB_TOKEN": "ghs_" + "t3st" * 10,
+        "GITHUB_REPOSITORY": "acme/web",
+        "GITHUB_API_URL": "http://127.0.0.1:9",  # nothing listens: any API call is exit 4
+        "GITHUB_ACTIONS": "",
+    }
+    deploy = ["deploy", "-e", "production", "--provider", provider, "--ref", "hotfix-v1.0.1"]
+    res = run(deploy, env, tmp_path)
+    assert res.exit_code == 2, res.stderr
+    written = yaml.safe_load((tmp_path / ".github/hotfix.yml").read_text())
+    [entry] = written["deploy"]["environments"]["production"]["providers"]
+    keys = {"fill-in": "{}", "['fill-in']": "{}[0]"}  # a list setting: its first item
+    unfilled = ", ".join(keys[str(v)].format(k) for k, v in entry["with"].items() if str(v) in keys)
+    assert unfilled, entry  # every built-in provider needs at least one setting
+    assert f"providers[0].with: {unfilled} still say 'fill-in'" in res.stderr
+    assert f"what to do: fill in {unfilled} of the {provider} provider" in res.stderr
+    assert "nothing was deployed" in res.stderr
+    # Filled in, the same provider gets past the check (and fails later, for other reasons).
+    config = tmp_path / ".github/hotfix.yml"
+    config.write_text(config.read_text().replace("fill-in", "filled"))
+    assert "fill-in" not in run(deploy, env, tmp_path).stderr
+
+
+def test_init_check_and_force_render_from_the_config_on_disk(tmp_path: Path) -> None:
+    flags = ["init", "--action", ACTION, "--provider", "fly", "--base", "release"]
+    assert run(flags, {}, tmp_path).exit_code == 0
+    config = (tmp_path / ".github/hotfix.yml").read_text()
+    res = run(["init", "--action", ACTION, "--check"], {}, tmp_path)
+    assert res.exit_code == 0, res.stdout
+    assert "every rendered file matches" in res.stdout
+    res = run(["init", "--action", ACTION, "--check", "--base", "main"], {}, tmp_path)
+    assert res.exit_code == 0 and "--check renders from .github/hotfix.yml" in res.stderr
+    path = tmp_path / ".github/workflows/hotfix-deploy.yml"
+    secret = "          FLY_API_TOKEN: ${{ secrets.FLY_API_TOKEN }}\n"
+    assert secret in path.read_text()
+    path.write_text(path.read_text().replace(secret, "", 1))
+    res = run(["init", "--action", ACTION, "--check"], {}, tmp_path)
+    assert res.exit_code == 1
+    assert "--- .github/workflows/hotfix-deploy.yml (on disk)" in res.stdout
+    assert "+" + secret in res.stdout
+    assert "from .github/hotfix.yml; run `hotfix-ci init --force`" in res.stdout
+    # What --check suggests puts the secret back and keeps the config with its provider.
+    res = run(["init", "--action", ACTION, "--force"], {}, tmp_path)
+    assert res.exit_code == 0 and "unchanged .github/hotfix.yml" in res.stdout
+    assert "on release in the branch protection" in res.stdout
+    assert secret in path.read_text()
+    assert (tmp_path / ".github/hotfix.yml").read_text() == config
+    assert run(["init", "--action", ACTION, "--check"], {}, tmp_path).exit_code == 0
+
+
+def test_init_refuses_the_readme_placeholder_saying_where_the_commit_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import hotfix_ci.build_info as build_info
+    from hotfix_ci import __version__
+
+    monkeypatch.setattr(build_info, "action_reference", lambda: None)
+    readme = "OWNER/hotfix-ci@<40-hex commit sha> # vX.Y.Z"
+    res = run(["init", "--action", readme], {}, tmp_path)
+    assert res.exit_code == 2 and "still the README's placeholder" in res.stderr
+    assert "use OWNER/REPO@<40-hex commit sha>" not in res.stderr
+    assert "https://github.com/OWNER/hotfix-ci/releases" in res.stderr
+    tag = f"v{__version__}"
+    assert f"`git ls-remote https://github.com/OWNER/hotfix-ci refs/tags/{tag}`" in res.stderr
+    # Half filled in: the repository and release it names are used.
+    env = {"GITHUB_SERVER_URL": "https://ghe.example.com"}
+    res = run(["init", "--action", "acme/hotfix-ci@<40-hex commit sha> # v1.2.0"], env, tmp_path)
+    assert res.exit_code == 2 and "still the README's placeholder" in res.stderr
+    assert "git ls-remote https://ghe.example.com/acme/hotfix-ci refs/tags/v1.2.0" in res.stderr
+    # A tag instead of a commit: where that tag's commit is.
+    res = run(["init", "--action", "acme/hotfix-ci@v1.2.0"], {}, tmp_path)
+    assert res.exit_code == 2 and "not pinned to a full commit SHA" in res.stderr
+    assert "https://github.com/acme/hotfix-ci/releases" in res.stderr
+    assert "--action 'acme/hotfix-ci@<that 40-hex sha> # v1.2.0'" in res.stderr
+    # With a build record the hint is the exact flag.
+    recorded = "acme/hotfix-ci@" + "cd" * 20 + " # v9.9.9"
+    monkeypatch.setattr(build_info, "action_reference", lambda: recorded)
+    res = run(["init", "--action", readme], {}, tmp_path)
+    assert res.exit_code == 2 and f"pass --action '{recorded}'" in res.stderr
+    assert not (tmp_path / ".github").exists()
 
 
 def test_init_unknown_provider_suggests(tmp_path: Path) -> None:
@@ -126,10 +221,18 @@ def test_init_force_names_what_it_replaces_and_dry_run_prints_content(tmp_path: 
     assert run(["init", "--action", ACTION], {}, tmp_path).exit_code == 0
     cfg = tmp_path / ".github/hotfix.yml"
     cfg.write_text(cfg.read_text() + "# mine\n")
+    deploy = tmp_path / ".github/workflows/hotfix-deploy.yml"
+    deploy.write_text(deploy.read_text() + "# edited\n")
+    # No --base/--provider: the workflows are rendered from the config, which is kept.
     res = run(["init", "--action", ACTION, "--force"], {}, tmp_path)
     assert res.exit_code == 0
-    assert "replacing .github/hotfix.yml" in res.stdout
+    assert "replacing .github/workflows/hotfix-deploy.yml" in res.stdout
     assert "unchanged .github/workflows/hotfix-pr-gate.yml" in res.stdout
+    assert "unchanged .github/hotfix.yml" in res.stdout and "# mine" in cfg.read_text()
+    # Flags ask for a new config: --force replaces the customised one and says so.
+    res = run(["init", "--action", ACTION, "--base", "main", "--force"], {}, tmp_path)
+    assert res.exit_code == 0
+    assert "replacing .github/hotfix.yml" in res.stdout and "# mine" not in cfg.read_text()
     res = run(["init", "--action", ACTION, "--dry-run"], {}, tmp_path / "..")
     assert "name: hotfix-deploy" in res.stdout and "## Rollback plan" in res.stdout
 
@@ -186,9 +289,11 @@ notify:
 def test_init_passes_the_notify_channels_variables_to_every_job_that_notifies(
     tmp_path: Path,
 ) -> None:
-    (tmp_path / ".github").mkdir()
-    (tmp_path / ".github/hotfix.yml").write_text(NOTIFY_CONFIG)
-    res = run(["init", "--action", ACTION, "--provider", "vercel", "--force"], {}, tmp_path)
+    assert run(["init", "--action", ACTION, "--provider", "vercel"], {}, tmp_path).exit_code == 0
+    config = tmp_path / ".github/hotfix.yml"
+    config.write_text(config.read_text() + NOTIFY_CONFIG.removeprefix("version: 1\n"))
+    # re-rendered from the config on disk: its provider's and its channels' secrets
+    res = run(["init", "--action", ACTION, "--force"], {}, tmp_path)
     assert res.exit_code == 0, res.stderr
     names = ["SLACK_WEBHOOK_URL", "HOOK_URL", "HOOK_SECRET", "SP_PAGE", "SP_KEY"]
     notify = {name: f"${{{{ secrets.{name} }}}}" for name in names}
