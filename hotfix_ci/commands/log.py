@@ -1,9 +1,11 @@
 """``hotfix-ci log``: the deployment log from the Deployments API, newest first.
 
 One request per 100 Deployments listed (all environments, or ``--environment``) and one per
-Deployment for its newest status; listing stops at the first Deployment older than
-``--since``. Only Deployments hotfix-ci recorded (payload ``tool: hotfix-ci``) are shown.
-Exit codes: 0 printed (also when empty), 2 usage error, 4 GitHub API error.
+Deployment for its outcome (its newest status, never demoted by a stale late write: see
+:func:`~hotfix_ci.github_api.deployments.outcome_status`); listing stops at the first
+Deployment older than ``--since``. Only Deployments hotfix-ci recorded (payload
+``tool: hotfix-ci``) are shown. Exit codes: 0 printed (also when empty), 2 usage error,
+4 GitHub API error.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ class LogArgs:
 
 def run(args: LogArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
     from hotfix_ci.github_api.client import GitHubClient
-    from hotfix_ci.github_api.deployments import deployment_records, latest_status
+    from hotfix_ci.github_api.deployments import deployment_records, outcome_status
 
     out, err = redacting(out), redacting(err)
     check_format(args.format, FORMATS)
@@ -49,7 +51,7 @@ def run(args: LogArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
             break
         if not ours(record):
             continue
-        state, _ = latest_status(client, record.id)
+        state, _ = outcome_status(client, record.id)
         rows.append(render.row(replace(record, state=state)))
     out.write(render.RENDERER_BY_NAME[args.format](rows) + "\n")
     return int(ExitCode.OK)
