@@ -82,6 +82,7 @@ class PullRequest:
     additions: int = 0
     deletions: int = 0
     comments: int = 0  # issue comments on the PR; 0 lets the sticky comment skip a lookup
+    created_at: str = ""  # when it was opened (ISO 8601), "" when unknown
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -123,20 +123,19 @@ def publish(ctx: RunContext, client: GitHubClient, report: GateReport) -> None:
     no comment, so the check can be required on every PR."""
     pull = report.pull
     gated = report.verdict.hotfix and not report.verdict.note
-    # The comment is written before the check run, so a PR without comments has no check
-    # run of ours either: a fresh PR skips both lookups, and a run that failed between the
-    # two writes is completed, not duplicated, by the next one.
-    seen_before = pull.comments > 0 or not gated
     if gated:
         body = comment_body(report, ctx.run_url())
-        comment = client.find_comment(pull.number, COMMENT_MARKER) if seen_before else None
+        # A PR without comments has none of ours: a fresh PR skips that lookup.
+        comment = client.find_comment(pull.number, COMMENT_MARKER) if pull.comments else None
         if comment is None:
             client.create_comment(pull.number, body, marker=COMMENT_MARKER)
         elif comment.body.strip() != body.strip():
             client.update_comment(comment.id, body)
-    existing = client.find_check_run(pull.head_sha, CHECK_NAME) if seen_before else None
+    # The check run is always looked up (name + head sha): a PR judged non-hotfix (a passing
+    # run, no comment) may turn hotfix on the same head commit, and a run that failed
+    # between the two writes is completed, not duplicated, by the next one.
     client.write_check_run(
-        existing=existing,
+        existing=client.find_check_run(pull.head_sha, CHECK_NAME),
         name=CHECK_NAME,
         head_sha=pull.head_sha,
         details_url=ctx.run_url(),

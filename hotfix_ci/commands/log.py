@@ -1,11 +1,13 @@
 """``hotfix-ci log``: the deployment log from the Deployments API, newest first.
 
 One request per 100 Deployments listed (all environments, or ``--environment``) and one per
-Deployment for its newest status; listing stops at the first Deployment older than
-``--since``. Only Deployments hotfix-ci recorded (payload ``tool: hotfix-ci``) are shown.
-A record whose payload names no PR (a deploy job of a push run knows none) gets the PR
-merged as its commit: one request per such commit (``commits/{sha}/pulls``), cached.
-Exit codes: 0 printed (also when empty), 2 usage error, 4 GitHub API error.
+Deployment for its outcome (its newest status, never demoted by a stale late write: see
+:func:`~hotfix_ci.github_api.deployments.outcome_status`); listing stops at the first
+Deployment older than ``--since``. Only Deployments hotfix-ci recorded (payload
+``tool: hotfix-ci``) are shown. A record whose payload names no PR (a deploy job of a push
+run knows none) gets the PR merged as its commit: one request per such commit
+(``commits/{sha}/pulls``), cached. Exit codes: 0 printed (also when empty), 2 usage error,
+4 GitHub API error.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ class LogArgs:
 def run(args: LogArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
     from hotfix_ci.github_api.deployments import (
         deployment_records,
-        latest_status,
+        outcome_status,
         pr_of,
         recorded_by_hotfix_ci,
     )
@@ -58,7 +60,7 @@ def run(args: LogArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
             break
         if not recorded_by_hotfix_ci(record):
             continue
-        state, _ = latest_status(client, record.id)
+        state, _ = outcome_status(client, record.id)
         pr = None
         if pr_of(record) is None and record.sha:
             if record.sha not in merged_as:

@@ -50,7 +50,9 @@ class NotifyArgs:
 
 def run(args: NotifyArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
     """Send, print the outcome in the chosen format, return the exit code."""
-    io = ActionsIO(env, out)
+    # With --format json stdout carries the JSON document alone: workflow commands
+    # (::add-mask::, annotations) go to stderr, which the runner reads too.
+    io = ActionsIO(env, err if args.format == "json" else out)
     token = (args.token or env.get("GITHUB_TOKEN") or "").strip()
     io.mask(token)  # before the first line, so not even an error can echo it
     redact = Redactor([token] if token else [])
@@ -83,7 +85,8 @@ def _run(
     for value in secret_values(cfg.notify, env):
         redact.add(value)
     for value in redact.values:
-        io.mask(value)
+        if value != token:  # masked already, before the first line
+            io.mask(value)
     repo = args.repo or env.get("GITHUB_REPOSITORY") or ""
     if not _REPO.match(repo):
         raise UsageError(

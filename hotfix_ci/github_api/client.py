@@ -298,4 +298,5 @@ def pull_from_raw(raw: dict[str, Any]) -> PullRequest:
         additions=int(raw.get("additions") or 0),
         deletions=int(raw.get("deletions") or 0),
         comments=int(raw.get("comments") or 0),
+        created_at=str(raw.get("created_at") or ""),
     )

@@ -51,7 +51,7 @@ class DeploymentRecord:
     state: str | None = None
     status_description: str = ""
     creator: str = ""  # the login that created the Deployment
-    # Every status, newest first, when listed with ``history=True`` (else empty).
+    # Its statuses, newest first, when read by ``with_history`` (else empty).
     statuses: tuple[StatusRecord, ...] = ()
 
 
@@ -254,10 +254,14 @@ def deployment_records(
 
 
 def with_history(client: GitHubClient, record: DeploymentRecord) -> DeploymentRecord:
-    """``record`` with all its statuses (one request) and its newest state."""
+    """``record`` with its statuses (one request) and its outcome. An outcome is never
+    demoted (see :func:`outcome_status`): a non-final status newer than the newest outcome
+    is a stale write that landed late, left out of the history, so it neither shows as a
+    step nor moves a report's or the metrics' times."""
     statuses = list_statuses(client, record.id)
-    # An outcome is never demoted by a later non-final status (see outcome_status).
-    newest = next((s for s in statuses if s.state in OUTCOMES), statuses[0] if statuses else None)
+    settled = next((i for i, s in enumerate(statuses) if s.state in OUTCOMES), 0)
+    statuses = statuses[settled:]
+    newest = statuses[0] if statuses else None
     return replace(
         record,
         statuses=statuses,

@@ -323,13 +323,18 @@ def own_login(client: GitHubClient) -> str | None:
     return str(data.get("login") or "") or None
 
 
-def find_marked_issue(client: GitHubClient, marker: str) -> int | None:
+def find_marked_issue(client: GitHubClient, marker: str, *, since: str = "") -> int | None:
     """An issue (any state) whose body holds ``marker`` and whose author is the token's own
     identity (any bot account when the token cannot read its own login): an issue anyone
-    else opens, with the same title or even the marker, is not ours."""
+    else opens, with the same title or even the marker, is not ours.
+
+    ``since`` (ISO 8601; the PR's opening for its review issue, which cannot be older)
+    lists only issues updated since then, so the cost follows the repository's recent
+    activity, not every issue it ever had."""
     me = own_login(client)
+    params = {"state": "all", **({"since": since} if since else {})}
     with client.call("listing the issues", "issues: read"):
-        for item in pages(client, repo_url(client, "issues"), {"state": "all"}):
+        for item in pages(client, repo_url(client, "issues"), params):
             if "pull_request" in item or marker not in str(item.get("body") or ""):
                 continue
             author = str((item.get("user") or {}).get("login") or "")

@@ -167,7 +167,8 @@ def open_review_issue(job: ReleaseJob, planned: PlannedVersion) -> StepResult:
     stand in for the review of this PR and release."""
     title = review_issue_title(job.pull.title)
     marker = review_marker(job.pull.number, planned.tag)
-    number = api.find_marked_issue(job.client, marker)
+    since = job.pull.created_at  # the review issue of a PR is never older than the PR
+    number = api.find_marked_issue(job.client, marker, since=since)
     if number is not None:
         return StepResult(step="review", state="exists", detail=f"#{number} {title}")
     if job.dry_run:
@@ -183,7 +184,7 @@ def open_review_issue(job: ReleaseJob, planned: PlannedVersion) -> StepResult:
         job.client,
         title,
         f"{body}\n{marker}\n",
-        find=lambda: api.find_marked_issue(job.client, marker),
+        find=lambda: api.find_marked_issue(job.client, marker, since=since),
     )
     return StepResult(step="review", state="created", detail=f"#{number} {title}")
 

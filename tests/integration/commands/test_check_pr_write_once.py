@@ -45,3 +45,26 @@ def test_write_that_was_not_applied_is_sent_again(emulator, tmp_path: Path) -> N
     res = run(["check-pr", "--pr", str(n)], base_env(emulator, tmp_path), tmp_path)
     assert res.exit_code == 0, res.stderr
     assert len(emulator.comments(REPO, n)) == 1
+
+
+def test_a_pr_that_turns_hotfix_on_the_same_head_keeps_one_check_run(
+    emulator, tmp_path: Path
+) -> None:
+    n = seed(emulator, title="Fix login 500s", head="feature/login-500", labels=[])
+    env = base_env(emulator, tmp_path)
+    first = run(["check-pr", "--pr", str(n)], env, tmp_path)
+    assert first.exit_code == 0 and "not a hotfix" in first.stdout, first.stdout
+    (passing,) = emulator.check_runs(REPO)
+    assert passing["conclusion"] == "success" and emulator.comments(REPO, n) == []
+    emulator.update_pull(REPO, n, title="[HOTFIX] Fix login 500s")
+    emulator.add_label(REPO, n, "hotfix", actor="bob")
+    emulator.add_label(REPO, n, "P1", actor="bob")
+    second = run(["check-pr", "--pr", str(n)], env, tmp_path)
+    assert second.exit_code == 1, second.stdout  # a P1 with no approval yet
+    # Before: a PR without comments skipped the lookup, so a second "hotfix-ci / PR gate"
+    # check run (failure) sat beside the passing one on the same head commit.
+    runs = emulator.check_runs(REPO)
+    assert [(r["id"], r["name"], r["conclusion"]) for r in runs] == [
+        (passing["id"], passing["name"], "failure")
+    ]
+    assert len(emulator.comments(REPO, n)) == 1

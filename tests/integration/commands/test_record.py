@@ -312,3 +312,34 @@ def test_open_issue_without_issues_write_names_the_permission(seeded: Any, tmp_p
     assert result.exit_code == ExitCode.GITHUB_API
     assert "issues: write" in result.stderr
     assert seeded.issues(REPO) == []
+
+
+def test_a_late_stale_status_changes_no_log_result_report_or_metrics(
+    seeded: Any, tmp_path: Path
+) -> None:
+    """Issue 10 item 6 for `log`, `report` and `metrics`: an ``in_progress`` that lands after
+    a Deployment's outcome (a retried write answered late) is stale and changes nothing."""
+    commands = [
+        ["log", NOW, "--format", "json"],
+        ["report", "--pr", "1", "--format", "json"],
+        ["report", "--pr", "4", "--format", "json"],
+        ["metrics", NOW, "--format", "json"],
+    ]
+    before = [json.loads(cli(seeded, tmp_path, *args).stdout) for args in commands]
+    seeded.set_clock(t("06:40:00"))
+    # #4's release (success at 06:09) and #1's rollback (success at 03:33)
+    for deployment in seeded.deployments(REPO):
+        if deployment["ref"] in ("hotfix-v1.0.3", "hotfix-v1.0.0"):
+            seeded.add_deployment_status(REPO, deployment["id"], "in_progress", description="late")
+    seeded.set_clock(t("07:00:00"))
+    after = [json.loads(cli(seeded, tmp_path, *args).stdout) for args in commands]
+    # Before: the log said in_progress for both; #4's report ended at the stale write
+    # (total 40m, not 9m) and showed it as the last step; metrics moved with it.
+    assert [r["result"] for r in after[0]["deployments"]] == [
+        "success",
+        "inactive",
+        "success",
+        "failure",
+    ]
+    assert after[2]["measures"]["total"]["seconds"] == 540
+    assert after == before

@@ -56,10 +56,11 @@ def test_optional_failure_is_a_warning_required_failure_exits_1(
     assert sent.channel("hook")["status"] == "failed" and sent.channel("hook")["required"]
 
 
+@pytest.mark.parametrize("in_actions", [True, False])
 @pytest.mark.parametrize("fmt", ["text", "json", "github"])
 @pytest.mark.parametrize("dry_run", [False, True])
 def test_secrets_never_appear_in_any_output(
-    httpserver: HTTPServer, tmp_path: Path, fmt: str, dry_run: bool
+    httpserver: HTTPServer, tmp_path: Path, fmt: str, dry_run: bool, in_actions: bool
 ) -> None:
     httpserver.expect_request(f"/services/{SLACK_SECRET}").respond_with_data("ok")
     summary = tmp_path / "summary.md"
@@ -76,27 +77,51 @@ def test_secrets_never_appear_in_any_output(
         "HOTFIX_CI_STATUSPAGE_API_URL": "http://127.0.0.1:9/v1",
         "GITHUB_TOKEN": TOKEN,
         "GITHUB_API_URL": "http://127.0.0.1:9",
-        "GITHUB_ACTIONS": "true" if fmt == "github" else "",
+        "GITHUB_ACTIONS": "true" if in_actions else "",
         "GITHUB_STEP_SUMMARY": str(summary),
         "HOTFIX_CI_HTTP_RETRIES": "0",
     }
     sent = send(tmp_path, env, "alert", fmt=fmt, pr=5, dry_run=dry_run)
-    everything = sent.stdout + sent.stderr + (summary.read_text() if summary.exists() else "")
-    secrets = (SLACK_SECRET, HOOK_SECRET, SP_KEY, TOKEN, env["SLACK_URL"])
-    for line in everything.splitlines():
-        if line.startswith("::add-mask::"):
-            continue  # the runner's own masking: the one place a value may appear
-        assert not any(secret in line for secret in secrets), line
-    if fmt == "github":
-        masks = [
-            line.removeprefix("::add-mask::")
-            for line in sent.stdout.splitlines()
-            if line.startswith("::add-mask::")
-        ]
+    # Workflow commands go to stdout, except with --format json: stdout is the JSON alone.
+    commands, other = (sent.stderr, sent.stdout) if fmt == "json" else (sent.stdout, sent.stderr)
+    if fmt == "json":
+        assert sent.json["event"] == "alert"  # stdout parses as one JSON document
+        assert "::" not in sent.stdout
+    masks = [
+        line.removeprefix("::add-mask::")
+        for line in commands.splitlines()
+        if line.startswith("::add-mask::")
+    ]
+    # The runner's own masking, on the commands stream: the one place a value may appear.
+    unmasked = [line for line in commands.splitlines() if not line.startswith("::add-mask::")]
+    everything = "\n".join([other, *unmasked, summary.read_text() if summary.exists() else ""])
+    for secret in (SLACK_SECRET, HOOK_SECRET, SP_KEY, TOKEN, env["SLACK_URL"]):
+        assert secret not in everything, secret
+    if in_actions:
         for secret in (SLACK_SECRET, HOOK_SECRET, SP_KEY, TOKEN):
             assert any(secret in mask for mask in masks), secret
-        assert sent.stdout.index("::add-mask::") == 0  # masked before the first line
+        assert commands.index("::add-mask::") == 0  # masked before the first line
+        assert masks.count(TOKEN) == 1
+    else:
+        assert masks == []
     assert sent.code == (0 if dry_run else 1)  # the required webhook cannot be reached
+
+
+def test_json_inside_actions_keeps_workflow_commands_off_stdout(
+    emu: GitHubEmulator, tmp_path: Path
+) -> None:
+    number = emu.create_pull(
+        REPO, title="[HOTFIX] login", head="hotfix/x", author="bob", labels=["hotfix"]
+    )
+    write_config(tmp_path, "    - {name: pr, type: github}\n")
+    env = {"GITHUB_TOKEN": TOKEN, "GITHUB_API_URL": emu.url, "GITHUB_ACTIONS": "true"}
+    sent = send(tmp_path, env, "deployed", fmt="json", pr=number)
+    assert sent.code == 0, sent.stderr
+    # Before: stdout began with "::add-mask::<token>" (twice), so it was not JSON and held
+    # the token in clear.
+    assert sent.json["channels"][0]["detail"] == f"commented on #{number}"
+    assert TOKEN not in sent.stdout and "::" not in sent.stdout
+    assert sent.stderr.splitlines()[0] == f"::add-mask::{TOKEN}"
 
 
 def test_dry_run_prints_each_payload_and_sends_nothing(
