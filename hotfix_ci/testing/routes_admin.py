@@ -14,7 +14,7 @@ import fnmatch
 from typing import Any
 
 from hotfix_ci.testing import objects
-from hotfix_ci.testing.routes_base import ApiError, Request, Response, paginate, repo_of, route
+from hotfix_ci.testing import routes_base as rest
 from hotfix_ci.testing.state import Repo, Store
 
 JSON = dict[str, Any]
@@ -23,15 +23,15 @@ ENVIRONMENT = r"{repo}/environments/(?P<environment_name>[^/]+)"
 
 # Registered before routes_git's ``branches/{branch}`` (testing/__init__.py imports this module
 # first), which would otherwise take ``main/protection`` for a branch name.
-@route("GET", r"{repo}/branches/(?P<branch>[^/]+)/protection", "administration=read")
-def branch_protection(store: Store, req: Request) -> Response:
-    repo = repo_of(store, req)
+@rest.route("GET", r"{repo}/branches/(?P<branch>[^/]+)/protection", "administration=read")
+def branch_protection(store: Store, req: rest.Request) -> rest.Response:
+    repo = rest.repo_of(store, req)
     branch = req.params["branch"]
     if repo.branch_sha(branch) is None:
-        raise ApiError(404, "Branch not found")
+        raise rest.ApiError(404, "Branch not found")
     settings = repo.protection.get(branch)
     if settings is None:
-        raise ApiError(404, "Branch not protected")
+        raise rest.ApiError(404, "Branch not protected")
     url = f"{req.base_url}/repos/{repo.full_name}/branches/{branch}/protection"
     body: JSON = {
         "url": url,
@@ -50,7 +50,7 @@ def branch_protection(store: Store, req: Request) -> Response:
             "contexts_url": f"{url}/required_status_checks/contexts",
             "checks": [dict(check) for check in checks],
         }
-    return Response(200, body)
+    return rest.Response(200, body)
 
 
 def _applies(repo: Repo, ruleset: JSON, branch: str) -> bool:
@@ -65,9 +65,9 @@ def _applies(repo: Repo, ruleset: JSON, branch: str) -> bool:
     return included and not any(hit(p) for p in ruleset["exclude"])
 
 
-@route("GET", r"{repo}/rules/branches/(?P<branch>.+)", "metadata=read")
-def branch_rules(store: Store, req: Request) -> Response:
-    repo = repo_of(store, req)
+@rest.route("GET", r"{repo}/rules/branches/(?P<branch>.+)", "metadata=read")
+def branch_rules(store: Store, req: rest.Request) -> rest.Response:
+    repo = rest.repo_of(store, req)
     branch = req.params["branch"]
     rules: list[JSON] = []
     for ruleset in repo.rulesets:
@@ -80,7 +80,7 @@ def branch_rules(store: Store, req: Request) -> Response:
         }
         for rule in ruleset["rules"]:
             rules.append({**rule, **source})
-    return paginate(req, rules, lambda rule: rule)
+    return rest.paginate(req, rules, lambda rule: rule)
 
 
 def environment_json(base: str, store: Store, repo: Repo, name: str) -> JSON:
@@ -123,18 +123,18 @@ def _rule(env: JSON, kind: str, **fields: Any) -> JSON:
     return {"id": ident, "node_id": objects.node_id("GA_", ident), "type": kind, **fields}
 
 
-def _environment(repo: Repo, req: Request) -> str:
+def _environment(repo: Repo, req: rest.Request) -> str:
     name = req.params["environment_name"]
     if name not in repo.environments:
-        raise ApiError.not_found()
+        raise rest.ApiError.not_found()
     return name
 
 
-@route("GET", r"{repo}/environments", "actions=read")
-def list_environments(store: Store, req: Request) -> Response:
-    repo = repo_of(store, req)
+@rest.route("GET", r"{repo}/environments", "actions=read")
+def list_environments(store: Store, req: rest.Request) -> rest.Response:
+    repo = rest.repo_of(store, req)
     names = sorted(repo.environments)
-    return paginate(
+    return rest.paginate(
         req,
         names,
         lambda name: environment_json(req.base_url, store, repo, name),
@@ -142,14 +142,14 @@ def list_environments(store: Store, req: Request) -> Response:
     )
 
 
-@route("GET", ENVIRONMENT, "actions=read")
-def get_environment(store: Store, req: Request) -> Response:
-    repo = repo_of(store, req)
-    return Response(200, environment_json(req.base_url, store, repo, _environment(repo, req)))
+@rest.route("GET", ENVIRONMENT, "actions=read")
+def get_environment(store: Store, req: rest.Request) -> rest.Response:
+    repo = rest.repo_of(store, req)
+    return rest.Response(200, environment_json(req.base_url, store, repo, _environment(repo, req)))
 
 
-def _secrets(req: Request, secrets: dict[str, str]) -> Response:
-    return paginate(
+def _secrets(req: rest.Request, secrets: dict[str, str]) -> rest.Response:
+    return rest.paginate(
         req,
         sorted(secrets.items()),
         lambda item: {"name": item[0], "created_at": item[1], "updated_at": item[1]},
@@ -157,20 +157,20 @@ def _secrets(req: Request, secrets: dict[str, str]) -> Response:
     )
 
 
-@route("GET", ENVIRONMENT + "/secrets", "environments=read")
-def environment_secrets(store: Store, req: Request) -> Response:
-    repo = repo_of(store, req)
+@rest.route("GET", ENVIRONMENT + "/secrets", "environments=read")
+def environment_secrets(store: Store, req: rest.Request) -> rest.Response:
+    repo = rest.repo_of(store, req)
     return _secrets(req, repo.environments[_environment(repo, req)]["secrets"])
 
 
-@route("GET", r"{repo}/actions/secrets", "secrets=read")
-def repository_secrets(store: Store, req: Request) -> Response:
-    return _secrets(req, repo_of(store, req).secrets)
+@rest.route("GET", r"{repo}/actions/secrets", "secrets=read")
+def repository_secrets(store: Store, req: rest.Request) -> rest.Response:
+    return _secrets(req, rest.repo_of(store, req).secrets)
 
 
-@route("GET", r"{repo}/actions/organization-secrets", "secrets=read")
-def organization_secrets(store: Store, req: Request) -> Response:
-    repo = repo_of(store, req)
+@rest.route("GET", r"{repo}/actions/organization-secrets", "secrets=read")
+def organization_secrets(store: Store, req: rest.Request) -> rest.Response:
+    repo = rest.repo_of(store, req)
     response = _secrets(req, repo.org_secrets)
     assert isinstance(response.body, dict)
     for item in response.body["secrets"]:

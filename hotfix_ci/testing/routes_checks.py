@@ -9,15 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from hotfix_ci.testing import objects
-from hotfix_ci.testing.routes_base import (
-    ApiError,
-    Request,
-    Response,
-    found,
-    paginate,
-    repo_of,
-    route,
-)
+from hotfix_ci.testing import routes_base as rest
 from hotfix_ci.testing.state import Repo, Store
 
 JSON = dict[str, Any]
@@ -90,17 +82,17 @@ def _minimal(api: str, repo: Repo, ref: str, sha: str) -> JSON:
     return {"ref": ref, "sha": sha, "repo": {"id": repo.id, "url": api, "name": repo.name}}
 
 
-def _apply(store: Store, run: JSON, req: Request) -> None:
+def _apply(store: Store, run: JSON, req: rest.Request) -> None:
     for key in ("name", "details_url", "external_id", "started_at"):
         if req.field(key) is not None:
             run[key] = req.text(key)
     status, conclusion = req.text("status"), req.text("conclusion")
     if status is not None and status not in ("queued", "in_progress", "completed"):
-        raise ApiError.invalid("status", "invalid", resource="CheckRun")
+        raise rest.ApiError.invalid("status", "invalid", resource="CheckRun")
     if conclusion is not None and conclusion not in CONCLUSIONS:
-        raise ApiError.invalid("conclusion", "invalid", resource="CheckRun")
+        raise rest.ApiError.invalid("conclusion", "invalid", resource="CheckRun")
     if status == "completed" and conclusion is None and run["conclusion"] is None:
-        raise ApiError.invalid("conclusion", "missing_field", resource="CheckRun")
+        raise rest.ApiError.invalid("conclusion", "missing_field", resource="CheckRun")
     if conclusion is not None:
         run.update(status="completed", conclusion=conclusion)
         run["completed_at"] = req.text("completed_at") or store.now()
@@ -110,11 +102,11 @@ def _apply(store: Store, run: JSON, req: Request) -> None:
     if output is None:
         return
     if not isinstance(output, dict) or not isinstance(output.get("summary", ""), str):
-        raise ApiError.invalid("output", "invalid", resource="CheckRun")
+        raise rest.ApiError.invalid("output", "invalid", resource="CheckRun")
     annotations = output.get("annotations") or []
     if len(annotations) > MAX_ANNOTATIONS_PER_REQUEST:
         message = "Only 50 annotations are allowed per request"
-        raise ApiError.invalid("annotations", "too_many", resource="CheckRun", message=message)
+        raise rest.ApiError.invalid("annotations", "too_many", resource="CheckRun", message=message)
     for key in ("title", "summary", "text"):
         if key in output:
             run["output"][key] = output[key]
@@ -123,13 +115,13 @@ def _apply(store: Store, run: JSON, req: Request) -> None:
 
 def _annotation(given: Any) -> JSON:
     if not isinstance(given, dict) or given.get("annotation_level") not in LEVELS:
-        raise ApiError.invalid("annotations", "invalid", resource="CheckRun")
+        raise rest.ApiError.invalid("annotations", "invalid", resource="CheckRun")
     for key in ("path", "message"):
         if not isinstance(given.get(key), str):
-            raise ApiError.invalid(f"annotations.{key}", "missing_field", resource="CheckRun")
+            raise rest.ApiError.invalid(f"annotations.{key}", "missing_field", resource="CheckRun")
     for key in ("start_line", "end_line"):
         if not isinstance(given.get(key), int):
-            raise ApiError.invalid(f"annotations.{key}", "missing_field", resource="CheckRun")
+            raise rest.ApiError.invalid(f"annotations.{key}", "missing_field", resource="CheckRun")
     return {
         "path": given["path"],
         "start_line": given["start_line"],
@@ -143,12 +135,12 @@ def _annotation(given: Any) -> JSON:
     }
 
 
-@route("POST", r"{repo}/check-runs", "checks=write")
-def create_run(store: Store, req: Request) -> Response:
-    repo = repo_of(store, req)
+@rest.route("POST", r"{repo}/check-runs", "checks=write")
+def create_run(store: Store, req: rest.Request) -> rest.Response:
+    repo = rest.repo_of(store, req)
     head_sha = req.text("head_sha", required=True) or ""
     if repo.resolve(head_sha) is None:
-        raise ApiError.invalid(
+        raise rest.ApiError.invalid(
             "head_sha",
             "invalid",
             resource="CheckRun",
@@ -170,40 +162,40 @@ def create_run(store: Store, req: Request) -> Response:
     }
     _apply(store, run, req)
     repo.check_runs[run["id"]] = run
-    return Response(201, run_json(req.base_url, store, repo, run))
+    return rest.Response(201, run_json(req.base_url, store, repo, run))
 
 
-def _run_of(store: Store, req: Request) -> tuple[Repo, JSON]:
-    repo = repo_of(store, req)
-    return repo, found(repo.check_runs.get(int(req.params["run_id"])))
+def _run_of(store: Store, req: rest.Request) -> tuple[Repo, JSON]:
+    repo = rest.repo_of(store, req)
+    return repo, rest.found(repo.check_runs.get(int(req.params["run_id"])))
 
 
-@route("PATCH", RUN, "checks=write")
-def update_run(store: Store, req: Request) -> Response:
+@rest.route("PATCH", RUN, "checks=write")
+def update_run(store: Store, req: rest.Request) -> rest.Response:
     repo, run = _run_of(store, req)
     _apply(store, run, req)
-    return Response(200, run_json(req.base_url, store, repo, run))
+    return rest.Response(200, run_json(req.base_url, store, repo, run))
 
 
-@route("GET", RUN, "checks=read")
-def get_run(store: Store, req: Request) -> Response:
+@rest.route("GET", RUN, "checks=read")
+def get_run(store: Store, req: rest.Request) -> rest.Response:
     repo, run = _run_of(store, req)
-    return Response(200, run_json(req.base_url, store, repo, run))
+    return rest.Response(200, run_json(req.base_url, store, repo, run))
 
 
-@route("GET", RUN + "/annotations", "checks=read")
-def list_annotations(store: Store, req: Request) -> Response:
+@rest.route("GET", RUN + "/annotations", "checks=read")
+def list_annotations(store: Store, req: rest.Request) -> rest.Response:
     repo, run = _run_of(store, req)
     blob = f"{req.base_url}/{repo.full_name}/blob/{run['head_sha']}/"
-    return paginate(req, run["annotations"], lambda a: {**a, "blob_href": blob + a["path"]})
+    return rest.paginate(req, run["annotations"], lambda a: {**a, "blob_href": blob + a["path"]})
 
 
-@route("GET", r"{repo}/commits/(?P<ref>.+)/check-runs", "checks=read")
-def list_for_ref(store: Store, req: Request) -> Response:
-    repo = repo_of(store, req)
+@rest.route("GET", r"{repo}/commits/(?P<ref>.+)/check-runs", "checks=read")
+def list_for_ref(store: Store, req: rest.Request) -> rest.Response:
+    repo = rest.repo_of(store, req)
     sha = repo.resolve(req.params["ref"])
     if sha is None:
-        raise ApiError(422, f"No commit found for SHA: {req.params['ref']}")
+        raise rest.ApiError(422, f"No commit found for SHA: {req.params['ref']}")
     name, status = req.query.get("check_name"), req.query.get("status")
     runs = [
         run
@@ -217,7 +209,7 @@ def list_for_ref(store: Store, req: Request) -> Response:
         for run in runs:
             newest.setdefault(run["name"], run)
         runs = list(newest.values())
-    return paginate(
+    return rest.paginate(
         req,
         runs,
         lambda run: run_json(req.base_url, store, repo, run),

@@ -9,15 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from hotfix_ci.testing import objects
-from hotfix_ci.testing.routes_base import (
-    ApiError,
-    Request,
-    Response,
-    found,
-    paginate,
-    repo_of,
-    route,
-)
+from hotfix_ci.testing import routes_base as rest
 from hotfix_ci.testing.state import Repo, Store
 
 JSON = dict[str, Any]
@@ -66,13 +58,13 @@ def status_json(base: str, store: Store, repo: Repo, status: JSON) -> JSON:
     }
 
 
-@route("POST", r"{repo}/deployments", "deployments=write")
-def create_deployment(store: Store, req: Request) -> Response:
-    repo = repo_of(store, req)
+@rest.route("POST", r"{repo}/deployments", "deployments=write")
+def create_deployment(store: Store, req: rest.Request) -> rest.Response:
+    repo = rest.repo_of(store, req)
     ref = req.text("ref", required=True) or ""
     payload = req.field("payload", {})
     if not isinstance(payload, (dict, str)):
-        raise ApiError.invalid("payload", "invalid", resource="Deployment")
+        raise rest.ApiError.invalid("payload", "invalid", resource="Deployment")
     environment = req.text("environment") or "production"
     deployment = new_deployment(
         store,
@@ -85,7 +77,7 @@ def create_deployment(store: Store, req: Request) -> Response:
         transient=bool(req.field("transient_environment", False)),
         production=bool(req.field("production_environment", environment == "production")),
     )
-    return Response(201, deployment_json(req.base_url, store, repo, deployment))
+    return rest.Response(201, deployment_json(req.base_url, store, repo, deployment))
 
 
 def new_deployment(
@@ -103,7 +95,7 @@ def new_deployment(
 ) -> JSON:
     sha = repo.resolve(ref)
     if sha is None:
-        raise ApiError(422, f"No ref found for: {ref}")
+        raise rest.ApiError(422, f"No ref found for: {ref}")
     now = store.now()
     deployment: JSON = {
         "id": store.next_id(),
@@ -124,31 +116,31 @@ def new_deployment(
     return deployment
 
 
-@route("GET", r"{repo}/deployments", "deployments=read")
-def list_deployments(store: Store, req: Request) -> Response:
-    repo = repo_of(store, req)
+@rest.route("GET", r"{repo}/deployments", "deployments=read")
+def list_deployments(store: Store, req: rest.Request) -> rest.Response:
+    repo = rest.repo_of(store, req)
     wanted = {k: req.query[k] for k in ("environment", "ref", "sha", "task") if k in req.query}
-    found = [
+    matching = [
         deployment
         for deployment in sorted(repo.deployments.values(), key=lambda d: d["id"], reverse=True)
         if all(deployment[key] == value for key, value in wanted.items())
     ]
-    return paginate(req, found, lambda d: deployment_json(req.base_url, store, repo, d))
+    return rest.paginate(req, matching, lambda d: deployment_json(req.base_url, store, repo, d))
 
 
-def _deployment_of(store: Store, req: Request) -> tuple[Repo, JSON]:
-    repo = repo_of(store, req)
-    return repo, found(repo.deployments.get(int(req.params["deployment_id"])))
+def _deployment_of(store: Store, req: rest.Request) -> tuple[Repo, JSON]:
+    repo = rest.repo_of(store, req)
+    return repo, rest.found(repo.deployments.get(int(req.params["deployment_id"])))
 
 
-@route("GET", DEPLOYMENT, "deployments=read")
-def get_deployment(store: Store, req: Request) -> Response:
+@rest.route("GET", DEPLOYMENT, "deployments=read")
+def get_deployment(store: Store, req: rest.Request) -> rest.Response:
     repo, deployment = _deployment_of(store, req)
-    return Response(200, deployment_json(req.base_url, store, repo, deployment))
+    return rest.Response(200, deployment_json(req.base_url, store, repo, deployment))
 
 
-@route("POST", DEPLOYMENT + "/statuses", "deployments=write")
-def create_status(store: Store, req: Request) -> Response:
+@rest.route("POST", DEPLOYMENT + "/statuses", "deployments=write")
+def create_status(store: Store, req: rest.Request) -> rest.Response:
     repo, deployment = _deployment_of(store, req)
     status = new_status(
         store,
@@ -161,7 +153,7 @@ def create_status(store: Store, req: Request) -> Response:
         log_url=req.text("log_url") or req.text("target_url") or "",
         environment_url=req.text("environment_url") or "",
     )
-    return Response(201, status_json(req.base_url, store, repo, status))
+    return rest.Response(201, status_json(req.base_url, store, repo, status))
 
 
 def new_status(
@@ -177,7 +169,7 @@ def new_status(
     environment_url: str = "",
 ) -> JSON:
     if state not in STATES:
-        raise ApiError.invalid("state", "invalid", resource="DeploymentStatus")
+        raise rest.ApiError.invalid("state", "invalid", resource="DeploymentStatus")
     status: JSON = {
         "id": store.next_id(),
         "deployment_id": deployment["id"],
@@ -195,8 +187,8 @@ def new_status(
     return status
 
 
-@route("GET", DEPLOYMENT + "/statuses", "deployments=read")
-def list_statuses(store: Store, req: Request) -> Response:
+@rest.route("GET", DEPLOYMENT + "/statuses", "deployments=read")
+def list_statuses(store: Store, req: rest.Request) -> rest.Response:
     repo, deployment = _deployment_of(store, req)
     statuses = list(reversed(repo.deployment_statuses[deployment["id"]]))
-    return paginate(req, statuses, lambda s: status_json(req.base_url, store, repo, s))
+    return rest.paginate(req, statuses, lambda s: status_json(req.base_url, store, repo, s))

@@ -11,15 +11,7 @@ import hashlib
 from typing import Any
 
 from hotfix_ci.testing import objects
-from hotfix_ci.testing.routes_base import (
-    ApiError,
-    Request,
-    Response,
-    found,
-    paginate,
-    repo_of,
-    route,
-)
+from hotfix_ci.testing import routes_base as rest
 from hotfix_ci.testing.routes_pulls import diff_entry, pull_json, tree_diff
 from hotfix_ci.testing.state import Repo, Store, TagObject
 
@@ -75,7 +67,9 @@ def create_tag_object(
     """With an explicit tagger ``date`` the object is content-addressed, as in git: the
     same tag, object, tagger, date and message give the same sha (no second object)."""
     if object_sha not in repo.commits:
-        raise ApiError.invalid("object", "invalid", resource="Tag", message="Object does not exist")
+        raise rest.ApiError.invalid(
+            "object", "invalid", resource="Tag", message="Object does not exist"
+        )
     if date:
         content = (
             f"object {object_sha}\ntype commit\ntag {tag}\ntagger {tagger} {date}\n\n{message}"
@@ -92,11 +86,11 @@ def create_tag_object(
 
 def create_ref(repo: Repo, name: str, sha: str) -> None:
     if not name.startswith("refs/") or name.count("/") < 2:
-        raise ApiError(422, f"{name} is not a valid ref name.")
+        raise rest.ApiError(422, f"{name} is not a valid ref name.")
     if name in repo.refs:
-        raise ApiError(422, "Reference already exists")
+        raise rest.ApiError(422, "Reference already exists")
     if sha not in repo.commits and sha not in repo.tags:
-        raise ApiError(422, "Object does not exist")
+        raise rest.ApiError(422, "Object does not exist")
     repo.refs[name] = sha
 
 
@@ -115,34 +109,36 @@ def _full_commit(base: str, store: Store, repo: Repo, sha: str) -> JSON:
 def _resolve(repo: Repo, ref: str) -> str:
     sha = repo.resolve(ref)
     if sha is None:
-        raise ApiError(422, f"No commit found for SHA: {ref}")
+        raise rest.ApiError(422, f"No commit found for SHA: {ref}")
     return sha
 
 
-@route("GET", COMMIT_REF, "contents=read")
-def get_commit(store: Store, req: Request) -> Response:
-    repo = repo_of(store, req)
-    return Response(200, _full_commit(req.base_url, store, repo, _resolve(repo, req.params["ref"])))
+@rest.route("GET", COMMIT_REF, "contents=read")
+def get_commit(store: Store, req: rest.Request) -> rest.Response:
+    repo = rest.repo_of(store, req)
+    return rest.Response(
+        200, _full_commit(req.base_url, store, repo, _resolve(repo, req.params["ref"]))
+    )
 
 
-@route("GET", r"{repo}/commits/(?P<ref>.+)/pulls", "pull_requests=read", "contents=read")
-def commit_pulls(store: Store, req: Request) -> Response:
-    repo = repo_of(store, req)
+@rest.route("GET", r"{repo}/commits/(?P<ref>.+)/pulls", "pull_requests=read", "contents=read")
+def commit_pulls(store: Store, req: rest.Request) -> rest.Response:
+    repo = rest.repo_of(store, req)
     sha = _resolve(repo, req.params["ref"])
     items = [repo.issues[n] for n in repo.commit_pulls.get(sha, [])]
-    return paginate(req, items, lambda i: pull_json(req.base_url, store, repo, i, full=False))
+    return rest.paginate(req, items, lambda i: pull_json(req.base_url, store, repo, i, full=False))
 
 
-@route("GET", r"{repo}/git/commits/(?P<sha>[0-9a-f]+)", "contents=read")
-def get_git_commit(store: Store, req: Request) -> Response:
-    repo = repo_of(store, req)
-    commit = found(repo.commits.get(req.params["sha"]))
-    return Response(200, objects.git_commit(req.base_url, repo, commit))
+@rest.route("GET", r"{repo}/git/commits/(?P<sha>[0-9a-f]+)", "contents=read")
+def get_git_commit(store: Store, req: rest.Request) -> rest.Response:
+    repo = rest.repo_of(store, req)
+    commit = rest.found(repo.commits.get(req.params["sha"]))
+    return rest.Response(200, objects.git_commit(req.base_url, repo, commit))
 
 
-@route("GET", r"{repo}/tags", "contents=read")
-def list_tags(store: Store, req: Request) -> Response:
-    repo = repo_of(store, req)
+@rest.route("GET", r"{repo}/tags", "contents=read")
+def list_tags(store: Store, req: rest.Request) -> rest.Response:
+    repo = rest.repo_of(store, req)
     names = [name for name in reversed(repo.refs) if name.startswith("refs/tags/")]
     api, html = f"{req.base_url}/repos/{repo.full_name}", f"{req.base_url}/{repo.full_name}"
 
@@ -156,60 +152,60 @@ def list_tags(store: Store, req: Request) -> Response:
             "node_id": objects.node_id("REF_", name),
         }
 
-    return paginate(req, names, render)
+    return rest.paginate(req, names, render)
 
 
-@route("GET", r"{repo}/git/ref/(?P<ref>.+)", "contents=read")
-def get_ref(store: Store, req: Request) -> Response:
-    repo = repo_of(store, req)
+@rest.route("GET", r"{repo}/git/ref/(?P<ref>.+)", "contents=read")
+def get_ref(store: Store, req: rest.Request) -> rest.Response:
+    repo = rest.repo_of(store, req)
     name = "refs/" + req.params["ref"]
     if name not in repo.refs:
-        raise ApiError.not_found()
-    return Response(200, ref_json(req.base_url, repo, name))
+        raise rest.ApiError.not_found()
+    return rest.Response(200, ref_json(req.base_url, repo, name))
 
 
-@route("GET", r"{repo}/git/matching-refs/(?P<ref>.*)", "contents=read")
-def matching_refs(store: Store, req: Request) -> Response:
-    repo = repo_of(store, req)
+@rest.route("GET", r"{repo}/git/matching-refs/(?P<ref>.*)", "contents=read")
+def matching_refs(store: Store, req: rest.Request) -> rest.Response:
+    repo = rest.repo_of(store, req)
     prefix = "refs/" + req.params["ref"]
     names = sorted(name for name in repo.refs if name.startswith(prefix))
-    return paginate(req, names, lambda name: ref_json(req.base_url, repo, name))
+    return rest.paginate(req, names, lambda name: ref_json(req.base_url, repo, name))
 
 
-@route("POST", r"{repo}/git/refs", "contents=write")
-def post_ref(store: Store, req: Request) -> Response:
-    repo = repo_of(store, req)
+@rest.route("POST", r"{repo}/git/refs", "contents=write")
+def post_ref(store: Store, req: rest.Request) -> rest.Response:
+    repo = rest.repo_of(store, req)
     name = req.text("ref", required=True) or ""
     create_ref(repo, name, req.text("sha", required=True) or "")
-    return Response(201, ref_json(req.base_url, repo, name))
+    return rest.Response(201, ref_json(req.base_url, repo, name))
 
 
-@route("PATCH", r"{repo}/git/refs/(?P<ref>.+)", "contents=write")
-def update_ref(store: Store, req: Request) -> Response:
-    repo = repo_of(store, req)
+@rest.route("PATCH", r"{repo}/git/refs/(?P<ref>.+)", "contents=write")
+def update_ref(store: Store, req: rest.Request) -> rest.Response:
+    repo = rest.repo_of(store, req)
     name = "refs/" + req.params["ref"]
     sha = req.text("sha", required=True) or ""
     if name not in repo.refs:
-        raise ApiError(422, "Reference does not exist")
+        raise rest.ApiError(422, "Reference does not exist")
     if sha not in repo.commits:
-        raise ApiError(422, "Object does not exist")
+        raise rest.ApiError(422, "Object does not exist")
     if not req.field("force", False) and not repo.is_ancestor(repo.refs[name], sha):
-        raise ApiError(422, "Update is not a fast forward")
+        raise rest.ApiError(422, "Update is not a fast forward")
     repo.refs[name] = sha
-    return Response(200, ref_json(req.base_url, repo, name))
+    return rest.Response(200, ref_json(req.base_url, repo, name))
 
 
-@route("DELETE", r"{repo}/git/refs/(?P<ref>.+)", "contents=write")
-def delete_ref(store: Store, req: Request) -> Response:
-    repo = repo_of(store, req)
+@rest.route("DELETE", r"{repo}/git/refs/(?P<ref>.+)", "contents=write")
+def delete_ref(store: Store, req: rest.Request) -> rest.Response:
+    repo = rest.repo_of(store, req)
     if repo.refs.pop("refs/" + req.params["ref"], None) is None:
-        raise ApiError(422, "Reference does not exist")
-    return Response(204, None)
+        raise rest.ApiError(422, "Reference does not exist")
+    return rest.Response(204, None)
 
 
-@route("POST", r"{repo}/git/tags", "contents=write")
-def post_tag(store: Store, req: Request) -> Response:
-    repo = repo_of(store, req)
+@rest.route("POST", r"{repo}/git/tags", "contents=write")
+def post_tag(store: Store, req: rest.Request) -> rest.Response:
+    repo = rest.repo_of(store, req)
     tagger = req.field("tagger") or {}
     created = create_tag_object(
         store,
@@ -220,29 +216,29 @@ def post_tag(store: Store, req: Request) -> Response:
         tagger=tagger.get("name", store.login) if isinstance(tagger, dict) else store.login,
         date=str(tagger.get("date") or "") if isinstance(tagger, dict) else None,
     )
-    return Response(201, tag_json(req.base_url, repo, created))
+    return rest.Response(201, tag_json(req.base_url, repo, created))
 
 
-@route("GET", r"{repo}/git/tags/(?P<sha>[0-9a-f]+)", "contents=read")
-def get_tag(store: Store, req: Request) -> Response:
-    repo = repo_of(store, req)
-    tag = found(repo.tags.get(req.params["sha"]))
-    return Response(200, tag_json(req.base_url, repo, tag))
+@rest.route("GET", r"{repo}/git/tags/(?P<sha>[0-9a-f]+)", "contents=read")
+def get_tag(store: Store, req: rest.Request) -> rest.Response:
+    repo = rest.repo_of(store, req)
+    tag = rest.found(repo.tags.get(req.params["sha"]))
+    return rest.Response(200, tag_json(req.base_url, repo, tag))
 
 
 # Any branch name, slashes included, except what routes_admin serves: {branch}/protection.
 BRANCH = r"{repo}/branches/(?P<branch>(?![^/]+/protection$).+)"
 
 
-@route("GET", BRANCH, "contents=read")
-def get_branch(store: Store, req: Request) -> Response:
-    repo = repo_of(store, req)
+@rest.route("GET", BRANCH, "contents=read")
+def get_branch(store: Store, req: rest.Request) -> rest.Response:
+    repo = rest.repo_of(store, req)
     branch = req.params["branch"]
     sha = repo.branch_sha(branch)
     if sha is None:
-        raise ApiError(404, "Branch not found")
+        raise rest.ApiError(404, "Branch not found")
     api = f"{req.base_url}/repos/{repo.full_name}/branches/{branch}"
-    return Response(
+    return rest.Response(
         200,
         {
             "name": branch,

@@ -10,15 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from hotfix_ci.testing import objects
-from hotfix_ci.testing.routes_base import (
-    ApiError,
-    Request,
-    Response,
-    numbered,
-    paginate,
-    repo_of,
-    route,
-)
+from hotfix_ci.testing import routes_base as rest
 from hotfix_ci.testing.state import Comment, Issue, IssueEvent, Repo, Store
 
 ISSUE = r"{repo}/issues/(?P<number>\d+)"
@@ -62,7 +54,7 @@ def remove_label(store: Store, item: Issue, name: str, actor: str) -> bool:
 
 def set_state(store: Store, item: Issue, state: str, actor: str) -> None:
     if state not in ("open", "closed"):
-        raise ApiError.invalid("state", "invalid")
+        raise rest.ApiError.invalid("state", "invalid")
     if state != item.state:
         item.state = state
         item.closed_at = store.now() if state == "closed" else None
@@ -94,37 +86,37 @@ def comment_json(base: str, store: Store, repo: Repo, comment: Comment) -> dict[
     }
 
 
-def issue_of(store: Store, req: Request) -> tuple[Repo, Issue]:
-    repo = repo_of(store, req)
-    return repo, numbered(repo.issues, req, "number")
+def issue_of(store: Store, req: rest.Request) -> tuple[Repo, Issue]:
+    repo = rest.repo_of(store, req)
+    return repo, rest.numbered(repo.issues, req, "number")
 
 
-def _labels_in(req: Request) -> list[str]:
+def _labels_in(req: rest.Request) -> list[str]:
     names = req.body.get("labels") if isinstance(req.body, dict) else req.body
     if not isinstance(names, list):
-        raise ApiError.invalid("labels", "invalid", resource="Label")
+        raise rest.ApiError.invalid("labels", "invalid", resource="Label")
     result = []
     for given in names:  # GitHub takes names or {"name": ...} objects
         name = given.get("name") if isinstance(given, dict) else given
         if not isinstance(name, str) or not name:
-            raise ApiError.invalid("labels", "invalid", resource="Label")
+            raise rest.ApiError.invalid("labels", "invalid", resource="Label")
         result.append(name)
     return result
 
 
-@route("GET", ISSUE, *READ)
-def get_issue(store: Store, req: Request) -> Response:
+@rest.route("GET", ISSUE, *READ)
+def get_issue(store: Store, req: rest.Request) -> rest.Response:
     repo, item = issue_of(store, req)
-    return Response(200, objects.issue(req.base_url, store, repo, item))
+    return rest.Response(200, objects.issue(req.base_url, store, repo, item))
 
 
-@route("GET", r"{repo}/issues", "issues=read")
-def list_issues(store: Store, req: Request) -> Response:
+@rest.route("GET", r"{repo}/issues", "issues=read")
+def list_issues(store: Store, req: rest.Request) -> rest.Response:
     """issues/list-for-repo: issues and pull requests, filtered by ``state`` (default open),
     ``labels`` (comma-separated, all of them), ``creator`` and ``since`` (updated at or
     after), ordered by ``sort`` (created, updated; default created) and ``direction``
     (default desc), as documented."""
-    repo = repo_of(store, req)
+    repo = rest.repo_of(store, req)
     state = req.query.get("state", "open")
     labels = [name for name in req.query.get("labels", "").split(",") if name]
     since = req.query.get("since", "")
@@ -141,21 +133,21 @@ def list_issues(store: Store, req: Request) -> Response:
     found.sort(
         key=lambda i: (getattr(i, sort), i.number), reverse=req.query.get("direction") != "asc"
     )
-    return paginate(req, found, lambda i: objects.issue(req.base_url, store, repo, i))
+    return rest.paginate(req, found, lambda i: objects.issue(req.base_url, store, repo, i))
 
 
-@route("POST", r"{repo}/issues", "issues=write")
-def create_issue(store: Store, req: Request) -> Response:
-    repo = repo_of(store, req)
+@rest.route("POST", r"{repo}/issues", "issues=write")
+def create_issue(store: Store, req: rest.Request) -> rest.Response:
+    repo = rest.repo_of(store, req)
     title = req.text("title", required=True) or ""
     item = new_issue(store, repo, title=title, body=req.text("body"), author=store.login)
     for name in _labels_in(req) if req.field("labels") else []:
         add_label(store, repo, item, name, store.login)
-    return Response(201, objects.issue(req.base_url, store, repo, item))
+    return rest.Response(201, objects.issue(req.base_url, store, repo, item))
 
 
-@route("PATCH", ISSUE, *WRITE)
-def update_issue(store: Store, req: Request) -> Response:
+@rest.route("PATCH", ISSUE, *WRITE)
+def update_issue(store: Store, req: rest.Request) -> rest.Response:
     repo, item = issue_of(store, req)
     if (title := req.text("title")) is not None:
         rename(store, item, title, store.login)
@@ -170,51 +162,51 @@ def update_issue(store: Store, req: Request) -> Response:
         for name in wanted:
             add_label(store, repo, item, name, store.login)
     item.updated_at = store.now()
-    return Response(200, objects.issue(req.base_url, store, repo, item))
+    return rest.Response(200, objects.issue(req.base_url, store, repo, item))
 
 
-@route("GET", ISSUE + "/labels", *READ)
-def list_labels(store: Store, req: Request) -> Response:
+@rest.route("GET", ISSUE + "/labels", *READ)
+def list_labels(store: Store, req: rest.Request) -> rest.Response:
     repo, item = issue_of(store, req)
-    return paginate(req, item.labels, lambda name: objects.label(req.base_url, repo, name))
+    return rest.paginate(req, item.labels, lambda name: objects.label(req.base_url, repo, name))
 
 
-@route("POST", ISSUE + "/labels", *WRITE)
-def add_labels(store: Store, req: Request) -> Response:
+@rest.route("POST", ISSUE + "/labels", *WRITE)
+def add_labels(store: Store, req: rest.Request) -> rest.Response:
     repo, item = issue_of(store, req)
     for name in _labels_in(req):
         add_label(store, repo, item, name, store.login)
-    return Response(200, [objects.label(req.base_url, repo, name) for name in item.labels])
+    return rest.Response(200, [objects.label(req.base_url, repo, name) for name in item.labels])
 
 
-@route("DELETE", ISSUE + "/labels/(?P<name>[^/]+)", *WRITE)
-def delete_label(store: Store, req: Request) -> Response:
+@rest.route("DELETE", ISSUE + "/labels/(?P<name>[^/]+)", *WRITE)
+def delete_label(store: Store, req: rest.Request) -> rest.Response:
     repo, item = issue_of(store, req)
     if not remove_label(store, item, req.params["name"], store.login):
-        raise ApiError(404, "Label does not exist")
-    return Response(200, [objects.label(req.base_url, repo, name) for name in item.labels])
+        raise rest.ApiError(404, "Label does not exist")
+    return rest.Response(200, [objects.label(req.base_url, repo, name) for name in item.labels])
 
 
-@route("GET", ISSUE + "/events", *READ)
-def list_events(store: Store, req: Request) -> Response:
+@rest.route("GET", ISSUE + "/events", *READ)
+def list_events(store: Store, req: rest.Request) -> rest.Response:
     repo, item = issue_of(store, req)
-    return paginate(
+    return rest.paginate(
         req, item.events, lambda event: objects.issue_event(req.base_url, store, repo, event)
     )
 
 
-@route("GET", ISSUE + "/comments", *READ)
-def list_comments(store: Store, req: Request) -> Response:
+@rest.route("GET", ISSUE + "/comments", *READ)
+def list_comments(store: Store, req: rest.Request) -> rest.Response:
     repo, item = issue_of(store, req)
     comments = [repo.comments[cid] for cid in item.comment_ids]
-    return paginate(req, comments, lambda c: comment_json(req.base_url, store, repo, c))
+    return rest.paginate(req, comments, lambda c: comment_json(req.base_url, store, repo, c))
 
 
-@route("POST", ISSUE + "/comments", *WRITE)
-def create_comment(store: Store, req: Request) -> Response:
+@rest.route("POST", ISSUE + "/comments", *WRITE)
+def create_comment(store: Store, req: rest.Request) -> rest.Response:
     repo, item = issue_of(store, req)
     comment = add_comment(store, repo, item, _comment_body(req), None)
-    return Response(201, comment_json(req.base_url, store, repo, comment))
+    return rest.Response(201, comment_json(req.base_url, store, repo, comment))
 
 
 def add_comment(store: Store, repo: Repo, item: Issue, text: str, author: str | None) -> Comment:
@@ -226,10 +218,10 @@ def add_comment(store: Store, repo: Repo, item: Issue, text: str, author: str | 
     return comment
 
 
-def _comment_body(req: Request) -> str:
+def _comment_body(req: rest.Request) -> str:
     text = req.text("body", required=True) or ""
     if len(text) > MAX_COMMENT_CHARS:
-        raise ApiError.invalid(
+        raise rest.ApiError.invalid(
             "data",
             "unprocessable",
             resource="IssueComment",
@@ -238,22 +230,22 @@ def _comment_body(req: Request) -> str:
     return text
 
 
-def _comment_of(store: Store, req: Request) -> tuple[Repo, Comment]:
-    repo = repo_of(store, req)
-    return repo, numbered(repo.comments, req, "comment_id")
+def _comment_of(store: Store, req: rest.Request) -> tuple[Repo, Comment]:
+    repo = rest.repo_of(store, req)
+    return repo, rest.numbered(repo.comments, req, "comment_id")
 
 
-@route("PATCH", r"{repo}/issues/comments/(?P<comment_id>\d+)", *WRITE)
-def update_comment(store: Store, req: Request) -> Response:
+@rest.route("PATCH", r"{repo}/issues/comments/(?P<comment_id>\d+)", *WRITE)
+def update_comment(store: Store, req: rest.Request) -> rest.Response:
     repo, comment = _comment_of(store, req)
     comment.body = _comment_body(req)
     comment.updated_at = store.now()
-    return Response(200, comment_json(req.base_url, store, repo, comment))
+    return rest.Response(200, comment_json(req.base_url, store, repo, comment))
 
 
-@route("DELETE", r"{repo}/issues/comments/(?P<comment_id>\d+)", *WRITE)
-def delete_comment(store: Store, req: Request) -> Response:
+@rest.route("DELETE", r"{repo}/issues/comments/(?P<comment_id>\d+)", *WRITE)
+def delete_comment(store: Store, req: rest.Request) -> rest.Response:
     repo, comment = _comment_of(store, req)
     del repo.comments[comment.id]
     repo.issues[comment.issue_number].comment_ids.remove(comment.id)
-    return Response(204, None)
+    return rest.Response(204, None)

@@ -12,7 +12,7 @@ import hashlib
 from typing import Any
 
 from hotfix_ci.testing import objects
-from hotfix_ci.testing.routes_base import ApiError, Request, Response, paginate, repo_of, route
+from hotfix_ci.testing import routes_base as rest
 from hotfix_ci.testing.routes_issues import add_label, new_issue, rename, set_state
 from hotfix_ci.testing.state import Issue, PullData, Repo, Store
 
@@ -29,7 +29,7 @@ def normalize_files(files: list[JSON]) -> list[JSON]:
         filename = entry.get("filename")
         status = entry.get("status", "modified")
         if not isinstance(filename, str) or status not in FILE_STATUSES:
-            raise ApiError(422, f"invalid changed-file entry {entry!r}")
+            raise rest.ApiError(422, f"invalid changed-file entry {entry!r}")
         additions, deletions = int(entry.get("additions", 0)), int(entry.get("deletions", 0))
         digest = f"{filename}:{additions}:{deletions}".encode()
         item: JSON = {
@@ -108,20 +108,20 @@ def open_pull(
 ) -> Issue:
     head_sha, base_sha = repo.branch_sha(head), repo.branch_sha(base)
     if base_sha is None:
-        raise ApiError.invalid("base", "invalid", resource="PullRequest")
+        raise rest.ApiError.invalid("base", "invalid", resource="PullRequest")
     if head_sha is None:
-        raise ApiError.invalid("head", "invalid", resource="PullRequest")
+        raise rest.ApiError.invalid("head", "invalid", resource="PullRequest")
     for other in repo.issues.values():
         if other.pull and other.state == "open" and other.pull.head_ref == head:
             message = f"A pull request already exists for {repo.owner}:{head}."
-            raise ApiError.invalid("head", "custom", resource="PullRequest", message=message)
+            raise rest.ApiError.invalid("head", "custom", resource="PullRequest", message=message)
     commits = pr_commits(repo, head_sha, base_sha)
     if not commits:
         # GitHub's answer names no field: {"resource": "PullRequest", "code": "custom",
         # "message": "No commits between main and topic"}.
         message = f"No commits between {base} and {head}"
         error = {"resource": "PullRequest", "code": "custom", "message": message}
-        raise ApiError(422, "Validation Failed", errors=[error])
+        raise rest.ApiError(422, "Validation Failed", errors=[error])
     item = new_issue(store, repo, title=title, body=body, author=author)
     item.pull = PullData(head, head_sha, base, base_sha, commits, None)
     for sha in commits:
@@ -204,23 +204,23 @@ def _side(repo: Repo, ref: str, sha: str, owner: JSON, repo_json: JSON) -> JSON:
     }
 
 
-def pull_of(store: Store, req: Request) -> tuple[Repo, Issue, PullData]:
-    repo = repo_of(store, req)
+def pull_of(store: Store, req: rest.Request) -> tuple[Repo, Issue, PullData]:
+    repo = rest.repo_of(store, req)
     item = repo.issues.get(int(req.params["number"]))
     if item is None or item.pull is None:
-        raise ApiError.not_found()
+        raise rest.ApiError.not_found()
     return repo, item, item.pull
 
 
-@route("GET", PULL, "pull_requests=read")
-def get_pull(store: Store, req: Request) -> Response:
+@rest.route("GET", PULL, "pull_requests=read")
+def get_pull(store: Store, req: rest.Request) -> rest.Response:
     repo, item, _ = pull_of(store, req)
-    return Response(200, pull_json(req.base_url, store, repo, item))
+    return rest.Response(200, pull_json(req.base_url, store, repo, item))
 
 
-@route("GET", r"{repo}/pulls", "pull_requests=read")
-def list_pulls(store: Store, req: Request) -> Response:
-    repo = repo_of(store, req)
+@rest.route("GET", r"{repo}/pulls", "pull_requests=read")
+def list_pulls(store: Store, req: rest.Request) -> rest.Response:
+    repo = rest.repo_of(store, req)
     state, head, base = req.query.get("state", "open"), req.query.get("head"), req.query.get("base")
     found = [
         item
@@ -230,12 +230,12 @@ def list_pulls(store: Store, req: Request) -> Response:
         and (head is None or head in (f"{repo.owner}:{item.pull.head_ref}", item.pull.head_ref))
         and (base is None or base == item.pull.base_ref)
     ]
-    return paginate(req, found, lambda i: pull_json(req.base_url, store, repo, i, full=False))
+    return rest.paginate(req, found, lambda i: pull_json(req.base_url, store, repo, i, full=False))
 
 
-@route("POST", r"{repo}/pulls", "pull_requests=write")
-def create_pull(store: Store, req: Request) -> Response:
-    repo = repo_of(store, req)
+@rest.route("POST", r"{repo}/pulls", "pull_requests=write")
+def create_pull(store: Store, req: rest.Request) -> rest.Response:
+    repo = rest.repo_of(store, req)
     head = (req.text("head", required=True) or "").split(":")[-1]
     item = open_pull(
         store,
@@ -248,11 +248,11 @@ def create_pull(store: Store, req: Request) -> Response:
     )
     assert item.pull is not None
     item.pull.draft = bool(req.field("draft", False))
-    return Response(201, pull_json(req.base_url, store, repo, item))
+    return rest.Response(201, pull_json(req.base_url, store, repo, item))
 
 
-@route("PATCH", PULL, "pull_requests=write")
-def update_pull(store: Store, req: Request) -> Response:
+@rest.route("PATCH", PULL, "pull_requests=write")
+def update_pull(store: Store, req: rest.Request) -> rest.Response:
     repo, item, pull = pull_of(store, req)
     if (title := req.text("title")) is not None:
         rename(store, item, title, store.login)
@@ -260,30 +260,30 @@ def update_pull(store: Store, req: Request) -> Response:
         item.body = req.text("body")
     if (state := req.text("state")) is not None:
         if pull.merged_at is not None:
-            raise ApiError.invalid("state", "invalid", resource="PullRequest")
+            raise rest.ApiError.invalid("state", "invalid", resource="PullRequest")
         set_state(store, item, state, store.login)
     if (base := req.text("base")) is not None:
         if repo.branch_sha(base) is None:
-            raise ApiError.invalid("base", "invalid", resource="PullRequest")
+            raise rest.ApiError.invalid("base", "invalid", resource="PullRequest")
         pull.base_ref = base
     item.updated_at = store.now()
-    return Response(200, pull_json(req.base_url, store, repo, item))
+    return rest.Response(200, pull_json(req.base_url, store, repo, item))
 
 
-@route("GET", PULL + "/files", "pull_requests=read")
-def list_files(store: Store, req: Request) -> Response:
+@rest.route("GET", PULL + "/files", "pull_requests=read")
+def list_files(store: Store, req: rest.Request) -> rest.Response:
     repo, _, pull = pull_of(store, req)
     files = pull_files(repo, pull)
     render = diff_entry
-    return paginate(
+    return rest.paginate(
         req, files, lambda f: render(req.base_url, repo, pull.head_sha, f), cap=MAX_FILES
     )
 
 
-@route("GET", PULL + "/commits", "pull_requests=read")
-def list_commits(store: Store, req: Request) -> Response:
+@rest.route("GET", PULL + "/commits", "pull_requests=read")
+def list_commits(store: Store, req: rest.Request) -> rest.Response:
     repo, _, pull = pull_of(store, req)
-    return paginate(
+    return rest.paginate(
         req,
         pull.commits,
         lambda sha: objects.commit_object(req.base_url, store, repo, repo.commits[sha]),

@@ -9,15 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from hotfix_ci.testing import objects
-from hotfix_ci.testing.routes_base import (
-    ApiError,
-    Request,
-    Response,
-    numbered,
-    paginate,
-    repo_of,
-    route,
-)
+from hotfix_ci.testing import routes_base as rest
 from hotfix_ci.testing.state import Repo, Store
 
 JSON = dict[str, Any]
@@ -50,23 +42,23 @@ def _publish_tag(repo: Repo, release: JSON) -> None:
         return
     sha = repo.resolve(release["target_commitish"])
     if sha is None:
-        raise ApiError.invalid("target_commitish", "invalid", resource="Release")
+        raise rest.ApiError.invalid("target_commitish", "invalid", resource="Release")
     repo.refs[name] = sha
 
 
-@route("GET", r"{repo}/releases", "contents=read")
-def list_releases(store: Store, req: Request) -> Response:
-    repo = repo_of(store, req)
+@rest.route("GET", r"{repo}/releases", "contents=read")
+def list_releases(store: Store, req: rest.Request) -> rest.Response:
+    repo = rest.repo_of(store, req)
     releases = sorted(repo.releases.values(), key=lambda r: r["id"], reverse=True)
-    return paginate(req, releases, lambda r: release_json(req.base_url, store, repo, r))
+    return rest.paginate(req, releases, lambda r: release_json(req.base_url, store, repo, r))
 
 
-@route("POST", r"{repo}/releases", "contents=write")
-def create_release(store: Store, req: Request) -> Response:
-    repo = repo_of(store, req)
+@rest.route("POST", r"{repo}/releases", "contents=write")
+def create_release(store: Store, req: rest.Request) -> rest.Response:
+    repo = rest.repo_of(store, req)
     tag = req.text("tag_name", required=True) or ""
     if any(r["tag_name"] == tag for r in repo.releases.values()):
-        raise ApiError.invalid("tag_name", "already_exists", resource="Release")
+        raise rest.ApiError.invalid("tag_name", "already_exists", resource="Release")
     now = store.now()
     release: JSON = {
         "id": store.next_id(),
@@ -82,31 +74,31 @@ def create_release(store: Store, req: Request) -> Response:
     }
     _publish_tag(repo, release)
     repo.releases[release["id"]] = release
-    return Response(201, release_json(req.base_url, store, repo, release))
+    return rest.Response(201, release_json(req.base_url, store, repo, release))
 
 
-@route("GET", r"{repo}/releases/tags/(?P<tag>.+)", "contents=read")
-def release_by_tag(store: Store, req: Request) -> Response:
-    repo = repo_of(store, req)
+@rest.route("GET", r"{repo}/releases/tags/(?P<tag>.+)", "contents=read")
+def release_by_tag(store: Store, req: rest.Request) -> rest.Response:
+    repo = rest.repo_of(store, req)
     for release in repo.releases.values():
         if release["tag_name"] == req.params["tag"]:
-            return Response(200, release_json(req.base_url, store, repo, release))
-    raise ApiError.not_found()
+            return rest.Response(200, release_json(req.base_url, store, repo, release))
+    raise rest.ApiError.not_found()
 
 
-def _release_of(store: Store, req: Request) -> tuple[Repo, JSON]:
-    repo = repo_of(store, req)
-    return repo, numbered(repo.releases, req, "release_id")
+def _release_of(store: Store, req: rest.Request) -> tuple[Repo, JSON]:
+    repo = rest.repo_of(store, req)
+    return repo, rest.numbered(repo.releases, req, "release_id")
 
 
-@route("GET", r"{repo}/releases/(?P<release_id>\d+)", "contents=read")
-def get_release(store: Store, req: Request) -> Response:
+@rest.route("GET", r"{repo}/releases/(?P<release_id>\d+)", "contents=read")
+def get_release(store: Store, req: rest.Request) -> rest.Response:
     repo, release = _release_of(store, req)
-    return Response(200, release_json(req.base_url, store, repo, release))
+    return rest.Response(200, release_json(req.base_url, store, repo, release))
 
 
-@route("PATCH", r"{repo}/releases/(?P<release_id>\d+)", "contents=write")
-def update_release(store: Store, req: Request) -> Response:
+@rest.route("PATCH", r"{repo}/releases/(?P<release_id>\d+)", "contents=write")
+def update_release(store: Store, req: rest.Request) -> rest.Response:
     repo, release = _release_of(store, req)
     for key in ("tag_name", "target_commitish", "name", "body"):
         if req.field(key) is not None:
@@ -118,4 +110,4 @@ def update_release(store: Store, req: Request) -> Response:
     if was_draft and not release["draft"]:
         release["published_at"] = store.now()
     _publish_tag(repo, release)
-    return Response(200, release_json(req.base_url, store, repo, release))
+    return rest.Response(200, release_json(req.base_url, store, repo, release))

@@ -14,7 +14,7 @@ import binascii
 from typing import Any
 
 from hotfix_ci.testing import objects
-from hotfix_ci.testing.routes_base import ApiError, Request, Response, repo_of, route
+from hotfix_ci.testing import routes_base as rest
 from hotfix_ci.testing.state import RATE_LIMIT, Repo, Store, blob_sha
 
 JSON = dict[str, Any]
@@ -27,14 +27,14 @@ LEGACY_PERMISSION = {
 }
 
 
-@route("GET", r"{repo}", "metadata=read")
-def get_repo(store: Store, req: Request) -> Response:
-    return Response(200, objects.repository(req.base_url, store, repo_of(store, req)))
+@rest.route("GET", r"{repo}", "metadata=read")
+def get_repo(store: Store, req: rest.Request) -> rest.Response:
+    return rest.Response(200, objects.repository(req.base_url, store, rest.repo_of(store, req)))
 
 
-@route("GET", r"{repo}/collaborators/(?P<username>[^/]+)/permission", "metadata=read")
-def collaborator_permission(store: Store, req: Request) -> Response:
-    repo = repo_of(store, req)
+@rest.route("GET", r"{repo}/collaborators/(?P<username>[^/]+)/permission", "metadata=read")
+def collaborator_permission(store: Store, req: rest.Request) -> rest.Response:
+    repo = rest.repo_of(store, req)
     login = req.params["username"]
     role = repo.permissions.get(login, "admin" if login == repo.owner else "none")
     user = objects.user(req.base_url, store, login)
@@ -43,24 +43,24 @@ def collaborator_permission(store: Store, req: Request) -> Response:
         "role_name": role,
         "user": {**user, "role_name": role},
     }
-    return Response(200, body)
+    return rest.Response(200, body)
 
 
-@route(
+@rest.route(
     "GET",
     r"^/orgs/(?P<org>[^/]+)/teams/(?P<team>[^/]+)/memberships/(?P<username>[^/]+)",
     "members=read",
 )
-def team_membership(store: Store, req: Request) -> Response:
+def team_membership(store: Store, req: rest.Request) -> rest.Response:
     key = (req.params["org"].lower(), req.params["team"].lower())
     if req.params["username"] not in store.teams.get(key, set()):
-        raise ApiError.not_found()
+        raise rest.ApiError.not_found()
     url = f"{req.base_url}/teams/{req.params['team']}/memberships/{req.params['username']}"
-    return Response(200, {"url": url, "role": "member", "state": "active"})
+    return rest.Response(200, {"url": url, "role": "member", "state": "active"})
 
 
-@route("GET", r"^/user")
-def authenticated_user(store: Store, req: Request) -> Response:
+@rest.route("GET", r"^/user")
+def authenticated_user(store: Store, req: rest.Request) -> rest.Response:
     body = objects.user(req.base_url, store, store.login)
     body.update(
         {key: None for key in ("name", "company", "blog", "location", "email", "hireable", "bio")}
@@ -77,11 +77,11 @@ def authenticated_user(store: Store, req: Request) -> Response:
         updated_at="2020-01-01T00:00:00Z",
         user_view_type="private",
     )
-    return Response(200, body)
+    return rest.Response(200, body)
 
 
-@route("GET", r"^/rate_limit")
-def rate_limit(store: Store, req: Request) -> Response:
+@rest.route("GET", r"^/rate_limit")
+def rate_limit(store: Store, req: rest.Request) -> rest.Response:
     core = {
         "limit": RATE_LIMIT,
         "used": store.rate_used,
@@ -90,7 +90,7 @@ def rate_limit(store: Store, req: Request) -> Response:
     }
     search = {"limit": 30, "used": 0, "remaining": 30, "reset": store.rate_reset}
     graphql = {"limit": RATE_LIMIT, "used": 0, "remaining": RATE_LIMIT, "reset": store.rate_reset}
-    return Response(
+    return rest.Response(
         200, {"resources": {"core": core, "search": search, "graphql": graphql}, "rate": core}
     )
 
@@ -118,48 +118,50 @@ def content_json(base: str, repo: Repo, path: str, text: str | None, ref: str) -
     return body
 
 
-@route("GET", r"{repo}/contents/(?P<path>.+)", "contents=read")
-def get_content(store: Store, req: Request) -> Response:
-    repo = repo_of(store, req)
+@rest.route("GET", r"{repo}/contents/(?P<path>.+)", "contents=read")
+def get_content(store: Store, req: rest.Request) -> rest.Response:
+    repo = rest.repo_of(store, req)
     ref = req.query.get("ref", repo.default_branch)
     sha = repo.resolve(ref)
     if sha is None:
-        raise ApiError(404, f"No commit found for the ref {ref}")
+        raise rest.ApiError(404, f"No commit found for the ref {ref}")
     tree, path = repo.commits[sha].tree, req.params["path"].strip("/")
     if path in tree:
-        return Response(200, content_json(req.base_url, repo, path, tree[path], ref))
+        return rest.Response(200, content_json(req.base_url, repo, path, tree[path], ref))
     children = sorted({p[len(path) + 1 :].split("/")[0] for p in tree if p.startswith(path + "/")})
     if not children:
-        raise ApiError.not_found()
+        raise rest.ApiError.not_found()
     entries = []
     for name in children:
         child = f"{path}/{name}"
         entries.append(content_json(req.base_url, repo, child, tree.get(child), ref))
-    return Response(200, entries)
+    return rest.Response(200, entries)
 
 
-@route("PUT", r"{repo}/contents/(?P<path>.+)", "contents=write")
-def put_content(store: Store, req: Request) -> Response:
-    repo = repo_of(store, req)
+@rest.route("PUT", r"{repo}/contents/(?P<path>.+)", "contents=write")
+def put_content(store: Store, req: rest.Request) -> rest.Response:
+    repo = rest.repo_of(store, req)
     path = req.params["path"].strip("/")
     message = req.text("message", required=True) or ""
     try:
         text = base64.b64decode(req.text("content", required=True) or "", validate=True).decode()
     except (binascii.Error, UnicodeDecodeError) as exc:
-        raise ApiError.invalid("content", "invalid", resource="Blob", message=str(exc)) from exc
+        raise rest.ApiError.invalid(
+            "content", "invalid", resource="Blob", message=str(exc)
+        ) from exc
     branch = req.text("branch") or repo.default_branch
     tip = repo.branch_sha(branch)
     if tip is None:
-        raise ApiError(404, f"Branch {branch} not found")
+        raise rest.ApiError(404, f"Branch {branch} not found")
     current = repo.commits[tip].tree.get(path)
     given = req.text("sha")
     if current is not None and given is None:
-        raise ApiError(422, 'Invalid request.\n\n"sha" wasn\'t supplied.')
+        raise rest.ApiError(422, 'Invalid request.\n\n"sha" wasn\'t supplied.')
     if current is not None and given != blob_sha(current):
-        raise ApiError(409, f"{path} does not match {given}")
+        raise rest.ApiError(409, f"{path} does not match {given}")
     sha = store.commit(repo, branch, message, {path: text})
     commit = objects.git_commit(req.base_url, repo, repo.commits[sha])
     content = content_json(req.base_url, repo, path, text, branch)
     for key in ("content", "encoding"):
         content.pop(key)
-    return Response(201 if current is None else 200, {"content": content, "commit": commit})
+    return rest.Response(201 if current is None else 200, {"content": content, "commit": commit})

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from hotfix_ci.testing import objects
-from hotfix_ci.testing.routes_base import ApiError, Request, Response, paginate, route
+from hotfix_ci.testing import routes_base as rest
 from hotfix_ci.testing.routes_issues import record
 from hotfix_ci.testing.routes_pulls import PULL, pull_of
 from hotfix_ci.testing.state import Issue, Repo, Review, Store
@@ -43,7 +43,7 @@ def add_review(
     pull = item.pull
     assert pull is not None
     if state not in REVIEW_STATES:
-        raise ApiError.invalid("event", "invalid", resource="PullRequestReview")
+        raise rest.ApiError.invalid("event", "invalid", resource="PullRequestReview")
     review = Review(store.next_id(), reviewer, state, body, commit_id or pull.head_sha, store.now())
     pull.reviews.append(review)
     return review.id
@@ -63,7 +63,7 @@ def dismiss_review(store: Store, item: Issue, review_id: int, message: str = "")
                 store, item, "review_dismissed", store.login, extra={"dismissed_review": dismissed}
             )
             return
-    raise ApiError.not_found()
+    raise rest.ApiError.not_found()
 
 
 def push(
@@ -98,7 +98,7 @@ def merge(
     pull = item.pull
     assert pull is not None
     if item.state != "open":
-        raise ApiError(405, "Pull Request is not mergeable")
+        raise rest.ApiError(405, "Pull Request is not mergeable")
     base_tip = repo.branch_sha(pull.base_ref) or pull.base_sha
     head_tree = repo.commits[pull.head_sha].tree
     old_tree = repo.commits[pull.base_sha].tree
@@ -126,19 +126,21 @@ def merge(
     return sha
 
 
-@route("GET", PULL + "/reviews", "pull_requests=read")
-def list_reviews(store: Store, req: Request) -> Response:
+@rest.route("GET", PULL + "/reviews", "pull_requests=read")
+def list_reviews(store: Store, req: rest.Request) -> rest.Response:
     repo, item, pull = pull_of(store, req)
-    return paginate(req, pull.reviews, lambda r: review_json(req.base_url, store, repo, item, r))
+    return rest.paginate(
+        req, pull.reviews, lambda r: review_json(req.base_url, store, repo, item, r)
+    )
 
 
-@route("PUT", PULL + "/merge", "contents=write")
-def merge_pull(store: Store, req: Request) -> Response:
+@rest.route("PUT", PULL + "/merge", "contents=write")
+def merge_pull(store: Store, req: rest.Request) -> rest.Response:
     repo, item, pull = pull_of(store, req)
     expected = req.text("sha")
     if expected is not None and expected != pull.head_sha:
-        raise ApiError(409, "Head branch was modified. Review and try the merge again.")
+        raise rest.ApiError(409, "Head branch was modified. Review and try the merge again.")
     sha = merge(store, repo, item, store.login, req.text("commit_title"))
-    return Response(
+    return rest.Response(
         200, {"sha": sha, "merged": True, "message": "Pull Request successfully merged"}
     )
