@@ -102,19 +102,25 @@ def _number(client: GitHubClient, target: Target) -> int:
     return found[0]
 
 
+def _write_check_run_and_summary(
+    ctx: RunContext, client: GitHubClient, report: GateReport, head_sha: str
+) -> None:
+    client.write_check_run(
+        existing=client.find_check_run(head_sha, CHECK_NAME),
+        name=CHECK_NAME,
+        head_sha=head_sha,
+        details_url=ctx.run_url(),
+        **check_run_output(report),
+    )
+    ctx.io.write_summary(render_markdown(report).replace(COMMENT_MARKER + "\n", ""))
+
+
 def publish_group(
     ctx: RunContext, client: GitHubClient, report: GateReport, group: MergeGroup
 ) -> None:
     """A merge queue entry: the check run on the group's head commit, always (the queue
     waits for the required check on every entry, hotfix or not); the PR's comment stays."""
-    client.write_check_run(
-        existing=client.find_check_run(group.head_sha, CHECK_NAME),
-        name=CHECK_NAME,
-        head_sha=group.head_sha,
-        details_url=ctx.run_url(),
-        **check_run_output(report),
-    )
-    ctx.io.write_summary(render_markdown(report).replace(COMMENT_MARKER + "\n", ""))
+    _write_check_run_and_summary(ctx, client, report, group.head_sha)
 
 
 def publish(ctx: RunContext, client: GitHubClient, report: GateReport) -> None:
@@ -134,14 +140,7 @@ def publish(ctx: RunContext, client: GitHubClient, report: GateReport) -> None:
     # The check run is always looked up (name + head sha): a PR judged non-hotfix (a passing
     # run, no comment) may turn hotfix on the same head commit, and a run that failed
     # between the two writes is completed, not duplicated, by the next one.
-    client.write_check_run(
-        existing=client.find_check_run(pull.head_sha, CHECK_NAME),
-        name=CHECK_NAME,
-        head_sha=pull.head_sha,
-        details_url=ctx.run_url(),
-        **check_run_output(report),
-    )
-    ctx.io.write_summary(render_markdown(report).replace(COMMENT_MARKER + "\n", ""))
+    _write_check_run_and_summary(ctx, client, report, pull.head_sha)
 
 
 def run(args: CheckPrArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:

@@ -55,6 +55,7 @@ def run(args: RollbackArgs, env: Mapping[str, str], out: TextIO, err: TextIO) ->
     if args.to is not None:  # exit 2 before any provider is asked anything
         require_tag(client, args.to, cfg.release, option="--to", nothing="nothing was rolled back")
     stream = progress_stream(ctx.format, out, err)
+    rollback = _Rollback(ctx, client, args, environment, env, cfg.release)
     reports: list[RunReport] = []
     with stop_on_signals():  # a cancel must not cut a rollback off from its records
         for index, spec in enumerate(specs):
@@ -69,17 +70,7 @@ def run(args: RollbackArgs, env: Mapping[str, str], out: TextIO, err: TextIO) ->
             # after the last: before that, the others still run the release rolled back.
             later = specs[-1].name if index < len(specs) - 1 else None
             try:
-                _roll_back(
-                    ctx,
-                    client,
-                    args,
-                    environment,
-                    spec,
-                    Console(stream, report),
-                    env,
-                    cfg.release,
-                    deferred_to=later,
-                )
+                rollback.roll_back(spec, Console(stream, report), deferred_to=later)
             except (UsageError, GitHubAPIError, DeployStopped) as exc:
                 report.finish("stopped", exc.exit_code, exc.message, None, exc.hint)
     say = Console(stream, reports[0]).say
@@ -88,145 +79,150 @@ def run(args: RollbackArgs, env: Mapping[str, str], out: TextIO, err: TextIO) ->
     return finish(reports, ctx.io, ctx.format, out)
 
 
-def _roll_back(
-    ctx: RunContext,
-    client: GitHubClient,
-    args: RollbackArgs,
-    environment: Environment,
-    spec: ProviderSpec,
-    console: Console,
-    env: Mapping[str, str],
-    release_config: ReleaseConfig,
-    *,
-    deferred_to: str | None = None,
-) -> None:
-    report = console.report
-    recorder = Recorder(client, console, ctx.run_url(), env)
-    if not args.dry_run:
-        EnvironmentGuard(recorder, environment.name, limits_from(env)).check()
-    log = history.DeploymentLog(client, environment.name, spec.name)
-    current = history.live(log)
-    undone = current.payload.get("rollback_of") if current is not None else None
-    if current is not None and undone and not args.to:
-        # Rolling back twice never walks further back, nor forward: the live release is
-        # itself a rollback target (plain or --to), so a plain rollback has nothing to do.
-        report.release = _release(client, current.ref, current.sha, environment, release_config)
-        console.step(
+@dataclass(frozen=True)
+class _Rollback:
+    """What the rollback of each provider of one command shares."""
+
+    ctx: RunContext
+    client: GitHubClient
+    args: RollbackArgs
+    environment: Environment
+    env: Mapping[str, str]
+    release_config: ReleaseConfig
+
+    def roll_back(
+        self, spec: ProviderSpec, console: Console, *, deferred_to: str | None = None
+    ) -> None:
+        report = console.report
+        recorder = Recorder(self.client, console, self.ctx.run_url(), self.env)
+        if not self.args.dry_run:
+            EnvironmentGuard(recorder, self.environment.name, limits_from(self.env)).check()
+        log = history.DeploymentLog(self.client, self.environment.name, spec.name)
+        current = history.live(log)
+        undone = current.payload.get("rollback_of") if current is not None else None
+        if current is not None and undone and not self.args.to:
+            # Rolling back twice never walks further back, nor forward: the live release is
+            # itself a rollback target (plain or --to), so a plain rollback has nothing to do.
+            report.release = self.release(current.ref, current.sha)
+            console.step(
+                "rollback",
+                True,
+                f"{current.ref} is already live on {spec.name}: nothing to do (it is the "
+                f"rollback target, rolled back from {undone})",
+            )
+            return report.finish(
+                "already_there",
+                ExitCode.OK,
+                f"{spec.name} already runs {current.ref}, the rollback target of {undone}; to "
+                "go further back, name the release: "
+                f"`{rollback_command(self.environment.name, spec.name)} --to TAG`",
+                current.ref,
+            )
+        target_record = (
+            history.success_of(log, self.args.to)
+            if self.args.to
+            else history.good_before(log, current)
+        )
+        target = self.args.to or (target_record.ref if target_record else None)
+        if target is None:
+            shown = current.ref if current else "nothing"
+            raise UsageError(
+                f"{spec.name} in {self.environment.name}: the deployment log has no "
+                f"successful release before the live one ({shown}) to roll back to",
+                hint="name the release: --to TAG",
+            )
+        sha = target_record.sha if target_record else ""
+        report.release = self.release(target, sha)
+        report.rollback_of = current.ref if current else None
+        if current is not None and current.ref == target:
+            console.step(
+                "rollback", True, f"{target} is already live on {spec.name}: nothing to do"
+            )
+            return report.finish(
+                "already_there", ExitCode.OK, f"{spec.name} already runs {target}", target
+            )
+        recorded = history.recorded_point(log, target)
+        was = current.ref if current else "nothing recorded"
+        if self.args.dry_run:
+            check_provider_settings(spec)
+            shown = recorded.description if recorded else f"{spec.name}'s own point of {target}"
+            console.say(
+                f"dry run: would roll {spec.name} back from {was} to {shown}, "
+                "watch the gates and record a rollback Deployment"
+            )
+            return report.finish("dry_run", ExitCode.OK, "dry run: nothing was changed", None)
+        provider = build_provider(
+            spec, self.env, self.args.workdir, lambda s: console.say(f"  [{spec.name}] {s}")
+        )
+        try:
+            point = recorded or point_of_release(provider, report.release)
+        except ProviderError as exc:  # nothing was changed: name another release
+            raise UsageError(exc.message, hint=exc.hint) from exc
+        report.rollback_point = point
+        try:
+            now = provider.current()
+        except HotfixError as exc:
+            console.warn(f"could not read what {spec.name} runs now: {exc.message}")
+            now = None
+        if now is not None and current is not None and not self.args.to:
+            cross_check(log, now, current.ref, spec.name, self.environment.name)
+        body = history.payload(
+            provider=spec.name,
+            provider_type=spec.type,
+            release=report.release,
+            previous=now,
+            previous_tag=report.rollback_of,
+            rollback_of=report.rollback_of,
+            point=point,
+            run_url=recorder.log_url,
+        )
+        record = recorder.create(
             "rollback",
-            True,
-            f"{current.ref} is already live on {spec.name}: nothing to do (it is the "
-            f"rollback target, rolled back from {undone})",
+            ref=target,
+            environment=self.environment,
+            payload=body,
+            description=f"rollback of {was} to {target} via {spec.name}",
         )
-        return report.finish(
-            "already_there",
-            ExitCode.OK,
-            f"{spec.name} already runs {current.ref}, the rollback target of {undone}; to "
-            f"go further back, name the release: `{rollback_command(environment.name, spec.name)} "
-            "--to TAG`",
-            current.ref,
+        recorder.status(record, "in_progress", f"rolling back from {was} to {target}")
+        siblings = rolling_back(recorder, self.environment, spec.name, was)
+        result = perform_rollback(
+            provider,
+            point,
+            self.environment,
+            self.env,
+            console,
+            siblings=siblings,
+            deferred_to=deferred_to,
         )
-    target_record = (
-        history.success_of(log, args.to) if args.to else history.good_before(log, current)
-    )
-    target = args.to or (target_record.ref if target_record else None)
-    if target is None:
-        shown = current.ref if current else "nothing"
-        raise UsageError(
-            f"{spec.name} in {environment.name}: the deployment log has no successful release "
-            f"before the live one ({shown}) to roll back to",
-            hint="name the release: --to TAG",
+        state = "success" if result.ok else "failure"
+        url = self.environment.url if result.ok else None
+        recorder.status(record, state, f"rollback from {was} to {target}: {result.detail}", url)
+        if result.ok:
+            report.finish(
+                "rolled_back",
+                ExitCode.OK,
+                f"{spec.name} rolled back to {target}; "
+                + (f"gates are judged after {deferred_to}" if deferred_to else "gates pass"),
+                result.live,
+            )
+            return recorder.demote_if_unrecorded()
+        message, hint = human_needed(
+            environment=self.environment.name,
+            provider=spec.name,
+            attempted=f"rollback from {was} to {point.description}",
+            result=result,
+            failed_release=None,
+            manual_tag=target,
         )
-    sha = target_record.sha if target_record else ""
-    report.release = _release(client, target, sha, environment, release_config)
-    report.rollback_of = current.ref if current else None
-    if current is not None and current.ref == target:
-        console.step("rollback", True, f"{target} is already live on {spec.name}: nothing to do")
-        return report.finish(
-            "already_there", ExitCode.OK, f"{spec.name} already runs {target}", target
-        )
-    recorded = history.recorded_point(log, target)
-    was = current.ref if current else "nothing recorded"
-    if args.dry_run:
-        check_provider_settings(spec)
-        shown = recorded.description if recorded else f"{spec.name}'s own point of {target}"
-        console.say(
-            f"dry run: would roll {spec.name} back from {was} to {shown}, "
-            "watch the gates and record a rollback Deployment"
-        )
-        return report.finish("dry_run", ExitCode.OK, "dry run: nothing was changed", None)
-    provider = build_provider(
-        spec, env, args.workdir, lambda s: console.say(f"  [{spec.name}] {s}")
-    )
-    try:
-        point = recorded or point_of_release(provider, report.release)
-    except ProviderError as exc:  # nothing was changed: name another release
-        raise UsageError(exc.message, hint=exc.hint) from exc
-    report.rollback_point = point
-    try:
-        now = provider.current()
-    except HotfixError as exc:
-        console.warn(f"could not read what {spec.name} runs now: {exc.message}")
-        now = None
-    if now is not None and current is not None and not args.to:
-        cross_check(log, now, current.ref, spec.name, environment.name)
-    body = history.payload(
-        provider=spec.name,
-        provider_type=spec.type,
-        release=report.release,
-        previous=now,
-        previous_tag=report.rollback_of,
-        rollback_of=report.rollback_of,
-        point=point,
-        run_url=recorder.log_url,
-    )
-    record = recorder.create(
-        "rollback",
-        ref=target,
-        environment=environment,
-        payload=body,
-        description=f"rollback of {was} to {target} via {spec.name}",
-    )
-    recorder.status(record, "in_progress", f"rolling back from {was} to {target}")
-    siblings = rolling_back(recorder, environment, spec.name, was)
-    result = perform_rollback(
-        provider, point, environment, env, console, siblings=siblings, deferred_to=deferred_to
-    )
-    state = "success" if result.ok else "failure"
-    url = environment.url if result.ok else None
-    recorder.status(record, state, f"rollback from {was} to {target}: {result.detail}", url)
-    if result.ok:
-        report.finish(
-            "rolled_back",
-            ExitCode.OK,
-            f"{spec.name} rolled back to {target}; "
-            + (f"gates are judged after {deferred_to}" if deferred_to else "gates pass"),
-            result.live,
-        )
-        return recorder.demote_if_unrecorded()
-    message, hint = human_needed(
-        environment=environment.name,
-        provider=spec.name,
-        attempted=f"rollback from {was} to {point.description}",
-        result=result,
-        failed_release=None,
-        manual_tag=target,
-    )
-    report.finish("rollback_failed", ExitCode.ROLLBACK_FAILED, message, result.live, hint)
+        report.finish("rollback_failed", ExitCode.ROLLBACK_FAILED, message, result.live, hint)
 
-
-def _release(
-    client: GitHubClient,
-    tag: str,
-    sha: str,
-    environment: Environment,
-    release_config: ReleaseConfig,
-) -> Release:
-    return Release(
-        tag=tag,
-        version=version_of_tag(tag, release_config),
-        sha=sha or (tag_commit(client, tag) or ""),
-        environment=environment.name,
-    )
+    def release(self, tag: str, sha: str) -> Release:
+        return Release(
+            tag=tag,
+            version=version_of_tag(tag, self.release_config),
+            sha=sha or (tag_commit(self.client, tag) or ""),
+            environment=self.environment.name,
+        )
 
 
 def cross_check(
