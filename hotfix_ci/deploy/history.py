@@ -10,9 +10,10 @@ Order is the log's order (newest first), never version arithmetic, so every tag 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
-from hotfix_ci.config.model import ReleaseConfig
+from hotfix_ci.config.model import ProviderSpec, ReleaseConfig
 from hotfix_ci.github_api.deployments import (
     TOOL,
     DeploymentRecord,
@@ -150,27 +151,24 @@ def tag_of_point(records: Iterable[DeploymentRecord], point: RollbackPoint) -> s
     return None
 
 
+def release_of(record: DeploymentRecord, release_config: ReleaseConfig) -> Release:
+    """The release a Deployment record deployed: its payload's version, else the version
+    of its tag under ``release_config`` (a suffix tag keeps its suffix)."""
+    version = record.payload.get("version") or version_of_tag(record.ref, release_config)
+    return Release(
+        tag=record.ref, version=str(version), sha=record.sha, environment=record.environment
+    )
+
+
 def point_from_record(
-    record: DeploymentRecord,
-    provider: str,
-    provider_type: str,
-    release_config: ReleaseConfig | None = None,
+    record: DeploymentRecord, spec: ProviderSpec, release_config: ReleaseConfig
 ) -> RollbackPoint:
     """A point for a release known only from the log: its tag is the ref (the command
     provider passes it as {rollback_ref}; {tag}, {version}, {sha} come from data)."""
-    version = str(
-        record.payload.get("version")
-        or version_of_tag(record.ref, release_config or ReleaseConfig())
-    )
     return RollbackPoint(
-        provider=provider,
-        type=provider_type,
+        provider=spec.name,
+        type=spec.type,
         ref=record.ref,
         description=f"release {record.ref} (from the deployment log)",
-        data={
-            "tag": record.ref,
-            "version": version,
-            "sha": record.sha,
-            "environment": record.environment,
-        },
+        data=asdict(release_of(record, release_config)),
     )

@@ -163,13 +163,7 @@ class DeployPipeline:
         try:
             point = self.provider.current()
             if point is None and live is not None:  # the provider's own point of that release
-                version = str(
-                    live.payload.get("version") or version_of_tag(live.ref, self.req.release_config)
-                )
-                known = Release(
-                    tag=live.ref, version=version, sha=live.sha, environment=live.environment
-                )
-                point = find_point(self.provider, known)
+                point = find_point(self.provider, history.release_of(live, self.req.release_config))
         except Exception as exc:
             text = exc.message if isinstance(exc, HotfixError) else f"{type(exc).__name__}: {exc}"
             self.console.step("rollback point", False, text)
@@ -181,7 +175,7 @@ class DeployPipeline:
         previous_tag = live.ref if live else None
         if point is not None and live is not None and not point.data:
             # Give the command provider's rollback its {tag}/{version}/{sha} as well.
-            data = history.point_from_record(live, spec.name, spec.type).data
+            data = history.point_from_record(live, spec, self.req.release_config).data
             point = replace(point, data=data)
         self.report.rollback_point = point
         shown = point.description if point else "none: nothing live and no earlier Deployment"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from hotfix_ci.config.model import ProviderSpec, ReleaseConfig
 from hotfix_ci.deploy import history
 from hotfix_ci.github_api.deployments import DeploymentRecord, clip, recorded_by_hotfix_ci
 from hotfix_ci.providers.base import Release, RollbackPoint
@@ -21,6 +22,8 @@ def rec(id: int, ref: str, state: str | None, **payload: Any) -> DeploymentRecor
         state=state,
     )
 
+
+SPEC = ProviderSpec(name="app", type="command")
 
 # newest first, as the API lists them
 LOG = [
@@ -70,7 +73,7 @@ def test_recorded_point_comes_from_a_later_payload() -> None:
 
 
 def test_point_from_a_record_carries_the_release_placeholders() -> None:
-    point = history.point_from_record(LOG[3], "app", "command")
+    point = history.point_from_record(LOG[3], SPEC, ReleaseConfig())
     assert point.ref == "v1.4.2"
     assert dict(point.data) == {
         "tag": "v1.4.2",
@@ -78,6 +81,28 @@ def test_point_from_a_record_carries_the_release_placeholders() -> None:
         "sha": "sha2",
         "environment": "production",
     }
+    assert (point.provider, point.type) == ("app", "command")
+
+
+def test_a_record_without_a_version_takes_its_tag_version_under_the_release_scheme() -> None:
+    """A suffix tag's {version} keeps its suffix: the un-hotfixed 0.14.0 would be wrong."""
+    bare = DeploymentRecord(
+        id=7, ref="hotfix-v0.14.0q1", sha="s7", environment="production", description=""
+    )
+    suffix = ReleaseConfig(scheme="suffix", token="q")
+    assert history.release_of(bare, suffix) == Release(
+        tag="hotfix-v0.14.0q1", version="0.14.0q1", sha="s7", environment="production"
+    )
+    assert history.point_from_record(bare, SPEC, suffix).data["version"] == "0.14.0q1"
+    recorded = DeploymentRecord(
+        id=8,
+        ref="v2",
+        sha="s8",
+        environment="production",
+        description="",
+        payload={"version": "2.0.1"},
+    )
+    assert history.release_of(recorded, suffix).version == "2.0.1"
 
 
 def test_only_our_provider_records_count() -> None:
