@@ -17,7 +17,7 @@ import json
 import math
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from hotfix_ci.reports.report import MEASURE_TEXT, span
@@ -48,15 +48,15 @@ class Metrics:
     since: str
     hotfixes: int
     by_severity: dict[str, int]
-    times: dict[str, dict[str, float | int | None]]  # measure -> median, p90, count
+    times_seconds: dict[str, dict[str, float | int | None]]  # measure -> median, p90, count
     deploys: int
     rolled_back: int
     change_failure_rate: float | None
-    restore: dict[str, float | int | None]
+    time_to_restore_seconds: dict[str, float | int | None]
     within_target: dict[str, dict[str, float | int | None]]  # measure -> met, of, share
     break_glass: int
-    never_deployed: int
-    requests: int | None = None
+    merged_never_deployed: int
+    api_requests: int | None = None
 
 
 def compute(timelines: Sequence[Timeline], since: str, requests: int | None = None) -> Metrics:
@@ -80,33 +80,25 @@ def compute(timelines: Sequence[Timeline], since: str, requests: int | None = No
         since=since,
         hotfixes=len(timelines),
         by_severity=dict(sorted(Counter(t.severity or "none" for t in timelines).items())),
-        times=times,
+        times_seconds=times,
         deploys=deploys,
         rolled_back=rolled,
         change_failure_rate=rolled / deploys if deploys else None,
-        restore={"median": median(restores), "p90": p90(restores), "count": len(restores)},
+        time_to_restore_seconds={
+            "median": median(restores),
+            "p90": p90(restores),
+            "count": len(restores),
+        },
         within_target=within,
         break_glass=sum(1 for t in timelines if t.break_glass),
-        never_deployed=sum(1 for t in timelines if t.merged and not t.deploys),
-        requests=requests,
+        merged_never_deployed=sum(1 for t in timelines if t.merged and not t.deploys),
+        api_requests=requests,
     )
 
 
 def as_json(m: Metrics) -> dict[str, Any]:
-    return {
-        "since": m.since,
-        "hotfixes": m.hotfixes,
-        "by_severity": m.by_severity,
-        "times_seconds": m.times,
-        "deploys": m.deploys,
-        "rolled_back": m.rolled_back,
-        "change_failure_rate": m.change_failure_rate,
-        "time_to_restore_seconds": m.restore,
-        "within_target": m.within_target,
-        "break_glass": m.break_glass,
-        "merged_never_deployed": m.never_deployed,
-        "api_requests": m.requests,
-    }
+    """The documented ``--format json`` shape: the fields, by their names."""
+    return asdict(m)
 
 
 def _pct(value: float | int | None) -> str:
@@ -121,7 +113,7 @@ def _lines(m: Metrics) -> list[tuple[str, str]]:
     rows = [("hotfixes since " + m.since[:10], str(m.hotfixes))]
     rows += [(f"  severity {name}", str(n)) for name, n in m.by_severity.items()]
     for name in TIMED:
-        t = m.times[name]
+        t = m.times_seconds[name]
         rows.append(
             (f"{MEASURE_TEXT[name]} (median / p90)", f"{_time(t['median'])} / {_time(t['p90'])}")
         )
@@ -129,17 +121,15 @@ def _lines(m: Metrics) -> list[tuple[str, str]]:
     rows.append(
         ("change failure rate", f"{cfr} ({m.rolled_back} of {m.deploys} deploys rolled back)")
     )
+    restore = m.time_to_restore_seconds
     rows.append(
-        (
-            "time to restore (median / p90)",
-            f"{_time(m.restore['median'])} / {_time(m.restore['p90'])}",
-        )
+        ("time to restore (median / p90)", f"{_time(restore['median'])} / {_time(restore['p90'])}")
     )
     for name, w in m.within_target.items():
         if w["of"]:
             rows.append((f"within target: {name}", f"{_pct(w['share'])} ({w['met']} of {w['of']})"))
     rows.append(("break-glass merges", str(m.break_glass)))
-    rows.append(("merged, never deployed", str(m.never_deployed)))
+    rows.append(("merged, never deployed", str(m.merged_never_deployed)))
     return rows
 
 
@@ -155,8 +145,8 @@ def render_json(m: Metrics) -> str:
 
 def chart(m: Metrics) -> str:
     """Median time to each step, in minutes, as a Mermaid bar chart."""
-    names = [name for name in TIMED if m.times[name]["median"] is not None]
-    values = [round(float(m.times[n]["median"] or 0) / 60, 1) for n in names]
+    names = [name for name in TIMED if m.times_seconds[name]["median"] is not None]
+    values = [round(float(m.times_seconds[n]["median"] or 0) / 60, 1) for n in names]
     top = max(values, default=1.0) or 1.0
     labels = ", ".join(f'"{n}"' for n in names)
     return "\n".join(

@@ -31,7 +31,11 @@ def test_median_and_p90(values: list[float], median: float | None, p90: float | 
 
 def test_no_hotfixes_gives_empty_figures() -> None:
     m = metrics.compute([], "2026-03-01T00:00:00Z")
-    assert (m.hotfixes, m.change_failure_rate, m.restore["median"]) == (0, None, None)
+    assert (m.hotfixes, m.change_failure_rate, m.time_to_restore_seconds["median"]) == (
+        0,
+        None,
+        None,
+    )
     assert "hotfixes since 2026-03-01" in metrics.render_text(m)
     assert "xychart-beta" in metrics.render_markdown(m)
 
