@@ -19,6 +19,7 @@ Commands and output formats used (current git documentation):
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 from hotfix_ci import proc
@@ -160,29 +161,17 @@ def numstat(path: PathLike, base_sha: str, head_sha: str) -> list[FileChange]:
     span = f"{base_sha}...{head_sha}"
     # --no-textconv: a PR's .gitattributes cannot swap in a filter that hides its lines.
     common = ("diff", "--no-ext-diff", "--no-textconv", "--no-color", "-z", "-M")
-    counts = _parse_numstat(_git(path, *common, "--numstat", span, "--", what="diff " + span))
+    changes = _parse_numstat(_git(path, *common, "--numstat", span, "--", what="diff " + span))
     statuses = _parse_name_status(
         _git(path, *common, "--name-status", span, "--", what="diff " + span)
     )
-    changes = []
-    for new_path, (additions, deletions, old_path, binary) in counts.items():
-        status = statuses.get(new_path, "renamed" if old_path else "modified")
-        changes.append(
-            FileChange(
-                path=new_path,
-                additions=additions,
-                deletions=deletions,
-                status=status,
-                previous_path=old_path,
-                binary=binary,
-            )
-        )
-    return changes
+    return [replace(change, status=statuses.get(change.path, change.status)) for change in changes]
 
 
-def _parse_numstat(out: str) -> dict[str, tuple[int, int, str | None, bool]]:
+def _parse_numstat(out: str) -> list[FileChange]:
+    """The files of ``git diff --numstat -z``; a status the name-status listing may refine."""
     fields = out.split("\0")
-    result: dict[str, tuple[int, int, str | None, bool]] = {}
+    changes: list[FileChange] = []
     i = 0
     while i < len(fields) and fields[i]:
         added, deleted, name = fields[i].split("\t", 2)
@@ -190,10 +179,17 @@ def _parse_numstat(out: str) -> dict[str, tuple[int, int, str | None, bool]]:
         if name == "":  # a rename or copy: the two paths follow as their own fields
             old, name = fields[i + 1], fields[i + 2]
             i += 2
-        # "-" marks a binary file: it has no line counts.
-        result[name] = (_count(added), _count(deleted), old, added == "-" or deleted == "-")
+        change = FileChange(
+            path=name,
+            additions=_count(added),
+            deletions=_count(deleted),
+            status="renamed" if old else "modified",
+            previous_path=old,
+            binary=added == "-" or deleted == "-",  # "-" marks a binary file: no line counts
+        )
+        changes.append(change)
         i += 1
-    return result
+    return changes
 
 
 def _count(field: str) -> int:
