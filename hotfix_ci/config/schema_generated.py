@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from numbers import Number
 from typing import Any
 
-SCHEMA_SHA256 = '79038b89d483dae4436bc3610fecb28e092ccd800acf41f7b919891c8f4a1914'
+SCHEMA_SHA256 = '5213295dceb49a10ea994a5d9f5694fd2f549285847cc6b6bee3d5404190daa6'
 
 
 def _is_number(value: Any) -> bool:
@@ -825,13 +825,13 @@ def _v90(x: Any) -> bool:
 
 
 def _v91(x: Any) -> bool:
-    if not (isinstance(x, str)):
+    if not any(_equal(x, e) for e in ('canary', 'rolling', 'bluegreen', 'immediate')):
         return False
     return True
 
 
 def _v92(x: Any) -> bool:
-    if not any(_equal(x, e) for e in ('canary', 'rolling', 'bluegreen', 'immediate')):
+    if not (isinstance(x, str)):
         return False
     return True
 
@@ -848,11 +848,11 @@ def _v88(x: Any) -> bool:
     if isinstance(x, dict):
         if 'app' in x and not _v89(x['app']):
             return False
-        if 'image' in x and not _v90(x['image']):
+        if 'config' in x and not _v90(x['config']):
             return False
-        if 'config' in x and not _v91(x['config']):
+        if 'strategy' in x and not _v91(x['strategy']):
             return False
-        if 'strategy' in x and not _v92(x['strategy']):
+        if 'image' in x and not _v92(x['image']):
             return False
         if 'timeout' in x and not _v93(x['timeout']):
             return False
@@ -1089,11 +1089,11 @@ def _v115(x: Any) -> bool:
             return False
         if 'container' in x and not _v118(x['container']):
             return False
-        if 'image' in x and not _v119(x['image']):
+        if 'context' in x and not _v119(x['context']):
             return False
-        if 'context' in x and not _v120(x['context']):
+        if 'kubeconfig' in x and not _v120(x['kubeconfig']):
             return False
-        if 'kubeconfig' in x and not _v121(x['kubeconfig']):
+        if 'image' in x and not _v121(x['image']):
             return False
         if 'timeout' in x and not _v122(x['timeout']):
             return False

@@ -14,6 +14,7 @@ from hotfix_ci.providers._checks import (
     RELEASE_KEYS,
     check_point_type,
     required_setting,
+    timeout_schema,
     timeout_whole_seconds,
 )
 
@@ -26,15 +27,24 @@ def image_schema(lead: str = "Image to deploy", example: str = "") -> dict[str, 
     return {"type": "string", "description": f"{lead}; {placeholders} are replaced{tail}"}
 
 
+def image_settings(*, example: str, timeout: str, default_timeout: int) -> dict[str, Any]:
+    """The ``image`` and ``timeout`` settings every image provider takes, for its schema."""
+    return {
+        "image": image_schema(example=example),
+        "timeout": timeout_schema(timeout, default_timeout),
+    }
+
+
 class ImageProvider:
     """Base of a provider that deploys the image its ``image:`` template names.
 
-    A subclass sets ``point_type`` (``<provider type>-image``), reads its own required
-    settings, then calls ``super().__init__``; it describes an image of a release for
-    ``point_for`` (``describe_image``).
+    A subclass sets ``point_type`` (``<provider type>-image``) and ``default_timeout``
+    (seconds), reads its own required settings, then calls ``super().__init__``; it
+    describes an image of a release for ``point_for`` (``describe_image``).
     """
 
     point_type: ClassVar[str]
+    default_timeout: ClassVar[int]
     point_for = contract.basic_point_for_image
 
     @property
@@ -42,13 +52,13 @@ class ImageProvider:
         """The provider type, for messages: ``fly`` of ``fly-image``."""
         return self.point_type.removesuffix("-image")
 
-    def __init__(self, context: contract.ProviderContext, *, default_timeout: int) -> None:
+    def __init__(self, context: contract.ProviderContext) -> None:
         self.name = context.name
         self._ctx = context
         self.image_template = required_setting(context.settings, "image", provider=self.kind)
         self.timeout = timeout_whole_seconds(
             context.settings.get("timeout"),
-            default_timeout,
+            self.default_timeout,
             where=f"{self.kind} provider with.timeout",
         )
 

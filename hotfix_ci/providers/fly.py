@@ -30,14 +30,9 @@ import json
 from typing import Any
 
 from hotfix_ci.providers import base as contract
-from hotfix_ci.providers._checks import (
-    fill_release,
-    require_secret,
-    required_setting,
-    timeout_schema,
-)
+from hotfix_ci.providers._checks import fill_release, require_secret, required_setting
 from hotfix_ci.providers._cli import run_cli
-from hotfix_ci.providers._image import ImageProvider, image_schema
+from hotfix_ci.providers._image import ImageProvider, image_settings
 from hotfix_ci.providers._ssh_keys import private_file
 
 POINT_TYPE = contract.point_type("fly", "image")
@@ -56,14 +51,15 @@ SETTINGS_SCHEMA: dict[str, Any] = {
     "required": ["app", "image"],
     "properties": {
         "app": {"type": "string", "description": "Fly app name (--app)."},
-        "image": image_schema(example="registry.fly.io/my-app:{tag} or ghcr.io/acme/api:{tag}"),
         "config": {"type": "string", "description": "Path of fly.toml (--config)."},
         "strategy": {
             "enum": STRATEGIES,
             "description": "Machine replacement strategy (--strategy).",
         },
-        "timeout": timeout_schema(
-            "Time a flyctl call may take before it is stopped.", DEFAULT_TIMEOUT
+        **image_settings(
+            example="registry.fly.io/my-app:{tag} or ghcr.io/acme/api:{tag}",
+            timeout="Time a flyctl call may take before it is stopped.",
+            default_timeout=DEFAULT_TIMEOUT,
         ),
     },
 }
@@ -71,11 +67,12 @@ SETTINGS_SCHEMA: dict[str, Any] = {
 
 class FlyProvider(ImageProvider):
     point_type = POINT_TYPE
+    default_timeout = DEFAULT_TIMEOUT
 
     def __init__(self, context: contract.ProviderContext) -> None:
         settings = context.settings
         self.app = required_setting(settings, "app", provider="fly")
-        super().__init__(context, default_timeout=DEFAULT_TIMEOUT)
+        super().__init__(context)
         self._config = str(settings["config"]) if settings.get("config") else None
         self._strategy = (
             ["--strategy", str(settings["strategy"])] if settings.get("strategy") else []

@@ -31,13 +31,9 @@ from pathlib import Path
 from typing import Any
 
 from hotfix_ci.providers import base as contract
-from hotfix_ci.providers._checks import (
-    fill_release,
-    required_setting,
-    timeout_schema,
-)
+from hotfix_ci.providers._checks import fill_release, required_setting
 from hotfix_ci.providers._cli import run_cli
-from hotfix_ci.providers._image import ImageProvider, image_schema
+from hotfix_ci.providers._image import ImageProvider, image_settings
 
 POINT_TYPE = contract.point_type("kubernetes", "image")
 # Where client-go reads the in-cluster token (rest.InClusterConfig); a test may move it.
@@ -62,15 +58,16 @@ SETTINGS_SCHEMA: dict[str, Any] = {
         },
         "deployment": {"type": "string", "description": "Name of the Deployment."},
         "container": {"type": "string", "description": "Container whose image is set."},
-        "image": image_schema(example="ghcr.io/acme/api:{tag}"),
         "context": {"type": "string", "description": "kubeconfig context (--context)."},
         "kubeconfig": {
             "type": "string",
             "description": "Path of a kubeconfig file (--kubeconfig); by default KUBECONFIG "
             "or ~/.kube/config.",
         },
-        "timeout": timeout_schema(
-            "Time to wait for a rollout (and for each kubectl call).", DEFAULT_TIMEOUT
+        **image_settings(
+            example="ghcr.io/acme/api:{tag}",
+            timeout="Time to wait for a rollout (and for each kubectl call).",
+            default_timeout=DEFAULT_TIMEOUT,
         ),
     },
 }
@@ -78,13 +75,14 @@ SETTINGS_SCHEMA: dict[str, Any] = {
 
 class KubernetesProvider(ImageProvider):
     point_type = POINT_TYPE
+    default_timeout = DEFAULT_TIMEOUT
 
     def __init__(self, context: contract.ProviderContext) -> None:
         settings = context.settings
         self.namespace = str(settings.get("namespace") or "default")
         self.deployment = required_setting(settings, "deployment", provider="kubernetes")
         self.container = required_setting(settings, "container", provider="kubernetes")
-        super().__init__(context, default_timeout=DEFAULT_TIMEOUT)
+        super().__init__(context)
         self._kube_flags: list[str] = []
         if settings.get("context"):
             self._kube_flags += ["--context", str(settings["context"])]
