@@ -6,9 +6,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from hotfix_ci.escape import markdown, one_line
 from hotfix_ci.model import PullRequest
 from hotfix_ci.policy.pr_gate import GateVerdict
-from hotfix_ci.text import inert, shown_path
+from hotfix_ci.text import inert, redact, shown_path
 
 CHECK_NAME = "hotfix-ci / PR gate"
 COMMENT_MARKER = "<!-- hotfix-ci:pr-gate -->"
@@ -74,13 +75,20 @@ def render_text(report: GateReport) -> str:
     return "\n".join(lines)
 
 
+def _literal(text: str) -> str:
+    """Text that quotes the PR (its title, branch, paths), shown as written: no mention
+    pings, no link or image renders, no "|" ends the table cell. Secrets are redacted
+    first: once escaped (``ghp\\_…``) a token would no longer match the redactor."""
+    return markdown(one_line(redact(text)))
+
+
 def render_markdown(report: GateReport) -> str:
     v = report.verdict
     status = "passed" if v.passed else "failed"
     icon = ":white_check_mark:" if v.passed else ":x:"
     out = [COMMENT_MARKER, f"### {icon} {CHECK_NAME}: {status}", ""]
     if v.note:
-        out.append(f"Not gated: {v.note}.")
+        out.append(f"Not gated: {_literal(v.note)}.")
     else:
         out.append(
             f"Severity: **{v.severity or 'none'}** · diff: {v.files} file(s), {v.lines} line(s)"
@@ -93,8 +101,7 @@ def render_markdown(report: GateReport) -> str:
         out += ["", "| | rule | what to do |", "|---|---|---|"]
         for f in v.findings:
             mark = ":x:" if f.level == "error" else ":warning:"
-            msg = f.message.replace("|", "\\|").replace("\n", " ")
-            out.append(f"| {mark} | `{f.rule}` | {msg} |")
+            out.append(f"| {mark} | `{f.rule}` | {_literal(f.message)} |")
         out += ["", "Fix the items above; the check re-reads the live pull request when re-run."]
     return "\n".join(out) + "\n"
 

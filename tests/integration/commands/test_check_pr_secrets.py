@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from hotfix_ci.escape import markdown
 from tests.helpers.cli import REPO, TOKEN, base_env, run, seed
 
 
@@ -28,4 +29,21 @@ def test_token_is_redacted_from_comment_check_run_summary_and_json(
     ]
     # Before: the title (token included) was echoed in the comment, summary and JSON.
     assert all(TOKEN not in text for text in published)
-    assert "***" in comments[0]["body"]
+    body = comments[0]["body"]
+    # The comment shows the title literally (markdown-escaped): the token must be redacted
+    # before escaping, or its escaped spelling (ghs\_…) would slip past the redactor.
+    assert markdown(TOKEN) not in body
+    assert f"{markdown('***')} rotated" in body
+
+
+def test_pr_text_in_the_comment_pings_no_one_and_renders_no_link_or_image(
+    emulator, tmp_path: Path
+) -> None:
+    title = "@acme/everyone see ![x](https://t.example/p.png) | [y](https://e.example)"
+    n = seed(emulator, title=title)
+    res = run(["check-pr", "--pr", str(n)], base_env(emulator, tmp_path), tmp_path)
+    assert res.exit_code == 1, res.stderr
+    body = emulator.comments(REPO, n)[0]["body"]
+    assert "acme/everyone" in body  # the title finding does quote it
+    for live in ("@acme", "![x](", "[y](", "| [y]"):
+        assert live not in body, live
