@@ -10,6 +10,10 @@
   Teams also expands ``{{DATE(...)}}``/``{{TIME(...)}}`` in TextBlocks, so ``{{`` is split:
   https://learn.microsoft.com/microsoftteams/platform/task-modules-and-cards/cards/cards-format
 - plain: JSON (webhook) and Statuspage text carry the value as it is.
+
+Every escaper redacts the registered secrets (:func:`hotfix_ci.text.redact`) first: once
+escaped, a token reads differently (``ghs_x`` is ``ghs\\_x`` in markdown) and the
+redaction of the finished text would no longer find it.
 """
 
 from __future__ import annotations
@@ -18,21 +22,22 @@ import re
 from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
+from hotfix_ci.text import REDACTED, redact
+
 ZERO_WIDTH_SPACE = "\u200b"
 # The characters that open markup (emphasis, code, links, headings, lists, quotes, spoilers,
 # tables, HTML); "." and "!" only matter after one of these, so they stay as they are.
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-|~<>])")
 _DANGLING_ESCAPE = re.compile(r"(\\|&[a-z]{0,5}|@)$")
-REDACTED = "***"
 
 
 def slack(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return redact(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def markdown(text: str) -> str:
     """Discord and GitHub: every markdown character literal, mentions defused."""
-    escaped = _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
+    escaped = _MARKDOWN_PUNCTUATION.sub(r"\\\1", redact(text))
     return escaped.replace("@", "@" + ZERO_WIDTH_SPACE)
 
 
@@ -41,7 +46,7 @@ def teams(text: str) -> str:
 
 
 def plain(text: str) -> str:
-    return text
+    return redact(text)
 
 
 ESCAPERS: dict[str, Callable[[str], str]] = {

@@ -112,6 +112,7 @@ def _run(
         ctx = _enrich(ctx, client, cfg, warnings)
     elif pr is not None:
         warnings.append("no GitHub token: the message has no PR title or severity")
+    ctx = ctx.redacted(redact)  # the report prints it too
     outcomes = deliver_all(
         ctx,
         cfg.notify,

@@ -10,8 +10,8 @@ Actions variables: https://docs.github.com/en/actions/reference/variables-refere
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass, replace
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime, timezone
 from typing import Any
 
@@ -73,6 +73,17 @@ class NotifyContext:
     def url(self) -> str | None:
         """Where a reader goes first: the PR when there is one, else the workflow run."""
         return self.pr_url or self.run_url
+
+    def redacted(self, redact: Callable[[str], str]) -> NotifyContext:
+        """This context with ``redact`` applied to each text: a PR title pasted from a log
+        can hold a token. Done before a channel escapes the text (``ghs\\_…`` in markdown
+        would no longer match)."""
+        texts: dict[str, Any] = {
+            f.name: redact(value)
+            for f in fields(self)
+            if isinstance(value := getattr(self, f.name), str)
+        }
+        return replace(self, **texts)
 
     def variables(self) -> dict[str, Any]:
         """The template variables: every field, plus ``state`` and ``url``."""

