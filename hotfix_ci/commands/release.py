@@ -220,23 +220,15 @@ def release(
 
 def existing_release(client: GitHubClient, cfg: HotfixConfig, tag: str) -> ReleaseReport:
     """``--tag``: an existing release to deploy again (a dispatched deploy; older than what
-    is live, the deploy records a rollback). Nothing is tagged or written."""
-    from hotfix_ci.github_api import releases as api
+    is live, the deploy records a rollback). Nothing is tagged or written. The tag is checked
+    by the rule deploy and rollback use, so the dispatched run says one thing of a typo."""
+    from hotfix_ci.deploy.target_tag import require_tag
     from hotfix_ci.release.versioning import version_of_tag
 
-    if not tag.strip() or tag.startswith("-"):
-        raise UsageError(f"--tag {tag!r} is not a tag name", hint="pass a release tag")
-    tags = api.list_tags(client)
-    found = next((t for t in tags if t.name == tag), None)
-    if found is None:
-        known = ", ".join(t.name for t in tags[:8]) or "none"
-        raise UsageError(
-            f"tag {tag!r} does not exist in {client.repo_name}: nothing to deploy",
-            hint=f"pass one of the existing tags (newest first: {known})",
-        )
+    commit = require_tag(client, tag, cfg.release, option="--tag", nothing="nothing to deploy")
     return ReleaseReport(
         released=True,
-        reason=f"deploying the existing release {tag} (commit {found.commit_sha[:12]}): "
+        reason=f"deploying the existing release {tag} (commit {commit[:12]}): "
         "nothing was tagged or written",
         version=version_of_tag(tag, cfg.release),
         tag=tag,
