@@ -245,6 +245,9 @@ def publish(ctx: RunContext, report: ReleaseReport, out: TextIO) -> None:
             ctx.io.annotation("notice", report.reason, title="hotfix-ci release")
         if report.break_glass:
             ctx.io.annotation("warning", break_glass_line(report.break_glass), title="break-glass")
+        for step in report.steps:
+            if step.state == "missing":  # left undone, and the release went on: say so
+                ctx.io.annotation("warning", f"{step.step} {step.detail}", title=step.step)
 
     emit(report, ctx.format, out, text=render_text, json=render_json, annotate=annotate)
 
