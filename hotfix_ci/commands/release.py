@@ -19,7 +19,7 @@ from hotfix_ci import links
 from hotfix_ci.commands.context import RunContext, resolve_context
 from hotfix_ci.config import load_config
 from hotfix_ci.config.model import HotfixConfig
-from hotfix_ci.errors import ConfigError, GitHubAPIError, HotfixError, UsageError, error_for
+from hotfix_ci.errors import ConfigError, GitHubAPIError, HotfixError, UsageError
 from hotfix_ci.notify import hooks as notify_hooks
 from hotfix_ci.notify.hooks import Stage
 from hotfix_ci.policy.classify import is_hotfix, severity_of
@@ -96,19 +96,19 @@ def _current_version(client: GitHubClient, cfg: HotfixConfig, sha: str) -> str |
     return parse_version_text(name, found.text)
 
 
-def _partial(exc: HotfixError, steps: list[StepResult]) -> HotfixError:
-    """The failure, plus what was already done and that a re-run finishes the job."""
+def _partial(exc: HotfixError, steps: list[StepResult]) -> None:
+    """Add to the failure's hint what was already done and that a re-run finishes the job.
+    The error itself is kept (its class, exit code and fields): a ConfigError stays one."""
     done = [f"{s.step} {s.state} ({s.detail})" for s in steps if s.state in WROTE]
     if not done:
-        return exc
-    if not isinstance(exc, GitHubAPIError):  # bad config: its fix first, then the re-run
-        hint = f"{exc.hint} (already done: {'; '.join(done)}; a re-run creates nothing twice)"
-        return error_for(exc.exit_code, exc.message, hint)
-    hint = (
-        f"already done: {'; '.join(done)}. Re-run the job: it completes the release "
-        "and creates nothing twice." + (f" {exc.hint}" if exc.hint else "")
-    )
-    return GitHubAPIError(exc.message, hint=hint, status=exc.status, operation=exc.operation)
+        return
+    already = f"already done: {'; '.join(done)}"
+    if isinstance(exc, GitHubAPIError):
+        rerun = f"{already}. Re-run the job: it completes the release and creates nothing twice."
+        exc.hint = " ".join(filter(None, [rerun, exc.hint]))
+    else:  # bad config: its fix first, then the re-run
+        rerun = f"{already}; a re-run creates nothing twice"
+        exc.hint = f"{exc.hint} ({rerun})" if exc.hint else rerun
 
 
 class Released(TypedDict):
@@ -197,7 +197,8 @@ def release(
         done.extend(steps_.open_back_merges(job, planned))
         done.append(steps_.delete_head_branch(job))
     except (GitHubAPIError, UsageError) as exc:
-        raise _partial(exc, done) from exc
+        _partial(exc, done)
+        raise
     wrote = any(s.state in WROTE or s.state.startswith("would") for s in done)
     verb = "released" if wrote else "already released (nothing new to create):"
     if break_glass is not None:
