@@ -206,7 +206,7 @@ def open_back_merges(job: ReleaseJob, planned: PlannedVersion) -> list[StepResul
             )
             continue
         if not api.branch_exists(job.client, target):
-            results.append(missing_target(target, planned.tag))
+            results.append(_missing_target(target, planned.tag))
             continue
         if not job.dry_run:
             # The branch may be left by an earlier run that failed before opening the PR.
@@ -227,14 +227,14 @@ def open_back_merges(job: ReleaseJob, planned: PlannedVersion) -> list[StepResul
                 continue
             except BranchMissing:  # deleted since we looked
                 api.delete_branch(job.client, head)
-                results.append(missing_target(target, planned.tag))
+                results.append(_missing_target(target, planned.tag))
                 continue
         detail = f"#{number} {head} -> {target}" if number else f"{head} -> {target}"
         results.append(StepResult(step="back-merge", state=_would(job, "create"), detail=detail))
     return results
 
 
-def missing_target(target: str, tag: str) -> StepResult:
+def _missing_target(target: str, tag: str) -> StepResult:
     """No branch ``target``: nothing to open a pull request into. A warning, not a stop: the
     release is already tagged, and its deploy must not wait for a back-merge."""
     detail = (
