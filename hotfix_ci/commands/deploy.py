@@ -22,7 +22,7 @@ from hotfix_ci.gates import check_environment
 from hotfix_ci.notify import hooks as notify_hooks
 from hotfix_ci.notify.hooks import Stage
 from hotfix_ci.patterns import fill_placeholders
-from hotfix_ci.providers.base import Release
+from hotfix_ci.providers.base import Provider, Release
 from hotfix_ci.release.versioning import version_of_tag
 from hotfix_ci.reports.deploy import Console, RunReport, finish, progress_stream
 from hotfix_ci.text import shell_command
@@ -53,6 +53,17 @@ def run(args: DeployArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> i
         sha=args.sha or "",
         environment=environment.name,
     )
+    request = DeployRequest(
+        environment=environment,
+        spec=spec,
+        release=release,
+        release_config=cfg.release,
+        workdir=args.workdir,
+        attempt=_attempt(env),
+        dispatched=env.get("GITHUB_EVENT_NAME") == "workflow_dispatch",
+        break_glass=parse_break_glass(args.break_glass),
+        pr=pull_number_of_run(env),
+    )
     report = RunReport(
         command="deploy",
         environment=environment.name,
@@ -61,15 +72,25 @@ def run(args: DeployArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> i
         dry_run=args.dry_run,
     )
     console = Console(progress_stream(ctx.format, out, err), report)
+    client = _github(ctx)
+    # Every exit-2 check comes before anything is posted or any provider is asked anything:
+    # a config still saying `fill-in` or a mistyped --ref must not announce "in progress".
+    provider: Provider | None = None
     if args.dry_run:
         check_provider_settings(spec)
-        describe_deploy(console, environment, spec, release, ctx.run_url())
-        report.finish("dry_run", ExitCode.OK, "dry run: nothing was changed", None)
-        return finish([report], ctx.io, ctx.format, out)
+    else:
+        provider = build_provider(
+            spec, env, args.workdir, lambda line: console.say(f"  [{spec.name}] {line}")
+        )
     hooks = Stage(cfg=cfg, env=env, io=ctx.io, say=console.say, workdir=args.workdir)
-    notify_hooks.deploy_started(report, hooks)
-    _run_pipeline(ctx, args, environment, spec, release, console, env, cfg.release)
-    notify_hooks.stage_done([report], replace(hooks, github=_github(ctx)))
+    if _tag_found(client, release, cfg.release, report):
+        if provider is None:
+            describe_deploy(console, environment, spec, release, ctx.run_url())
+            report.finish("dry_run", ExitCode.OK, "dry run: nothing was changed", None)
+            return finish([report], ctx.io, ctx.format, out)
+        notify_hooks.deploy_started(report, hooks)
+        _run_pipeline(ctx, client, request, provider, console, env)
+    notify_hooks.stage_done([report], replace(hooks, github=client))
     return finish([report], ctx.io, ctx.format, out)
 
 
@@ -79,41 +100,46 @@ def _github(ctx: RunContext) -> GitHubClient:
     return GitHubClient(ctx.connection(), ctx.repo)
 
 
+NOTHING_DEPLOYED = "nothing was deployed and no Deployment was created"
+
+
+def _tag_found(
+    client: GitHubClient, release: Release, release_config: ReleaseConfig, report: RunReport
+) -> bool:
+    """``--ref`` names a tag of the repository, else exit 2 naming the tags that exist. A
+    GitHub error while looking ends the report instead (False): exit 4 with the job summary,
+    the outputs and the outcome posted, as for any other stop."""
+    try:
+        require_tag(
+            client,
+            release.tag,
+            release_config,
+            option="--ref",
+            nothing=NOTHING_DEPLOYED,
+            sha=release.sha,
+        )
+    except GitHubAPIError as exc:
+        _stopped(report, exc)
+        return False
+    return True
+
+
+def _stopped(report: RunReport, exc: GitHubAPIError) -> None:
+    """GitHub failed before anything was deployed: the run ends there (exit 4)."""
+    report.finish("stopped", exc.exit_code, f"{exc.message}; nothing was deployed", None, exc.hint)
+
+
 def _run_pipeline(
     ctx: RunContext,
-    args: DeployArgs,
-    environment: Environment,
-    spec: ProviderSpec,
-    release: Release,
+    client: GitHubClient,
+    request: DeployRequest,
+    provider: Provider,
     console: Console,
     env: Mapping[str, str],
-    release_config: ReleaseConfig,
 ) -> None:
-    from hotfix_ci.github_api import GitHubClient
-
     report = console.report
-    provider = build_provider(
-        spec, env, args.workdir, lambda line: console.say(f"  [{spec.name}] {line}")
-    )
-    client = GitHubClient(ctx.connection(), ctx.repo)
-    nothing = "nothing was deployed and no Deployment was created"
-    require_tag(
-        client, release.tag, release_config, option="--ref", nothing=nothing, sha=release.sha
-    )
     recorder = Recorder(client, console, ctx.run_url(), env)
-    log = history.DeploymentLog(client, environment.name, spec.name)
-    attempt = _attempt(env)
-    request = DeployRequest(
-        environment=environment,
-        spec=spec,
-        release=release,
-        release_config=release_config,
-        workdir=args.workdir,
-        attempt=attempt,
-        dispatched=env.get("GITHUB_EVENT_NAME") == "workflow_dispatch",
-        break_glass=parse_break_glass(args.break_glass),
-        pr=pull_number_of_run(env),
-    )
+    log = history.DeploymentLog(client, request.environment.name, request.spec.name)
     with stop_on_signals() as stop:
         pipeline = DeployPipeline(request, provider, log, recorder, env, stop, ctx.io)
         try:
@@ -121,8 +147,7 @@ def _run_pipeline(
         except DeployStopped as exc:
             report.finish("stopped", exc.exit_code, exc.message, None, exc.hint)
         except GitHubAPIError as exc:  # only raised before anything was deployed
-            message = f"{exc.message}; nothing was deployed"
-            report.finish("stopped", exc.exit_code, message, None, exc.hint)
+            _stopped(report, exc)
     recorder.demote_if_unrecorded()
 
 

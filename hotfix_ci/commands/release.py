@@ -19,7 +19,7 @@ from hotfix_ci import links
 from hotfix_ci.commands.context import RunContext, resolve_context
 from hotfix_ci.config import load_config
 from hotfix_ci.config.model import HotfixConfig
-from hotfix_ci.errors import ConfigError, GitHubAPIError, HotfixError, UsageError, error_for
+from hotfix_ci.errors import ConfigError, GitHubAPIError, HotfixError, UsageError
 from hotfix_ci.notify import hooks as notify_hooks
 from hotfix_ci.notify.hooks import Stage
 from hotfix_ci.policy.classify import is_hotfix, severity_of
@@ -96,19 +96,19 @@ def _current_version(client: GitHubClient, cfg: HotfixConfig, sha: str) -> str |
     return parse_version_text(name, found.text)
 
 
-def _partial(exc: HotfixError, steps: list[StepResult]) -> HotfixError:
-    """The failure, plus what was already done and that a re-run finishes the job."""
+def _partial(exc: HotfixError, steps: list[StepResult]) -> None:
+    """Add to the failure's hint what was already done and that a re-run finishes the job.
+    The error itself is kept (its class, exit code and fields): a ConfigError stays one."""
     done = [f"{s.step} {s.state} ({s.detail})" for s in steps if s.state in WROTE]
     if not done:
-        return exc
-    if not isinstance(exc, GitHubAPIError):  # bad config: its fix first, then the re-run
-        hint = f"{exc.hint} (already done: {'; '.join(done)}; a re-run creates nothing twice)"
-        return error_for(exc.exit_code, exc.message, hint)
-    hint = (
-        f"already done: {'; '.join(done)}. Re-run the job: it completes the release "
-        "and creates nothing twice." + (f" {exc.hint}" if exc.hint else "")
-    )
-    return GitHubAPIError(exc.message, hint=hint, status=exc.status, operation=exc.operation)
+        return
+    already = f"already done: {'; '.join(done)}"
+    if isinstance(exc, GitHubAPIError):
+        rerun = f"{already}. Re-run the job: it completes the release and creates nothing twice."
+        exc.hint = " ".join(filter(None, [rerun, exc.hint]))
+    else:  # bad config: its fix first, then the re-run
+        rerun = f"{already}; a re-run creates nothing twice"
+        exc.hint = f"{exc.hint} ({rerun})" if exc.hint else rerun
 
 
 class Released(TypedDict):
@@ -197,7 +197,8 @@ def release(
         done.extend(steps_.open_back_merges(job, planned))
         done.append(steps_.delete_head_branch(job))
     except (GitHubAPIError, UsageError) as exc:
-        raise _partial(exc, done) from exc
+        _partial(exc, done)
+        raise
     wrote = any(s.state in WROTE or s.state.startswith("would") for s in done)
     verb = "released" if wrote else "already released (nothing new to create):"
     if break_glass is not None:
@@ -220,23 +221,15 @@ def release(
 
 def existing_release(client: GitHubClient, cfg: HotfixConfig, tag: str) -> ReleaseReport:
     """``--tag``: an existing release to deploy again (a dispatched deploy; older than what
-    is live, the deploy records a rollback). Nothing is tagged or written."""
-    from hotfix_ci.github_api import releases as api
+    is live, the deploy records a rollback). Nothing is tagged or written. The tag is checked
+    by the rule deploy and rollback use, so the dispatched run says one thing of a typo."""
+    from hotfix_ci.deploy.target_tag import require_tag
     from hotfix_ci.release.versioning import version_of_tag
 
-    if not tag.strip() or tag.startswith("-"):
-        raise UsageError(f"--tag {tag!r} is not a tag name", hint="pass a release tag")
-    tags = api.list_tags(client)
-    found = next((t for t in tags if t.name == tag), None)
-    if found is None:
-        known = ", ".join(t.name for t in tags[:8]) or "none"
-        raise UsageError(
-            f"tag {tag!r} does not exist in {client.repo_name}: nothing to deploy",
-            hint=f"pass one of the existing tags (newest first: {known})",
-        )
+    commit = require_tag(client, tag, cfg.release, option="--tag", nothing="nothing to deploy")
     return ReleaseReport(
         released=True,
-        reason=f"deploying the existing release {tag} (commit {found.commit_sha[:12]}): "
+        reason=f"deploying the existing release {tag} (commit {commit[:12]}): "
         "nothing was tagged or written",
         version=version_of_tag(tag, cfg.release),
         tag=tag,
@@ -253,6 +246,9 @@ def publish(ctx: RunContext, report: ReleaseReport, out: TextIO) -> None:
             ctx.io.annotation("notice", report.reason, title="hotfix-ci release")
         if report.break_glass:
             ctx.io.annotation("warning", break_glass_line(report.break_glass), title="break-glass")
+        for step in report.steps:
+            if step.state == "missing":  # left undone, and the release went on: say so
+                ctx.io.annotation("warning", f"{step.step} {step.detail}", title=step.step)
 
     emit(report, ctx.format, out, text=render_text, json=render_json, annotate=annotate)
 

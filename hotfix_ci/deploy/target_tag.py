@@ -1,6 +1,7 @@
-"""The release tag a deploy or a rollback is asked to make live must exist: checked before
-any provider is asked anything and before any Deployment is recorded, so a typo ends in
-exit 2 with the tags that do exist, not in a provider call or a GitHub 422 (exit 4)."""
+"""The release tag a deploy, a rollback or ``release --tag`` is asked to make live must
+exist: checked before anything is posted, any provider is asked anything or any Deployment
+is recorded, so a typo ends in exit 2 with the tags that do exist, not in a provider call or
+a GitHub 422 (exit 4)."""
 
 from __future__ import annotations
 

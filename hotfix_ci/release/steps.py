@@ -16,7 +16,6 @@ from datetime import datetime
 from hotfix_ci.config.model import HotfixConfig
 from hotfix_ci.errors import (
     BranchMissing,
-    ConfigError,
     ContentChanged,
     GitHubAPIError,
     NothingToMerge,
@@ -193,8 +192,9 @@ def open_back_merges(job: ReleaseJob, planned: PlannedVersion) -> list[StepResul
     """One pull request per ``release.back_merge`` branch, from a branch at the merge commit.
 
     What no re-run can change is said as it is: a target that already contains the fix is
-    done ("up to date", the helper branch removed again); a target branch that does not
-    exist is a config problem (exit 2) whose fix is to create it or drop it from the list.
+    done ("up to date", the helper branch removed again). A target branch that does not
+    exist (or is deleted while this runs) is ``missing``, a warning: it must not keep a
+    hotfix that is tagged and released from its deploy, so the release goes on.
     """
     results = []
     for target in job.cfg.release.back_merge:
@@ -206,7 +206,8 @@ def open_back_merges(job: ReleaseJob, planned: PlannedVersion) -> list[StepResul
             )
             continue
         if not api.branch_exists(job.client, target):
-            raise _missing_target(target, planned.tag)
+            results.append(_missing_target(target, planned.tag))
+            continue
         if not job.dry_run:
             # The branch may be left by an earlier run that failed before opening the PR.
             with contextlib.suppress(RefAlreadyExists):
@@ -224,21 +225,24 @@ def open_back_merges(job: ReleaseJob, planned: PlannedVersion) -> list[StepResul
                 detail = f"{target} already contains {planned.tag}: nothing to merge"
                 results.append(StepResult(step="back-merge", state="up to date", detail=detail))
                 continue
-            except BranchMissing as exc:  # deleted since we looked
+            except BranchMissing:  # deleted since we looked
                 api.delete_branch(job.client, head)
-                raise _missing_target(target, planned.tag) from exc
+                results.append(_missing_target(target, planned.tag))
+                continue
         detail = f"#{number} {head} -> {target}" if number else f"{head} -> {target}"
         results.append(StepResult(step="back-merge", state=_would(job, "create"), detail=detail))
     return results
 
 
-def _missing_target(target: str, tag: str) -> ConfigError:
-    return ConfigError(
-        f"back-merge of {tag} into {target}: the branch {target} does not exist, so there is "
-        "nothing to merge into (a re-run alone cannot change that)",
-        hint=f"create the branch {target}, or remove it from release.back_merge in the config; "
-        "then re-run the job",
+def _missing_target(target: str, tag: str) -> StepResult:
+    """No branch ``target``: nothing to open a pull request into. A warning, not a stop: the
+    release is already tagged, and its deploy must not wait for a back-merge."""
+    detail = (
+        f"into {target}: there is no branch {target}, so no pull request was opened; the "
+        f"release and its deploy go on. Later: fix or remove {target} in release.back_merge, "
+        f"or restore the branch and bring {tag} into it by hand"
     )
+    return StepResult(step="back-merge", state="missing", detail=detail)
 
 
 def delete_head_branch(job: ReleaseJob) -> StepResult:

@@ -18,7 +18,8 @@ Matrix = dict[str, list[dict[str, str]]]
 @dataclass(frozen=True, kw_only=True)
 class StepResult:
     """One write of the release. ``state``: created, updated, deleted (wrote something);
-    exists, gone, skipped (nothing to write); in a dry run ``would create``, ``would update``,
+    exists, gone, skipped, up to date (nothing to write); missing (nothing could be written:
+    a warning, the release goes on); in a dry run ``would create``, ``would update``,
     ``would delete``."""
 
     step: str

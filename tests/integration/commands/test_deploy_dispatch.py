@@ -67,14 +67,29 @@ def test_release_tag_emits_the_matrix_and_writes_nothing(emulator: Any, tmp_path
     assert writes(emulator) == []
 
 
-def test_release_tag_that_does_not_exist_exits_2_naming_the_tags(
-    emulator: Any, tmp_path: Path
-) -> None:
-    release_scene(emulator)
-    res = release(emulator, tmp_path, "", "--tag", "hotfix-v9.9.9")
-    assert res.exit_code == 2
-    assert f"tag 'hotfix-v9.9.9' does not exist in {REPO}" in res.stderr
-    assert "v1.4.2" in res.stderr
+def test_release_tag_that_does_not_exist_exits_2_as_deploy_says_it(deploys: Scene) -> None:
+    """The dispatched run checks the tag twice (release --tag, then deploy --ref): one rule,
+    one message, the newest tags (not the API's order) and a did-you-mean."""
+    for tag in ("hotfix-v1.4.10", "hotfix-v1.4.9"):  # the API lists 1.4.9 before 1.4.10
+        deploys.emu.commit(REPO, branch="main", message=f"fix {tag}")
+        deploys.emu.add_tag(REPO, tag)
+    deploys.emu.clear_requests()
+    released = deploys.cli(["release", "--tag", "hotfix-v1.4.01"])
+    assert released.exit_code == 2, released.stdout + released.stderr
+    assert writes(deploys.emu) == []
+    error, hint = released.stderr.splitlines()[:2]
+    assert error == (
+        f"error: --tag hotfix-v1.4.01: the repository has no such tag ({REPO}); nothing to deploy"
+    )
+    newest = "hotfix-v1.4.10, hotfix-v1.4.9, hotfix-v1.4.4, hotfix-v1.4.3, hotfix-v1.4.2"
+    assert hint == (
+        f"  what to do: did you mean 'hotfix-v1.4.1'? existing tags, newest first: {newest} "
+        "(and 1 older); pass one of them as --tag; check --repo / GITHUB_REPOSITORY if the tag "
+        "lives in another repository"
+    )
+    deployed = deploys.deploy("hotfix-v1.4.01")
+    assert deployed.exit_code == 2
+    assert deployed.stderr.splitlines()[1] == hint.replace("--tag", "--ref")
 
 
 BREAK_GLASS = {"merged_by": "alice", "bypassed_by": "carol", "reason": "outage", "gate": "missing"}

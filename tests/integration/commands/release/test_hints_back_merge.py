@@ -3,18 +3,24 @@ the pull request with a 422 that no re-run can change.
 
 Before: both ended in exit 4 "GitHub answered 422: Validation Failed (invalid)" and "Re-run
 the job", which fails the same way forever: a target branch that does not exist, and a
-target that already contains the fix ("No commits between develop and ...").
+target that already contains the fix ("No commits between develop and ..."). A target that
+does not exist is a warning: the hotfix is tagged and released by then, and must deploy.
 """
 
 from __future__ import annotations
 
+import json
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
 import requests
 
-from tests.helpers.cli import REPO
-from tests.helpers.release import release, scene, write_config, writes
+from hotfix_ci.release.plan import back_merge_branch
+from hotfix_ci.testing import Fault
+from tests.helpers.cli import REPO, TOKEN
+from tests.helpers.release import outputs_file, read_outputs, release, scene, write_config, writes
 
 CONFIG = "release:\n  back_merge: [develop]\n"
 HEAD = "hotfix-backmerge/hotfix-v1.4.3-into-develop"
@@ -30,6 +36,15 @@ def back_merge_line(result: Any) -> str:
     assert result.exit_code == 0, result.stderr
     (line,) = [ln for ln in result.stdout.splitlines() if ln.startswith("  back-merge ")]
     return " ".join(line.split())
+
+
+def branch_before_the_fix(emulator: Any, branch: str) -> None:
+    """``branch`` at the release before the hotfix (v1.4.2), so the fix is not in it."""
+    api = f"{emulator.url}/repos/{REPO}/git"
+    headers = {"Authorization": f"token {TOKEN}"}
+    tagged = requests.get(f"{api}/ref/tags/v1.4.2", headers=headers, timeout=5).json()
+    ref = {"ref": f"refs/heads/{branch}", "sha": tagged["object"]["sha"]}
+    assert requests.post(f"{api}/refs", json=ref, headers=headers, timeout=5).status_code == 201
 
 
 def test_a_target_that_already_has_the_fix_is_done(emulator: Any, tmp_path: Path) -> None:
@@ -76,32 +91,71 @@ def test_the_emulator_answers_no_commits_as_github_does(emulator: Any) -> None:
     ]
 
 
-def test_a_missing_target_branch_is_a_config_error_with_the_fix(
+def test_a_missing_target_branch_is_a_warning_and_the_release_goes_on(
+    emulator: Any, tmp_path: Path
+) -> None:
+    """Before: exit 2 after the tag and the Release existed, with no outputs, so the deploy
+    job never ran, nor the steps after the back-merges."""
+    write_config(tmp_path, "release:\n  back_merge: [gone, develop]\n")
+    sha = scene(emulator)
+    branch_before_the_fix(emulator, "develop")
+    out = outputs_file(tmp_path)
+    result = release(emulator, tmp_path, sha, "--format", "github", GITHUB_OUTPUT=str(out))
+    assert result.exit_code == 0, result.stderr
+    outputs = read_outputs(out)
+    assert (outputs["released"], outputs["tag"]) == ("true", "hotfix-v1.4.3")
+    assert json.loads(outputs["matrix"]) == {"include": []}  # handed to the deploy job
+    warned = (
+        "back-merge into gone: there is no branch gone, so no pull request was opened; the "
+        "release and its deploy go on. Later: fix or remove gone in release.back_merge, or "
+        "restore the branch and bring hotfix-v1.4.3 into it by hand"
+    )
+    assert f"::warning title=back-merge::{warned}" in result.stdout.splitlines()
+    assert [
+        " ".join(line.split()[:2])
+        for line in result.stdout.splitlines()
+        if "back-merge " in line[:13]
+    ] == [
+        "back-merge missing",
+        "back-merge created",
+    ]
+    assert [
+        p["base"]["ref"] for p in emulator.pulls(REPO) if p["head"]["ref"] != "hotfix/login-500"
+    ] == ["develop"]
+    assert back_merge_branch("hotfix-v1.4.3", "gone") not in branches(emulator)
+    assert "hotfix/login-500" not in branches(emulator)  # the steps after it ran too
+    again = release(emulator, tmp_path, sha, "--format", "text")  # a re-run: nothing twice
+    assert again.exit_code == 0 and len(emulator.pulls(REPO)) == 2
+
+
+def test_a_target_deleted_while_the_release_runs_is_a_warning_too(
     emulator: Any, tmp_path: Path
 ) -> None:
     write_config(tmp_path, CONFIG)
     sha = scene(emulator)
-    result = release(emulator, tmp_path, sha)
-    assert result.exit_code == 2, result.stderr
-    lines = result.stderr.splitlines()
-    assert lines[0] == (
-        "error: back-merge of hotfix-v1.4.3 into develop: the branch develop does not exist, "
-        "so there is nothing to merge into (a re-run alone cannot change that)"
-    )
-    assert lines[1].startswith(
-        "  what to do: create the branch develop, or remove it from release.back_merge in the "
-        "config; then re-run the job (already done: tag created (hotfix-v1.4.3"
-    )
-    assert "GitHub answered 422" not in result.stderr
-    # Nothing is left behind for it: no helper branch, no pull request.
-    assert HEAD not in branches(emulator)
-    assert not [w for w in writes(emulator) if w.endswith("/pulls")]
+    branch_before_the_fix(emulator, "develop")
+    # The pull request is sent after develop was looked up: delete develop in between.
+    emulator.faults.add(Fault(method="POST", path=r"/pulls$", kind="slow", delay=0.6))
+    deleter = threading.Thread(target=delete_once_helper_exists, args=(emulator, "develop"))
+    deleter.start()
+    result = release(emulator, tmp_path, sha, "--format", "text")
+    deleter.join()
+    assert result.exit_code == 0, result.stderr
+    assert back_merge_line(result).startswith("back-merge missing into develop: there is no")
+    assert HEAD not in branches(emulator)  # the helper branch is removed again
+
+
+def delete_once_helper_exists(emulator: Any, branch: str) -> None:
+    deadline = time.monotonic() + 10
+    while HEAD not in branches(emulator) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    url = f"{emulator.url}/repos/{REPO}/git/refs/heads/{branch}"
+    requests.delete(url, headers={"Authorization": f"token {TOKEN}"}, timeout=5)
 
 
 def test_a_dry_run_names_the_missing_target_too(emulator: Any, tmp_path: Path) -> None:
     write_config(tmp_path, CONFIG)
     sha = scene(emulator)
-    result = release(emulator, tmp_path, sha, "--dry-run")
-    assert result.exit_code == 2
-    assert "the branch develop does not exist" in result.stderr
+    result = release(emulator, tmp_path, sha, "--dry-run", "--format", "text")
+    assert back_merge_line(result).startswith("back-merge missing into develop: there is no")
     assert writes(emulator) == []
