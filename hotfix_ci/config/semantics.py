@@ -26,8 +26,6 @@ from hotfix_ci.text import did_you_mean
 T = TypeVar("T")
 R = TypeVar("R")
 VERSION_FILES = ("pyproject.toml", "package.json", "VERSION")
-SUFFIX_TOKEN = re.compile(r"[A-Za-z]+")  # hotfix_ci.release.suffix: 0.14.0 -> 0.14.0q1
-PRERELEASE_TOKEN = re.compile(r"[0-9A-Za-z-]+")  # a semver identifier: 1.4.2-hotfix.1
 
 
 def check_semantics(raw: Mapping[str, Any]) -> list[Problem]:
@@ -147,32 +145,12 @@ def _release_problems(release: Mapping[str, Any]) -> Iterator[Problem]:
             )
     token = release.get("token")
     if isinstance(token, str):
-        # `release` checks the token whatever the scheme (versioning.next_version).
-        yield from _token_problems(str(release.get("scheme", "patch")), token)
+        found = patterns.token_problem(str(release.get("scheme", "patch")), token)
+        if found is not None:
+            yield Problem(("release", "token"), *found)
     version_from = release.get("version_from")
     if isinstance(version_from, str) and version_from.startswith("file:"):
         yield from _version_file_problems(version_from.removeprefix("file:"))
-
-
-def _token_problems(scheme: str, token: str) -> Iterator[Problem]:
-    """The token rule ``release`` applies (hotfix_ci.release.versioning.check_token, whatever
-    the scheme), so validate refuses exactly the tokens its version arithmetic cannot use.
-    Written here because config may not import release (release imports config);
-    tests/unit/config/test_deploy_checks.py holds the two to the same verdicts."""
-    if scheme == "suffix":
-        if not SUFFIX_TOKEN.fullmatch(token):
-            yield Problem(
-                ("release", "token"),
-                f"{token!r} cannot be used by the suffix scheme: it must be one or more "
-                "ASCII letters, because digits would run into the version numbers",
-                'set release.token to letters only, e.g. token: "q" for 0.14.0q1',
-            )
-    elif not PRERELEASE_TOKEN.fullmatch(token) or token.isdigit():
-        yield Problem(
-            ("release", "token"),
-            f"{token!r} is not a valid semver prerelease identifier",
-            'use letters, digits and "-" with at least one letter, e.g. token: "hotfix"',
-        )
 
 
 def _unusable_values(
