@@ -185,6 +185,19 @@ class Environment:
             hint=_choices("providers", known, name),
         )
 
+    def providers_named(self, name: str | None) -> tuple[ProviderSpec, ...]:
+        """The provider ``name`` (``--provider``), or every provider when None; an unknown
+        name, or an environment with no providers, is a ConfigError (exit 2)."""
+        if name:
+            return (self.provider(name),)
+        if not self.providers:
+            raise ConfigError(
+                f"environment {self.name!r} has no providers",
+                hint=f"add providers under deploy.environments.{self.name}.providers in "
+                ".github/hotfix.yml (each with a name and a type)",
+            )
+        return self.providers
+
 
 @dataclass(frozen=True, kw_only=True)
 class DeployConfig:
