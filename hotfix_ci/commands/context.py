@@ -48,24 +48,12 @@ def resolve_context(
     err: TextIO | None = None,
     local_command: str = "",
 ) -> RunContext:
-    # With --format json stdout carries the JSON document alone: workflow commands
-    # (::add-mask::, ::group::, annotations) go to stderr, which the runner reads too.
-    io = ActionsIO(env, err if fmt == "json" and err is not None else out)
+    io = workflow_io(env, fmt, out, err)
     secret = token or env.get("GITHUB_TOKEN") or ""
     # Mask before the first line is printed, so not even an error can echo it.
     io.mask(secret)
-    if fmt is not None and fmt not in FORMATS:
-        raise UsageError(f"unknown --format {fmt!r}", hint=f"use one of {', '.join(FORMATS)}")
-    chosen = fmt or ("github" if io.in_actions else "text")
-    name = repo or env.get("GITHUB_REPOSITORY") or ""
-    if not name:
-        raise UsageError(
-            "no repository given",
-            hint="pass --repo OWNER/NAME (GITHUB_REPOSITORY is set inside Actions)",
-        )
-    if not _REPO.match(name):
-        message, fix = repository_problem(name, from_flag=bool(repo))
-        raise UsageError(message, hint=fix)
+    chosen = output_format(fmt, io)
+    name = repository(env, repo)
     if not secret:
         raise UsageError("no GitHub token", hint=token_hint(env, local_command))
     if any(ch.isspace() for ch in secret):
@@ -92,6 +80,36 @@ def resolve_context(
     # HOTFIX_CI_HTTP_* are checked now, so a bad value ends the command before anything runs.
     connection_from_env(env, api_url=api_url, token=secret)
     return RunContext(repo=name, token=secret, api_url=api_url, format=chosen, io=io)
+
+
+def workflow_io(
+    env: Mapping[str, str], fmt: str | None, out: TextIO, err: TextIO | None
+) -> ActionsIO:
+    """Where workflow commands (``::add-mask::``, ``::group::``, annotations) go: with
+    ``--format json`` stdout carries the JSON document alone, so they go to stderr, which
+    the runner reads too."""
+    return ActionsIO(env, err if fmt == "json" and err is not None else out)
+
+
+def output_format(fmt: str | None, io: ActionsIO) -> str:
+    """``--format``, checked; without it ``github`` inside Actions and ``text`` elsewhere."""
+    if fmt is not None and fmt not in FORMATS:
+        raise UsageError(f"unknown --format {fmt!r}", hint=f"use one of {', '.join(FORMATS)}")
+    return fmt or ("github" if io.in_actions else "text")
+
+
+def repository(env: Mapping[str, str], flag: str | None) -> str:
+    """``--repo``, else GITHUB_REPOSITORY, checked to be OWNER/NAME."""
+    name = flag or env.get("GITHUB_REPOSITORY") or ""
+    if not name:
+        raise UsageError(
+            "no repository given",
+            hint="pass --repo OWNER/NAME (GITHUB_REPOSITORY is set inside Actions)",
+        )
+    if not _REPO.match(name):
+        message, fix = repository_problem(name, from_flag=bool(flag))
+        raise UsageError(message, hint=fix)
+    return name
 
 
 class Reader(NamedTuple):

@@ -218,6 +218,13 @@ def test_the_command_line(httpserver: HTTPServer, tmp_path: Path) -> None:
     assert no_repo.exit_code == 2
     assert "error: no repository" in no_repo.stderr
     assert "--repo OWNER/NAME" in no_repo.stderr
+    # The repository rule every GitHub-facing command applies: where the name came from,
+    # and the OWNER/NAME a URL most likely meant.
+    url = {**env, "GITHUB_REPOSITORY": "https://github.com/acme/web.git"}
+    from_url = run_line(["notify", "--event", "alert"], url, tmp_path)
+    assert from_url.exit_code == 2
+    assert "(from GITHUB_REPOSITORY) is not of the form OWNER/NAME" in from_url.stderr
+    assert "pass --repo acme/web" in from_url.stderr
 
 
 def test_announce_never_raises_and_annotates_in_actions(
