@@ -76,7 +76,7 @@ def run(args: DeployArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> i
 def _github(ctx: RunContext) -> GitHubClient:
     from hotfix_ci.github_api import GitHubClient
 
-    return GitHubClient(ctx.connection(), ctx.repo)
+    return GitHubClient(ctx.conn, ctx.repo)
 
 
 def _run_pipeline(
@@ -95,7 +95,7 @@ def _run_pipeline(
     provider = build_provider(
         spec, env, args.workdir, lambda line: console.say(f"  [{spec.name}] {line}")
     )
-    client = GitHubClient(ctx.connection(), ctx.repo)
+    client = GitHubClient(ctx.conn, ctx.repo)
     nothing = "nothing was deployed and no Deployment was created"
     require_tag(
         client, release.tag, release_config, option="--ref", nothing=nothing, sha=release.sha

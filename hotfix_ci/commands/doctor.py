@@ -147,7 +147,7 @@ def run(args: DoctorArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> i
     )
     from hotfix_ci.github_api import GitHubClient
 
-    report = diagnose(args, GitHubClient(ctx.connection(), ctx.repo))
+    report = diagnose(args, GitHubClient(ctx.conn, ctx.repo))
     if ctx.format == "json":
         out.write(render_json(report) + "\n")
     else:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from hotfix_ci.actions_io import ActionsIO
-from hotfix_ci.commands.context import output_format, repository, workflow_io
+from hotfix_ci.commands.context import env_connection, output_format, repository, workflow_io
 from hotfix_ci.config import load_config
 from hotfix_ci.config.model import HotfixConfig
 from hotfix_ci.errors import ExitCode, GitHubAPIError, HotfixError, UsageError
@@ -133,12 +133,9 @@ def _version(cfg: HotfixConfig, tag: str | None) -> str | None:
 
 
 def _client(repo: str, token: str, env: Mapping[str, str], io: ActionsIO) -> GitHubClient:
-    from hotfix_ci.commands.context import DEFAULT_API_URL, RunContext
     from hotfix_ci.github_api import GitHubClient
 
-    api_url = (env.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/")
-    run = RunContext(repo=repo, token=token, api_url=api_url, format="text", io=io)
-    return GitHubClient(run.connection(), repo)
+    return GitHubClient(env_connection(env, token), repo)
 
 
 def _enrich(

@@ -49,7 +49,7 @@ def run(args: RollbackArgs, env: Mapping[str, str], out: TextIO, err: TextIO) ->
     check_environment(environment.gates, env)
     from hotfix_ci.github_api import GitHubClient
 
-    client = GitHubClient(ctx.connection(), ctx.repo)
+    client = GitHubClient(ctx.conn, ctx.repo)
     if args.to is not None:  # exit 2 before any provider is asked anything
         require_tag(client, args.to, cfg.release, option="--to", nothing="nothing was rolled back")
     stream = progress_stream(ctx.format, out, err)
