@@ -93,7 +93,7 @@ def _run(
         provider=args.provider,
     )
     warnings: list[str] = []
-    client = _client(repo, token, env, io) if token else None
+    client = _client(repo, token, env) if token else None
     if client is not None and pr is not None:
         ctx = _enrich(ctx, client, cfg, warnings)
     elif pr is not None:
@@ -132,7 +132,7 @@ def _version(cfg: HotfixConfig, tag: str | None) -> str | None:
         return None
 
 
-def _client(repo: str, token: str, env: Mapping[str, str], io: ActionsIO) -> GitHubClient:
+def _client(repo: str, token: str, env: Mapping[str, str]) -> GitHubClient:
     from hotfix_ci.github_api import GitHubClient
 
     return GitHubClient(env_connection(env, token), repo)
