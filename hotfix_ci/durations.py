@@ -69,14 +69,26 @@ def _out_of_order(seen: list[str], unit: str) -> bool:
     return bool(seen) and order.index(unit) < order.index(seen[-1])
 
 
-def format_duration(seconds: float) -> str:
-    """Render seconds the way the config writes them: ``300`` -> ``5m``, ``0.5`` -> ``500ms``."""
+def format_duration(seconds: float, *, spoken: bool = False) -> str:
+    """Render seconds the way the config writes them: ``300`` -> ``5m``, ``0.5`` -> ``500ms``,
+    ``5400`` -> ``1h30m``; so a value in a message can be copied back into the config.
+
+    ``spoken``: as a sentence says it, to whole seconds (triage's response targets):
+    ``900`` -> ``15 min``, ``5400`` -> ``1 h 30 min``, ``45`` -> ``45 s``, ``0`` -> ``0 s``.
+    """
+    if spoken:
+        return _hours_minutes_seconds(round(seconds), ("h", "min", "s"), " ") or "0 s"
     if seconds < 1:
         return f"{seconds * 1000:g}ms"
     whole = int(seconds)
     if whole != seconds:
         return f"{seconds:g}s"
+    return _hours_minutes_seconds(whole, ("h", "m", "s"), "")
+
+
+def _hours_minutes_seconds(whole: int, units: tuple[str, str, str], space: str) -> str:
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)
-    parts = [f"{n}{u}" for n, u in ((hours, "h"), (minutes, "m"), (secs, "s")) if n]
-    return "".join(parts)
+    counts = zip((hours, minutes, secs), units, strict=True)
+    parts = [f"{n}{space}{unit}" for n, unit in counts if n]
+    return space.join(parts)

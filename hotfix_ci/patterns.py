@@ -1,6 +1,7 @@
 """The one copy of every name and path rule: branch globs, path globs, git's ref-name rules,
-release tag templates and release placeholders. Config validation and the stages use these
-same functions, so what ``config validate`` accepts is exactly what the stages accept.
+release tag templates, the release token and release placeholders. Config validation and the
+stages use these same functions, so what ``config validate`` accepts is exactly what the
+stages accept.
 
 - Branch globs follow GitHub Actions' branch filters (``*`` stops at ``/``, ``**`` does not):
   https://docs.github.com/en/actions/reference/workflow-syntax-for-github-actions#filter-pattern-cheat-sheet
@@ -31,6 +32,10 @@ _REF_FORBIDDEN = frozenset(" ~^:?*[\\")
 # What no glob can turn into a valid branch name: the glob characters themselves are allowed.
 _BRANCH_FORBIDDEN = re.compile(r"[\x00-\x20\x7f~^:\\]|\.\.|@\{")
 RELEASE_PLACEHOLDERS = ("tag", "version", "sha", "environment")
+# release.token: letters only under the suffix scheme (0.14.0 -> 0.14.0q1, a digit would run
+# into the numbers); else a semver prerelease identifier (1.4.2-hotfix.1).
+SUFFIX_TOKEN = re.compile(r"[A-Za-z]+")
+PRERELEASE_TOKEN = re.compile(r"[0-9A-Za-z-]+")
 # Sample values a tag template is checked with: the longest shapes each scheme produces.
 _SAMPLE = {"version": "10.20.30-hotfix.4", "date": "20251022-1430-2"}
 
@@ -226,6 +231,37 @@ def tag_template_problem(template: str, scheme: str) -> str | None:
         return exc.message.split(" cannot be used: ", 1)[-1]
     problem = tag_name_problem(parsed.render(_SAMPLE["version"], _SAMPLE["date"]))
     return None if problem is None else f"the tags it makes are not valid git tag names: {problem}"
+
+
+# --- the release token ------------------------------------------------------------------
+
+
+def token_problem(scheme: str, token: str) -> tuple[str, str] | None:
+    """Why ``release`` cannot put ``token`` into versions under ``scheme``, as (problem, hint);
+    None when it can. The problem reads after "release.token "; ``config validate`` and the
+    version arithmetic both use it, whatever the scheme (``next_version`` checks it always)."""
+    if scheme == "suffix":
+        if SUFFIX_TOKEN.fullmatch(token):
+            return None
+        return (
+            f"{token!r} cannot be used by the suffix scheme: it must be one or more ASCII "
+            "letters, because digits would run into the version numbers",
+            'set release.token to letters only, e.g. token: "q" for 0.14.0q1',
+        )
+    if PRERELEASE_TOKEN.fullmatch(token) and not token.isdigit():
+        return None
+    return (
+        f"{token!r} is not a valid semver prerelease identifier",
+        'use letters, digits and "-" with at least one letter, e.g. token: "hotfix"',
+    )
+
+
+def check_token(scheme: str, token: str) -> str:
+    """Return ``token`` if ``scheme`` can put it into versions, else raise :class:`ConfigError`."""
+    problem = token_problem(scheme, token)
+    if problem is not None:
+        raise ConfigError(f"release.token {problem[0]}", hint=problem[1])
+    return token
 
 
 # --- placeholders ------------------------------------------------------------------------

@@ -158,7 +158,7 @@ def run(args: CheckPrArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> 
     from hotfix_ci.commands.pr_evidence import gather, policy_config
     from hotfix_ci.github_api import GitHubClient
 
-    client = GitHubClient(ctx.connection(), ctx.repo)
+    client = GitHubClient(ctx.conn, ctx.repo)
     number = _number(client, target)
     pull = client.pull(number)
     # The policy comes from the PR's base commit, never from the PR's own tree.

@@ -55,35 +55,11 @@ def run_matrix(args: MatrixArgs, env: Mapping[str, str], out: TextIO, err: TextI
     import json
 
     from hotfix_ci.actions_io import ActionsIO
-    from hotfix_ci.errors import UsageError
-    from hotfix_ci.release.plan import deploy_matrix
-    from hotfix_ci.text import did_you_mean
 
     cfg = load_config(args.config, workdir=args.workdir)
-    names = list(cfg.deploy.environments)
-    if args.environment not in names:
-        raise UsageError(
-            f"environment {args.environment!r} is not in deploy.environments",
-            hint=did_you_mean(args.environment, names, listing="use one of")
-            if names
-            else "add it under deploy.environments in the config",
-        )
-    include = [
-        item
-        for item in deploy_matrix(cfg.deploy)["include"]
-        if item["environment"] == args.environment
-        and (not args.provider or item["provider"] == args.provider)
-    ]
-    if not include:
-        providers = [p.name for p in cfg.deploy.environments[args.environment].providers]
-        raise UsageError(
-            f"environment {args.environment!r} has no provider {args.provider!r}"
-            if args.provider
-            else f"environment {args.environment!r} has no providers",
-            hint=did_you_mean(args.provider, providers, listing="providers of the environment")
-            if providers
-            else f"add providers under deploy.environments.{args.environment}.providers",
-        )
+    environment = cfg.deploy.environment(args.environment)
+    specs = environment.providers_named(args.provider)
+    include = [{"environment": environment.name, "provider": spec.name} for spec in specs]
     text = json.dumps({"include": include}, separators=(",", ":"))
     ActionsIO(env, out).set_outputs({"matrix": text})
     out.write(text + "\n")

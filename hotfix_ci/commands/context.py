@@ -6,10 +6,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple, TextIO
-from urllib.parse import urlsplit
 
 from hotfix_ci import links
 from hotfix_ci.actions_io import ActionsIO
+from hotfix_ci.config.urls import url_problem
 from hotfix_ci.errors import UsageError
 from hotfix_ci.github_api.connect import Connection, connection_from_env
 from hotfix_ci.text import inert, redacting
@@ -25,14 +25,15 @@ _REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 @dataclass(frozen=True, kw_only=True)
 class RunContext:
     repo: str
-    token: str
-    api_url: str
     format: str
     io: ActionsIO
+    # Built once, by resolve_context: the API URL, the token, and the bounded retries and
+    # timeouts the HOTFIX_CI_HTTP_* variables tune, all checked before anything runs.
+    conn: Connection
 
-    def connection(self) -> Connection:
-        """Bounded retries and timeouts; HOTFIX_CI_HTTP_* variables tune them."""
-        return connection_from_env(self.io.env, api_url=self.api_url, token=self.token)
+    @property
+    def token(self) -> str:
+        return self.conn.token
 
     def run_url(self) -> str | None:
         return links.run_url(self.io.env, self.repo)
@@ -48,24 +49,12 @@ def resolve_context(
     err: TextIO | None = None,
     local_command: str = "",
 ) -> RunContext:
-    # With --format json stdout carries the JSON document alone: workflow commands
-    # (::add-mask::, ::group::, annotations) go to stderr, which the runner reads too.
-    io = ActionsIO(env, err if fmt == "json" and err is not None else out)
+    io = workflow_io(env, fmt, out, err)
     secret = token or env.get("GITHUB_TOKEN") or ""
     # Mask before the first line is printed, so not even an error can echo it.
     io.mask(secret)
-    if fmt is not None and fmt not in FORMATS:
-        raise UsageError(f"unknown --format {fmt!r}", hint=f"use one of {', '.join(FORMATS)}")
-    chosen = fmt or ("github" if io.in_actions else "text")
-    name = repo or env.get("GITHUB_REPOSITORY") or ""
-    if not name:
-        raise UsageError(
-            "no repository given",
-            hint="pass --repo OWNER/NAME (GITHUB_REPOSITORY is set inside Actions)",
-        )
-    if not _REPO.match(name):
-        message, fix = repository_problem(name, from_flag=bool(repo))
-        raise UsageError(message, hint=fix)
+    chosen = output_format(fmt, io)
+    name = repository(env, repo)
     if not secret:
         raise UsageError("no GitHub token", hint=token_hint(env, local_command))
     if any(ch.isspace() for ch in secret):
@@ -76,22 +65,52 @@ def resolve_context(
             hint="GitHub tokens are plain ASCII: check the secret's value for a pasted "
             "quote, dash or invisible character",
         )
+    return RunContext(repo=name, format=chosen, io=io, conn=env_connection(env, secret))
+
+
+def env_connection(env: Mapping[str, str], token: str) -> Connection:
+    """The connection to GITHUB_API_URL (default https://api.github.com), checked with the
+    config's URL rule, tuned by HOTFIX_CI_HTTP_*: a bad value of either is a usage error
+    (exit 2) before any request. For commands that have no RunContext (notify, summary)."""
     api_url = (env.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/")
-    url_hint = "set GITHUB_API_URL to an http(s) URL such as https://api.github.com"
-    if not api_url.startswith(("http://", "https://")):
-        raise UsageError(f"GITHUB_API_URL {api_url!r} is not an http(s) URL", hint=url_hint)
-    try:
-        parts = urlsplit(api_url)
-        _ = parts.port  # raises ValueError on a port out of range
-    except ValueError as exc:
+    problem = url_problem(api_url)
+    if problem is not None:
         raise UsageError(
-            f"GITHUB_API_URL {api_url!r} is not a valid URL: {exc}", hint=url_hint
-        ) from None
-    if not parts.hostname:
-        raise UsageError(f"GITHUB_API_URL {api_url!r} names no host", hint=url_hint)
-    # HOTFIX_CI_HTTP_* are checked now, so a bad value ends the command before anything runs.
-    connection_from_env(env, api_url=api_url, token=secret)
-    return RunContext(repo=name, token=secret, api_url=api_url, format=chosen, io=io)
+            f"GITHUB_API_URL {api_url!r} is not a usable URL: {problem[0]}",
+            hint=f"{problem[1]}; GITHUB_API_URL is the REST API's root: {DEFAULT_API_URL}, "
+            "or https://HOST/api/v3 on GitHub Enterprise Server",
+        )
+    return connection_from_env(env, api_url=api_url, token=token)
+
+
+def workflow_io(
+    env: Mapping[str, str], fmt: str | None, out: TextIO, err: TextIO | None
+) -> ActionsIO:
+    """Where workflow commands (``::add-mask::``, ``::group::``, annotations) go: with
+    ``--format json`` stdout carries the JSON document alone, so they go to stderr, which
+    the runner reads too."""
+    return ActionsIO(env, err if fmt == "json" and err is not None else out)
+
+
+def output_format(fmt: str | None, io: ActionsIO) -> str:
+    """``--format``, checked; without it ``github`` inside Actions and ``text`` elsewhere."""
+    if fmt is not None and fmt not in FORMATS:
+        raise UsageError(f"unknown --format {fmt!r}", hint=f"use one of {', '.join(FORMATS)}")
+    return fmt or ("github" if io.in_actions else "text")
+
+
+def repository(env: Mapping[str, str], flag: str | None) -> str:
+    """``--repo``, else GITHUB_REPOSITORY, checked to be OWNER/NAME."""
+    name = flag or env.get("GITHUB_REPOSITORY") or ""
+    if not name:
+        raise UsageError(
+            "no repository given",
+            hint="pass --repo OWNER/NAME (GITHUB_REPOSITORY is set inside Actions)",
+        )
+    if not _REPO.match(name):
+        message, fix = repository_problem(name, from_flag=bool(flag))
+        raise UsageError(message, hint=fix)
+    return name
 
 
 class Reader(NamedTuple):
@@ -119,7 +138,7 @@ def open_reader(
     ctx = resolve_context(
         env, repo=repo, token=token, fmt="json", out=out, err=err, local_command=local_command
     )
-    return Reader(ctx, GitHubClient(ctx.connection(), ctx.repo), out, err)
+    return Reader(ctx, GitHubClient(ctx.conn, ctx.repo), out, err)
 
 
 def repository_problem(name: str, *, from_flag: bool) -> tuple[str, str]:

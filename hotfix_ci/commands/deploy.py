@@ -97,7 +97,7 @@ def run(args: DeployArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> i
 def _github(ctx: RunContext) -> GitHubClient:
     from hotfix_ci.github_api import GitHubClient
 
-    return GitHubClient(ctx.connection(), ctx.repo)
+    return GitHubClient(ctx.conn, ctx.repo)
 
 
 NOTHING_DEPLOYED = "nothing was deployed and no Deployment was created"

@@ -112,7 +112,6 @@ def read_setup(
 
 
 def diagnose(args: DoctorArgs, client: GitHubClient) -> DoctorReport:
-    from hotfix_ci.commands.doctor_checks import notify_secrets
     from hotfix_ci.commands.doctor_workflows import check_notify_env, check_workflows
     from hotfix_ci.github_api import settings
 
@@ -124,7 +123,7 @@ def diagnose(args: DoctorArgs, client: GitHubClient) -> DoctorReport:
     findings += check_secrets(setup)
     findings += check_workflows(texts)
     if config is not None:
-        findings += check_notify_env(notify_secrets(config), texts)
+        findings += check_notify_env(config.notify.variables(from_secrets=True), texts)
     return DoctorReport(
         repository=client.repo_name,
         default_branch=branch,
@@ -148,7 +147,7 @@ def run(args: DoctorArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> i
     )
     from hotfix_ci.github_api import GitHubClient
 
-    report = diagnose(args, GitHubClient(ctx.connection(), ctx.repo))
+    report = diagnose(args, GitHubClient(ctx.conn, ctx.repo))
     if ctx.format == "json":
         out.write(render_json(report) + "\n")
     else:

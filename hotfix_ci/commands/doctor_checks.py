@@ -172,16 +172,6 @@ def provider_secrets(env: Environment) -> list[tuple[str, str]]:
     return found
 
 
-def notify_secrets(config: HotfixConfig) -> list[tuple[str, str]]:
-    found: list[tuple[str, str]] = []
-    for channel in config.notify.channels:
-        for key in ("url_env", "secret_env", "page_env", "key_env"):
-            name = getattr(channel, key)
-            if name and not name.startswith("GITHUB_"):
-                found.append((name, f"notify.channels.{channel.name}.{key}"))
-    return found
-
-
 def _visible(*sources: set[str] | Hidden) -> tuple[set[str], list[Hidden]]:
     names: set[str] = set()
     hidden: list[Hidden] = []
@@ -202,7 +192,8 @@ def check_secrets(setup: Setup) -> list[Finding]:
         for env in setup.config.deploy.environments.values()
         for name, where in provider_secrets(env)
     ]
-    wanted += [(name, where, None) for name, where in notify_secrets(setup.config)]
+    notify = setup.config.notify.variables(from_secrets=True)
+    wanted += [(name, where, None) for name, where in notify]
     unknown: dict[Hidden, list[str]] = {}
     for secret, where, environment in wanted:
         scope = [setup.repo_secrets, setup.org_secrets]

@@ -196,11 +196,9 @@ def _validate_types(types: Sequence[str]) -> None:
 
 
 def notify_variables(cfg: HotfixConfig) -> tuple[str, ...]:
-    """The variables the config's notify channels read (``url_env``, ``secret_env``,
-    ``page_env``, ``key_env``), in config order."""
-    keys = ("url_env", "secret_env", "page_env", "key_env")
-    names = (getattr(channel, key) for channel in cfg.notify.channels for key in keys)
-    return tuple(dict.fromkeys(name for name in names if name))
+    """The variables the workflows pass from secrets to the config's notify channels, each
+    once, in config order (the rule, GITHUB_* names left out, is NotifyConfig.variables)."""
+    return tuple(dict.fromkeys(name for name, _ in cfg.notify.variables(from_secrets=True)))
 
 
 @dataclass(frozen=True, kw_only=True)

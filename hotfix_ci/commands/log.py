@@ -72,10 +72,9 @@ def run(args: LogArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
 
 
 def _merged_as(client: GitHubClient, sha: str) -> int | None:
-    """The PR merged as exactly ``sha`` (its merge commit), else None."""
+    """The number of the PR merged as exactly ``sha`` (its merge commit), else None."""
     from hotfix_ci.github_api.releases import pulls_for_commit
+    from hotfix_ci.release.plan import merged_as
 
-    for found in pulls_for_commit(client, sha):
-        if found.pull.merged and found.pull.merge_commit_sha == sha:
-            return found.pull.number
-    return None
+    found = merged_as(pulls_for_commit(client, sha), sha)
+    return found.pull.number if found is not None else None

@@ -8,13 +8,13 @@ required channel failed, 2 usage or config error, 3 internal error.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from hotfix_ci.actions_io import ActionsIO
+from hotfix_ci.commands.context import env_connection, output_format, repository, workflow_io
 from hotfix_ci.config import load_config
 from hotfix_ci.config.model import HotfixConfig
 from hotfix_ci.errors import ExitCode, GitHubAPIError, HotfixError, UsageError
@@ -28,9 +28,6 @@ from hotfix_ci.reports import emit
 
 if TYPE_CHECKING:
     from hotfix_ci.github_api import GitHubClient
-
-FORMATS = ("text", "json", "github")
-_REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -50,9 +47,7 @@ class NotifyArgs:
 
 def run(args: NotifyArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
     """Send, print the outcome in the chosen format, return the exit code."""
-    # With --format json stdout carries the JSON document alone: workflow commands
-    # (::add-mask::, annotations) go to stderr, which the runner reads too.
-    io = ActionsIO(env, err if args.format == "json" else out)
+    io = workflow_io(env, args.format, out, err)
     token = (args.token or env.get("GITHUB_TOKEN") or "").strip()
     io.mask(token)  # before the first line, so not even an error can echo it
     redact = Redactor([token] if token else [])
@@ -76,23 +71,14 @@ def _run(
 ) -> int:
     if args.event not in EVENTS:
         raise UsageError(f"unknown --event {args.event!r}", hint=f"use one of {', '.join(EVENTS)}")
-    if args.format is not None and args.format not in FORMATS:
-        raise UsageError(
-            f"unknown --format {args.format!r}", hint=f"use one of {', '.join(FORMATS)}"
-        )
-    fmt = args.format or ("github" if io.in_actions else "text")
+    fmt = output_format(args.format, io)
     cfg = load_config(args.config, workdir=args.workdir)
     for value in secret_values(cfg.notify, env):
         redact.add(value)
     for value in redact.values:
         if value != token:  # masked already, before the first line
             io.mask(value)
-    repo = args.repo or env.get("GITHUB_REPOSITORY") or ""
-    if not _REPO.match(repo):
-        raise UsageError(
-            f"repository {repo!r} is not of the form OWNER/NAME" if repo else "no repository",
-            hint="pass --repo OWNER/NAME (GITHUB_REPOSITORY is set inside Actions)",
-        )
+    repo = repository(env, args.repo)
     if args.pr is not None and args.pr <= 0:
         raise UsageError(f"--pr {args.pr} is not a pull request number")
     pr = args.pr if args.pr is not None else pull_number_of_run(env)
@@ -107,7 +93,7 @@ def _run(
         provider=args.provider,
     )
     warnings: list[str] = []
-    client = _client(repo, token, env, io) if token else None
+    client = _client(repo, token, env) if token else None
     if client is not None and pr is not None:
         ctx = _enrich(ctx, client, cfg, warnings)
     elif pr is not None:
@@ -147,13 +133,10 @@ def _version(cfg: HotfixConfig, tag: str | None) -> str | None:
         return None
 
 
-def _client(repo: str, token: str, env: Mapping[str, str], io: ActionsIO) -> GitHubClient:
-    from hotfix_ci.commands.context import DEFAULT_API_URL, RunContext
+def _client(repo: str, token: str, env: Mapping[str, str]) -> GitHubClient:
     from hotfix_ci.github_api import GitHubClient
 
-    api_url = (env.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/")
-    run = RunContext(repo=repo, token=token, api_url=api_url, format="text", io=io)
-    return GitHubClient(run.connection(), repo)
+    return GitHubClient(env_connection(env, token), repo)
 
 
 def _enrich(

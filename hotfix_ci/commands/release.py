@@ -262,7 +262,7 @@ def run(args: ReleaseArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> 
 
     from hotfix_ci.github_api import GitHubClient
 
-    client = GitHubClient(ctx.connection(), ctx.repo)
+    client = GitHubClient(ctx.conn, ctx.repo)
     now = args.now or datetime.now(timezone.utc)
     server = links.server_url(env)
     if args.tag is not None:

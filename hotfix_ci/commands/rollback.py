@@ -44,14 +44,12 @@ class RollbackArgs(EnvironmentArgs):
 
 def run(args: RollbackArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
     ctx, cfg, environment, out, err = open_environment(args, env, out, err)
-    specs = [environment.provider(args.provider)] if args.provider else list(environment.providers)
-    if not specs:
-        raise UsageError(f"environment {environment.name!r} has no providers to roll back")
+    specs = environment.providers_named(args.provider)
     mask_secrets(ctx.io, environment, env)
     check_environment(environment.gates, env)
     from hotfix_ci.github_api import GitHubClient
 
-    client = GitHubClient(ctx.connection(), ctx.repo)
+    client = GitHubClient(ctx.conn, ctx.repo)
     if args.to is not None:  # exit 2 before any provider is asked anything
         require_tag(client, args.to, cfg.release, option="--to", nothing="nothing was rolled back")
     stream = progress_stream(ctx.format, out, err)

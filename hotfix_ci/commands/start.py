@@ -145,7 +145,7 @@ def run(args: StartArgs, env: Mapping[str, str], out: TextIO, err: TextIO) -> in
     labels = list(dict.fromkeys([*cfg.pull_request.labels, severity.label]))
     from hotfix_ci.github_api import GitHubClient
 
-    client = GitHubClient(ctx.connection(), ctx.repo)
+    client = GitHubClient(ctx.conn, ctx.repo)
     git.fetch(args.remote)
     local = git.commit_of(f"refs/heads/{branch}")
     remote = git.remote_branch(args.remote, branch)

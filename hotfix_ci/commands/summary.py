@@ -93,12 +93,10 @@ def _notify(jobs: Mapping[str, Mapping[str, Any]], env: Mapping[str, str], out: 
 
 
 def _client(io: ActionsIO, token: str) -> GitHubClient | None:
-    from hotfix_ci.commands.context import DEFAULT_API_URL, RunContext
+    from hotfix_ci.commands.context import env_connection
     from hotfix_ci.github_api import GitHubClient
 
     repo = io.env.get("GITHUB_REPOSITORY") or ""
     if not repo:
         return None
-    api_url = (io.env.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/")
-    run = RunContext(repo=repo, token=token, api_url=api_url, format="text", io=io)
-    return GitHubClient(run.connection(), repo)
+    return GitHubClient(env_connection(io.env, token), repo)

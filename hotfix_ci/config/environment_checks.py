@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from hotfix_ci.config.locate import PathPart, Problem
+from hotfix_ci.config.locate import PathPart, Problem, walk
 from hotfix_ci.config.urls import url_message, url_problem
 from hotfix_ci.durations import parse_duration
 from hotfix_ci.errors import ConfigError
@@ -101,7 +101,10 @@ def wait_problems(path: Where, value: Any) -> Iterator[Problem]:
 
 def _placeholder_problems(at: Where, settings: Mapping[str, Any], kind: Any) -> Iterator[Problem]:
     for key, value in settings.items():
-        for path, text in _strings((*at, str(key)), value):
+        # A value that contains itself is reported by semantics (walk yields CYCLE there).
+        for path, text in walk(value, (*at, str(key))):
+            if not isinstance(text, str):
+                continue
             yield from _typo_placeholders(path, text)
             if kind == "command" and key in _COMMAND_VALUES:
                 yield from _unfilled(path, text, str(key))
@@ -138,18 +141,6 @@ def _unfilled(path: Where, text: str, command: str) -> Iterator[Problem]:
                 f"the {command} command uses {{{name}}}, which has no value there",
                 f"{where}: the {command} command would fail at deploy time",
             )
-
-
-def _strings(
-    path: Where, value: Any, inside: frozenset[int] = frozenset()
-) -> Iterator[tuple[Where, str]]:
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, (list, Mapping)) and id(value) not in inside:
-        inside |= {id(value)}  # a value that contains itself is reported by semantics
-        items = value.items() if isinstance(value, Mapping) else enumerate(value)
-        for key, item in items:
-            yield from _strings((*path, key if isinstance(key, int) else str(key)), item, inside)
 
 
 def _entries(value: Any) -> list[Mapping[str, Any]]:

@@ -9,9 +9,9 @@ PyYAML API: https://pyyaml.org/wiki/PyYAMLDocumentation (Loader, compose, Node.s
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 import yaml
 from yaml.constructor import ConstructorError
@@ -35,6 +35,39 @@ class Problem:
     hint: str | None = None
     line: int | None = None
     column: int | None = None
+
+
+class _Cycle:
+    """What :func:`walk` yields where a value contains itself."""
+
+    def __repr__(self) -> str:
+        return "CYCLE"
+
+
+# A YAML alias inside the anchor it refers to (&a [*a]): the value contains itself.
+CYCLE: Final = _Cycle()
+
+
+def walk(value: Any, path: tuple[PathPart, ...] = ()) -> Iterator[tuple[tuple[PathPart, ...], Any]]:
+    """Every leaf of the constructed config (what is neither a mapping nor a list) with its
+    key path, in document order; where a value contains itself, ``(path, CYCLE)`` once
+    instead of walking round it."""
+    yield from _walk(value, path, frozenset())
+
+
+def _walk(
+    value: Any, path: tuple[PathPart, ...], inside: frozenset[int]
+) -> Iterator[tuple[tuple[PathPart, ...], Any]]:
+    if not isinstance(value, (Mapping, list)):
+        yield path, value
+        return
+    if id(value) in inside:
+        yield path, CYCLE
+        return
+    inside |= {id(value)}
+    items = value.items() if isinstance(value, Mapping) else enumerate(value)
+    for key, item in items:
+        yield from _walk(item, (*path, key if isinstance(key, int) else str(key)), inside)
 
 
 class _LineAwareSafeLoader(yaml.SafeLoader):

@@ -185,6 +185,19 @@ class Environment:
             hint=_choices("providers", known, name),
         )
 
+    def providers_named(self, name: str | None) -> tuple[ProviderSpec, ...]:
+        """The provider ``name`` (``--provider``), or every provider when None; an unknown
+        name, or an environment with no providers, is a ConfigError (exit 2)."""
+        if name:
+            return (self.provider(name),)
+        if not self.providers:
+            raise ConfigError(
+                f"environment {self.name!r} has no providers",
+                hint=f"add providers under deploy.environments.{self.name}.providers in "
+                ".github/hotfix.yml (each with a name and a type)",
+            )
+        return self.providers
+
 
 @dataclass(frozen=True, kw_only=True)
 class DeployConfig:
@@ -217,6 +230,8 @@ NOTIFY_EVENTS: tuple[str, ...] = (
     "resolved",
 )
 CHANNEL_TYPES: tuple[str, ...] = ("slack", "discord", "teams", "webhook", "statuspage", "github")
+# A channel's ``<key>_env`` fields, each naming the variable that holds that value.
+CHANNEL_VARIABLE_KEYS: tuple[str, ...] = ("url", "secret", "page", "key")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -232,6 +247,11 @@ class ChannelConfig:
     component: str | None = None
     required: bool = False
 
+    def variables(self) -> tuple[tuple[str, str], ...]:
+        """(key, variable name) of each ``*_env`` set, as ``("url", "SLACK_WEBHOOK_URL")``."""
+        named = ((key, getattr(self, f"{key}_env")) for key in CHANNEL_VARIABLE_KEYS)
+        return tuple((key, name) for key, name in named if name)
+
 
 @dataclass(frozen=True, kw_only=True)
 class NotifyConfig:
@@ -246,6 +266,19 @@ class NotifyConfig:
         by_name = {channel.name: channel for channel in self.channels}
         names = dict(self.events).get(event, ())
         return tuple(by_name[name] for name in names if name in by_name)
+
+    def variables(self, *, from_secrets: bool = False) -> tuple[tuple[str, str], ...]:
+        """(variable, key path) for every ``*_env`` of every channel, in config order: what
+        the channels read, so every value is a secret to redact. ``from_secrets``: only the
+        variables a workflow passes from secrets (what ``init`` writes into ``env:`` and
+        ``doctor`` looks for). GitHub sets GITHUB_* names itself (the runner's defaults, the
+        action's GITHUB_TOKEN) and refuses secret names that start with GITHUB_."""
+        return tuple(
+            (name, f"notify.channels.{channel.name}.{key}_env")
+            for channel in self.channels
+            for key, name in channel.variables()
+            if not (from_secrets and name.upper().startswith("GITHUB_"))
+        )
 
 
 # --- targets: the seeds' response times, per severity --------------------------------------

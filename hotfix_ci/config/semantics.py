@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from hotfix_ci import patterns
 from hotfix_ci.config.build import section
 from hotfix_ci.config.environment_checks import environment_problems, wait_problems
-from hotfix_ci.config.locate import PathPart, Problem
+from hotfix_ci.config.locate import CYCLE, PathPart, Problem, walk
 from hotfix_ci.config.model import default_severities
 from hotfix_ci.config.notify_build import notify_problems
 from hotfix_ci.durations import parse_duration
@@ -26,8 +26,6 @@ from hotfix_ci.text import did_you_mean
 T = TypeVar("T")
 R = TypeVar("R")
 VERSION_FILES = ("pyproject.toml", "package.json", "VERSION")
-SUFFIX_TOKEN = re.compile(r"[A-Za-z]+")  # hotfix_ci.release.suffix: 0.14.0 -> 0.14.0q1
-PRERELEASE_TOKEN = re.compile(r"[0-9A-Za-z-]+")  # a semver identifier: 1.4.2-hotfix.1
 
 
 def check_semantics(raw: Mapping[str, Any]) -> list[Problem]:
@@ -63,7 +61,7 @@ def _problems(raw: Mapping[str, Any]) -> Iterator[Problem]:
     yield from _release_problems(section(raw, "release"))
     yield from _deploy_problems(section(raw, "deploy"))
     yield from notify_problems(section(raw, "notify"))
-    yield from _unusable_values(raw, ())
+    yield from _unusable_values(raw)
 
 
 def _compile_quietly(compile_: Callable[[T], R], source: T) -> R:
@@ -147,63 +145,32 @@ def _release_problems(release: Mapping[str, Any]) -> Iterator[Problem]:
             )
     token = release.get("token")
     if isinstance(token, str):
-        # `release` checks the token whatever the scheme (versioning.next_version).
-        yield from _token_problems(str(release.get("scheme", "patch")), token)
+        found = patterns.token_problem(str(release.get("scheme", "patch")), token)
+        if found is not None:
+            yield Problem(("release", "token"), *found)
     version_from = release.get("version_from")
     if isinstance(version_from, str) and version_from.startswith("file:"):
         yield from _version_file_problems(version_from.removeprefix("file:"))
 
 
-def _token_problems(scheme: str, token: str) -> Iterator[Problem]:
-    """The token rule ``release`` applies (hotfix_ci.release.versioning.check_token, whatever
-    the scheme), so validate refuses exactly the tokens its version arithmetic cannot use.
-    Written here because config may not import release (release imports config);
-    tests/unit/config/test_deploy_checks.py holds the two to the same verdicts."""
-    if scheme == "suffix":
-        if not SUFFIX_TOKEN.fullmatch(token):
-            yield Problem(
-                ("release", "token"),
-                f"{token!r} cannot be used by the suffix scheme: it must be one or more "
-                "ASCII letters, because digits would run into the version numbers",
-                'set release.token to letters only, e.g. token: "q" for 0.14.0q1',
-            )
-    elif not PRERELEASE_TOKEN.fullmatch(token) or token.isdigit():
-        yield Problem(
-            ("release", "token"),
-            f"{token!r} is not a valid semver prerelease identifier",
-            'use letters, digits and "-" with at least one letter, e.g. token: "hotfix"',
-        )
-
-
-def _unusable_values(
-    value: Any, path: tuple[PathPart, ...], inside: frozenset[int] = frozenset()
-) -> Iterator[Problem]:
+def _unusable_values(raw: Any) -> Iterator[Problem]:
     """No number of the config may be .nan or .inf: NaN compares false with everything (a
     gate with max: .nan never fails) and an infinite wait cannot be slept. No value may
     contain itself (an alias of an enclosing anchor): nothing could write it out."""
-    if isinstance(value, float) and not math.isfinite(value):
-        yield Problem(
-            path,
-            f"{value!r} is not a finite number",
-            "YAML reads .nan, .inf and -.inf as not-a-number and infinity: write a number, "
-            "or delete the key to use its default",
-        )
-        return
-    if not isinstance(value, (Mapping, list)):
-        return
-    if id(value) in inside:
-        yield Problem(
-            path,
-            "this value contains itself (an alias *name inside the anchor &name it refers to)",
-            "write the value out, or anchor only a value that does not contain the alias",
-        )
-        return
-    inside |= {id(value)}
-    items = value.items() if isinstance(value, Mapping) else enumerate(value)
-    for key, item in items:
-        yield from _unusable_values(
-            item, (*path, key if isinstance(key, int) else str(key)), inside
-        )
+    for path, leaf in walk(raw):
+        if leaf is CYCLE:
+            yield Problem(
+                path,
+                "this value contains itself (an alias *name inside the anchor &name it refers to)",
+                "write the value out, or anchor only a value that does not contain the alias",
+            )
+        elif isinstance(leaf, float) and not math.isfinite(leaf):
+            yield Problem(
+                path,
+                f"{leaf!r} is not a finite number",
+                "YAML reads .nan, .inf and -.inf as not-a-number and infinity: write a number, "
+                "or delete the key to use its default",
+            )
 
 
 def _version_file_problems(file: str) -> Iterator[Problem]:

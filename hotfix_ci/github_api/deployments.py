@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -39,7 +39,8 @@ MAX_DESCRIPTION = 140
 
 @dataclass(frozen=True, kw_only=True)
 class DeploymentRecord:
-    """One Deployment with its newest status (``state`` None: no status yet)."""
+    """One Deployment with its outcome: the newest status, or the newest outcome when a
+    stale non-final status landed after it (:func:`settled`; ``state`` None: no status yet)."""
 
     id: int
     ref: str
@@ -205,19 +206,26 @@ OUTCOMES = frozenset({"success", "failure", "error", "inactive"})
 STATUS_WINDOW = 20  # newest statuses read per Deployment to find its outcome
 
 
+def settled(states: Sequence[object]) -> int:
+    """Where a Deployment's history starts, given its status states newest first: at the
+    newest outcome, so an outcome is never demoted by a later non-final status (a stale
+    write that landed late: ``in_progress, success, in_progress`` reads ``success``); at
+    the newest status when there is no outcome yet."""
+    return next((index for index, state in enumerate(states) if state in OUTCOMES), 0)
+
+
 def outcome_status(client: GitHubClient, deployment_id: int) -> tuple[str | None, str]:
-    """The newest status, except that an outcome is never demoted by a later non-final one
-    (``in_progress, success, in_progress`` reads ``success``)."""
+    """The state and description of the Deployment's outcome (see :func:`settled`) among
+    its newest statuses; (None, "") when it has none."""
     url = f"/repos/{client.repo_name}/deployments/{deployment_id}/statuses"
     with client.call(f"reading the statuses of Deployment {deployment_id}", READ):
         _, data = client.gh.requester.requestJsonAndCheck(
             "GET", url, parameters={"per_page": STATUS_WINDOW}
         )
     statuses = [s for s in data if isinstance(s, dict)] if isinstance(data, list) else []
-    chosen = next((s for s in statuses if s.get("state") in OUTCOMES), None)
-    chosen = chosen or (statuses[0] if statuses else None)
-    if chosen is None:
+    if not statuses:
         return None, ""
+    chosen = statuses[settled([s.get("state") for s in statuses])]
     return str(chosen.get("state")), str(chosen.get("description") or "")
 
 
@@ -255,12 +263,11 @@ def deployment_records(
 
 def with_history(client: GitHubClient, record: DeploymentRecord) -> DeploymentRecord:
     """``record`` with its statuses (one request) and its outcome. An outcome is never
-    demoted (see :func:`outcome_status`): a non-final status newer than the newest outcome
-    is a stale write that landed late, left out of the history, so it neither shows as a
-    step nor moves a report's or the metrics' times."""
+    demoted (see :func:`settled`): a non-final status newer than the newest outcome is a
+    stale write that landed late, left out of the history, so it neither shows as a step
+    nor moves a report's or the metrics' times."""
     statuses = list_statuses(client, record.id)
-    settled = next((i for i, s in enumerate(statuses) if s.state in OUTCOMES), 0)
-    statuses = statuses[settled:]
+    statuses = statuses[settled([status.state for status in statuses]) :]
     newest = statuses[0] if statuses else None
     return replace(
         record,
@@ -274,7 +281,8 @@ def list_deployments(
     client: GitHubClient, environment: str | None = None, *, limit: int = 200
 ) -> Iterator[DeploymentRecord]:
     """Deployments of ``environment`` (None: of every environment), newest first, each with
-    its newest status; lazily, so a caller that stops early costs no further requests."""
+    its outcome (:func:`outcome_status`); lazily, so a caller that stops early costs no
+    further requests."""
     for record in deployment_records(client, environment, limit=limit):
         state, text = outcome_status(client, record.id)
         yield replace(record, state=state, status_description=text)

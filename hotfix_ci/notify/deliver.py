@@ -26,7 +26,6 @@ from hotfix_ci.notify.render import OVERRIDE_DIR, Message, Templates, compose
 from hotfix_ci.text import redact as redact_registered
 
 Status = Literal["sent", "failed", "dry-run"]
-_ENV_KEYS = ("url", "secret", "page", "key")
 _LOOPBACK_NAMES = ("localhost",)
 
 
@@ -66,12 +65,7 @@ def required_failed(outcomes: list[ChannelOutcome]) -> bool:
 
 def secret_values(config: NotifyConfig, env: Mapping[str, str]) -> list[str]:
     """Every value a channel's ``*_env`` names, whatever event is sent: all are secrets."""
-    names = {
-        getattr(spec, f"{key}_env")
-        for spec in config.channels
-        for key in _ENV_KEYS
-        if getattr(spec, f"{key}_env")
-    }
+    names = {name for name, _ in config.variables()}
     return [env[name] for name in sorted(names) if env.get(name)]
 
 
@@ -79,9 +73,8 @@ def values_for(spec: ChannelConfig, env: Mapping[str, str]) -> dict[str, str]:
     """The values of the channel's variables; a needed one that is unset is an error."""
     needed = set(CHANNELS[spec.type].NEEDS) | ({"secret"} if spec.secret_env else set())
     values: dict[str, str] = {}
-    for key in _ENV_KEYS:
-        name = getattr(spec, f"{key}_env")
-        if key not in needed or not name:
+    for key, name in spec.variables():
+        if key not in needed:
             continue
         value = (env.get(name) or "").strip()
         if not value:

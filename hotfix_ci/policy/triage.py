@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from hotfix_ci.config.model import HotfixConfig, SeverityConfig
+from hotfix_ci.durations import format_duration
 from hotfix_ci.text import shell_command
 
 
@@ -52,23 +53,14 @@ TARGET_WORDS = (
 NOT_A_HOTFIX = "no hotfix: the next regular release"
 
 
-def spoken(seconds: float) -> str:
-    """``900`` -> ``15 min``, ``5400`` -> ``1 h 30 min``, ``45`` -> ``45 s``."""
-    whole = round(seconds)
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    parts = [f"{n} {u}" for n, u in ((hours, "h"), (minutes, "min"), (secs, "s")) if n]
-    return " ".join(parts) or "0 s"
-
-
 def response_target(cfg: HotfixConfig, severity: str) -> str:
     """The severity's targets from ``targets:`` (the seeds' defaults when the config has
     none: P0 respond within 15 min and the whole hotfix within 30 min, P1 deploy within 2 h)."""
     target = cfg.target_for(severity)
     parts = [
-        f"{words} within {spoken(limit)}"
+        f"{words} within {format_duration(limit, spoken=True)}"
         for key, words in TARGET_WORDS
-        if (limit := getattr(target, key)) is not None
+        if (limit := target.limit(key)) is not None
     ]
     return "; ".join(parts) or f"no target for {severity} in `targets:`"
 

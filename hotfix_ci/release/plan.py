@@ -29,14 +29,15 @@ class PlannedVersion:
     reused: bool  # the commit already carried this tag: nothing to create
 
 
+def merged_as(pulls: Sequence[CommitPull], sha: str) -> CommitPull | None:
+    """The pull request merged as exactly ``sha`` (its merge commit), else None."""
+    return next((p for p in pulls if p.pull.merged and p.pull.merge_commit_sha == sha), None)
+
+
 def pick_pull(pulls: Sequence[CommitPull], sha: str, cfg: HotfixConfig) -> CommitPull | None:
     """The pull request merged as ``sha``; else one merged into an allowed base branch."""
-    merged = [p for p in pulls if p.pull.merged]
-    exact = [p for p in merged if p.pull.merge_commit_sha == sha]
-    if exact:
-        return exact[0]
-    allowed = [p for p in merged if p.pull.base_ref in cfg.pull_request.base]
-    return allowed[0] if allowed else None
+    allowed = (p for p in pulls if p.pull.merged and p.pull.base_ref in cfg.pull_request.base)
+    return merged_as(pulls, sha) or next(allowed, None)
 
 
 def _at_or_above(candidate: versioning.Release, mine: versioning.Release) -> bool:

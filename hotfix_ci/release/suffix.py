@@ -15,21 +15,9 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import cache
 
-from hotfix_ci.errors import ConfigError
+from hotfix_ci.patterns import check_token
 
 _NUMBER = r"(0|[1-9][0-9]*)"
-_TOKEN = re.compile(r"[A-Za-z]+")
-
-
-def check_token(token: str) -> str:
-    """Return ``token`` if it can serve as a suffix, else raise :class:`ConfigError`."""
-    if not _TOKEN.fullmatch(token):
-        raise ConfigError(
-            f"release.token {token!r} cannot be used by the suffix scheme: it must be "
-            "one or more ASCII letters, because digits would run into the version numbers",
-            hint='set release.token to letters only, e.g. token: "q" for 0.14.0q1',
-        )
-    return token
 
 
 @cache
@@ -65,7 +53,7 @@ class SuffixVersion:
 
 def parse(text: str, token: str) -> SuffixVersion | None:
     """Parse ``0.14.0`` or ``0.14.0<token><n>``; anything else (or ``q0``) gives None."""
-    match = _pattern(check_token(token)).fullmatch(text)
+    match = _pattern(check_token("suffix", token)).fullmatch(text)
     if match is None:
         return None
     major, minor, patch, counter = match.groups()

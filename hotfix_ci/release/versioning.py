@@ -47,14 +47,13 @@ from semver import Version
 
 from hotfix_ci.config.model import ReleaseConfig
 from hotfix_ci.errors import ConfigError
-from hotfix_ci.patterns import DATE_VALUE, TagTemplate, check_tag_name
+from hotfix_ci.patterns import DATE_VALUE, TagTemplate, check_tag_name, check_token
 from hotfix_ci.release import suffix as suffix_version
 
 SCHEMES = ("patch", "prerelease", "suffix", "date")
 CONVENTIONAL_PREFIXES = ("", "v", "release-", "release-v")
 BASELINE = (0, 1, 0)
 DATE_FORMAT = "%Y%m%d-%H%M"
-_IDENTIFIER = re.compile(r"[0-9A-Za-z-]+")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -106,18 +105,6 @@ def check_scheme(scheme: str) -> str:
         hint=(f"did you mean {close[0]!r}? " if close else "")
         + f"use one of: {', '.join(SCHEMES)}",
     )
-
-
-def check_token(cfg: ReleaseConfig) -> str:
-    """The hotfix token, checked for the scheme that will put it into versions."""
-    if cfg.scheme == "suffix":
-        return suffix_version.check_token(cfg.token)
-    if not _IDENTIFIER.fullmatch(cfg.token) or cfg.token.isdigit():
-        raise ConfigError(
-            f"release.token {cfg.token!r} is not a valid semver prerelease identifier",
-            hint='use letters, digits and "-" with at least one letter, e.g. token: "hotfix"',
-        )
-    return cfg.token
 
 
 def release_from_version(text: str, cfg: ReleaseConfig, tag: str | None = None) -> Release | None:
@@ -249,7 +236,7 @@ def next_version(
     "take the latest release among ``existing_tags``, else the 0.1.0 baseline".
     """
     scheme = check_scheme(cfg.scheme)
-    token = check_token(cfg)
+    token = check_token(cfg.scheme, cfg.token)
     template = TagTemplate(cfg.tag_template, scheme=scheme)
     releases = releases_in(existing_tags, cfg)
     stamp = date_stamp(now)

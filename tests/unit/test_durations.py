@@ -55,6 +55,23 @@ def test_formats_like_the_config(seconds: float, text: str) -> None:
     assert format_duration(seconds) == text
 
 
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (900, "15 min"),
+        (5400, "1 h 30 min"),
+        (45, "45 s"),
+        (7200, "2 h"),
+        (3661, "1 h 1 min 1 s"),
+        (0, "0 s"),
+        (0.4, "0 s"),
+        (89.6, "1 min 30 s"),
+    ],
+)
+def test_spoken_is_how_a_sentence_says_it_to_whole_seconds(seconds: float, text: str) -> None:
+    assert format_duration(seconds, spoken=True) == text
+
+
 @given(st.integers(min_value=1, max_value=10 * 3600))
 def test_format_then_parse_round_trips_whole_seconds(seconds: int) -> None:
     assert parse_duration(format_duration(seconds), "x") == seconds

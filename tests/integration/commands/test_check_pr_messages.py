@@ -122,8 +122,8 @@ def quick(emulator, tmp_path: Path, args: list[str], **env: str):
         ([], {"GITHUB_STEP_SUMMARY": "{tmp}/gone/s.md"}, "the job summary cannot be written"),
         (["--config", "/dev/zero"], {}, "does not look like a YAML config"),
         ([], {"GITHUB_TOKEN": "ghs_t\u00f6ken" + "x" * 30}, "non-ASCII or control characters"),
-        ([], {"GITHUB_API_URL": "http://127.0.0.1:99999"}, "is not a valid URL"),
-        ([], {"GITHUB_API_URL": "http://[::1"}, "is not a valid URL"),
+        ([], {"GITHUB_API_URL": "http://127.0.0.1:99999"}, "is not a usable URL: its port"),
+        ([], {"GITHUB_API_URL": "http://[::1"}, "is not a usable URL: the '['"),
         ([], {"HOTFIX_CI_HTTP_TIMEOUT": "1e309"}, "must be a finite number"),
     ],
 )

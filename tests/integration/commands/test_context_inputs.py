@@ -30,8 +30,12 @@ def test_json_inside_actions_keeps_workflow_commands_off_stdout(emulator, tmp_pa
         ("HOTFIX_CI_HTTP_TIMEOUT", "nan", "HOTFIX_CI_HTTP_TIMEOUT='nan'"),
         ("HOTFIX_CI_HTTP_TIMEOUT", "inf", "HOTFIX_CI_HTTP_TIMEOUT='inf'"),
         ("HOTFIX_CI_HTTP_TIMEOUT", "1e309", "HOTFIX_CI_HTTP_TIMEOUT='1e309'"),
-        ("GITHUB_API_URL", "http://127.0.0.1:99999", "is not a valid URL"),
-        ("GITHUB_API_URL", "http://[::1", "is not a valid URL"),
+        ("GITHUB_API_URL", "http://127.0.0.1:99999", "its port 99999 is out of range 1-65535"),
+        ("GITHUB_API_URL", "http://[::1", "is never closed with ']'"),
+        # The config's URL rule (config/urls.py) judges GITHUB_API_URL too: before, these
+        # two passed here and failed later, inside the HTTP stack.
+        ("GITHUB_API_URL", "https://api.example.com:0/", "its port 0 is out of range 1-65535"),
+        ("GITHUB_API_URL", "https://api example.com", "its host 'api example.com' contains a"),
         ("GITHUB_TOKEN", "ghs_t\u00e9st", "non-ASCII"),
     ],
 )

@@ -345,3 +345,29 @@ def test_unknown_repository_is_an_api_error(emu: Any, tmp_path: Path) -> None:
     res = doctor(emu, tmp_path, "--repo", "acme/nope")
     assert res.exit_code == 4
     assert "reading the repository" in res.stderr and "404" in res.stderr
+
+
+def test_init_and_doctor_agree_that_github_names_are_not_secrets(emu: Any, tmp_path: Path) -> None:
+    """GitHub sets GITHUB_* variables itself and refuses secrets named GITHUB_*: init writes
+    no `${{ secrets.GITHUB_... }}` line for a channel that reads one, and doctor, reading
+    what init wrote, neither asks for that secret nor for that env line."""
+    hook = "    - {name: hook, type: webhook, url_env: HOOK_URL, secret_env: GITHUB_HOOK_KEY}\n"
+    config = CONFIG + hook
+    checkout = tmp_path / "checkout"
+    (checkout / ".github").mkdir(parents=True)
+    (checkout / ".github/hotfix.yml").write_text(config)
+    made = run(["init", "--action", ACTION, "--force"], {}, checkout)
+    assert made.exit_code == 0, made.stderr
+    flows = {
+        f".github/workflows/{p.name}": p.read_text()
+        for p in (checkout / ".github/workflows").glob("hotfix-*.yml")
+    }
+    assert "HOOK_URL: ${{ secrets.HOOK_URL }}" in flows[".github/workflows/hotfix-deploy.yml"]
+    assert not any("GITHUB_HOOK_KEY" in text for text in flows.values())
+    assert run(["init", "--action", ACTION, "--check"], {}, checkout).exit_code == 0
+    files = {".github/hotfix.yml": config, **flows}
+    emu.commit(REPO, branch="main", message="a webhook", files=files)
+    emu.add_secret(REPO, "HOOK_URL")
+    res = doctor(emu, tmp_path)
+    assert res.exit_code == 0, res.stdout
+    assert res.json["findings"] == []

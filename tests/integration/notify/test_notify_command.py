@@ -218,6 +218,19 @@ def test_the_command_line(httpserver: HTTPServer, tmp_path: Path) -> None:
     assert no_repo.exit_code == 2
     assert "error: no repository" in no_repo.stderr
     assert "--repo OWNER/NAME" in no_repo.stderr
+    # The repository rule every GitHub-facing command applies: where the name came from,
+    # and the OWNER/NAME a URL most likely meant.
+    url = {**env, "GITHUB_REPOSITORY": "https://github.com/acme/web.git"}
+    from_url = run_line(["notify", "--event", "alert"], url, tmp_path)
+    assert from_url.exit_code == 2
+    assert "(from GITHUB_REPOSITORY) is not of the form OWNER/NAME" in from_url.stderr
+    assert "pass --repo acme/web" in from_url.stderr
+    # GITHUB_API_URL is judged by the config's URL rule before any request: before, a port
+    # 0 got as far as a connection attempt, and the PR's facts were silently left out.
+    api = {**env, "GITHUB_TOKEN": "ghs_" + "x" * 36, "GITHUB_API_URL": "https://api.example.com:0"}
+    bad_api = run_line(["notify", "--event", "alert", "--pr", "3"], api, tmp_path)
+    assert bad_api.exit_code == 2
+    assert "is not a usable URL: its port 0 is out of range 1-65535" in bad_api.stderr
 
 
 def test_announce_never_raises_and_annotates_in_actions(

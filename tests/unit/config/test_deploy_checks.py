@@ -8,8 +8,6 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from hotfix_ci.config import validate_config_text
 from hotfix_ci.errors import ConfigError
@@ -222,30 +220,3 @@ def test_the_release_token_is_checked_whatever_the_scheme() -> None:
         "release.token",
         "'123' is not a valid semver prerelease identifier",
     )
-
-
-@settings(max_examples=200, deadline=1000)
-@given(
-    scheme=st.sampled_from(["patch", "prerelease", "suffix", "date"]),
-    token=st.one_of(
-        st.text(st.sampled_from("aQz09-_. ²"), min_size=1, max_size=5),
-        st.sampled_from(["hotfix", "q", "q1", "123", "rc-1", "-", "0", "Ab"]),
-    ),
-)
-def test_validate_and_release_agree_on_every_token(scheme: str, token: str) -> None:
-    from hotfix_ci.config.model import ReleaseConfig
-    from hotfix_ci.release.versioning import check_token
-
-    try:
-        check_token(ReleaseConfig(scheme=scheme, token=token))
-        release_takes_it = True
-    except ConfigError:
-        release_takes_it = False
-    text = yaml.safe_dump({"version": 1, "release": {"scheme": scheme, "token": token}})
-    try:
-        validate_config_text(text, "hotfix.yml")
-        validate_takes_it = True
-    except ConfigError as error:
-        assert all(p.path[:2] == ("release", "token") for p in error.problems)
-        validate_takes_it = False
-    assert validate_takes_it == release_takes_it

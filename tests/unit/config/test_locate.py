@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from hotfix_ci.config.locate import find_line, parse_yaml, yaml_error_problem
+from hotfix_ci.config.locate import CYCLE, find_line, parse_yaml, walk, yaml_error_problem
 
 TEXT = """\
 version: 1
@@ -125,3 +125,15 @@ def test_an_unclosed_bracket_or_quote_is_reported_where_it_opens(
         parse_yaml(text)
     problem = yaml_error_problem(caught.value, text)
     assert (problem.line, problem.column, problem.message) == (line, column, message)
+
+
+def test_walk_yields_every_leaf_with_its_path_and_a_cycle_once() -> None:
+    data = yaml.safe_load("a: {b: [1, x]}\nloop: &l {c: .nan, again: *l}\n200: ~\nempty: []\n")
+    assert [(path, leaf) for path, leaf in walk(data) if leaf is not CYCLE][:3] == [
+        (("a", "b", 0), 1),
+        (("a", "b", 1), "x"),
+        (("loop", "c"), data["loop"]["c"]),
+    ]
+    assert [path for path, leaf in walk(data) if leaf is CYCLE] == [("loop", "again")]
+    assert [path for path, _ in walk(data)][-1] == (200,)
+    assert list(walk("text", ("at",))) == [(("at",), "text")]

@@ -11,6 +11,7 @@ from hotfix_ci.github_api.releases import CommitPull, TagInfo
 from hotfix_ci.model import PullRequest
 from hotfix_ci.release.plan import (
     deploy_matrix,
+    merged_as,
     pick_pull,
     plan_version,
     review_issue_body,
@@ -45,6 +46,13 @@ def test_pick_pull_prefers_the_exact_merge_commit_then_an_allowed_base() -> None
     allowed = _pull(4, merge_sha=OTHER)
     assert pick_pull([other_base, allowed], SHA, cfg) is allowed
     assert pick_pull([other_base, _pull(5, merged=False)], SHA, cfg) is None
+
+
+def test_merged_as_is_the_merged_pull_whose_merge_commit_is_the_sha() -> None:
+    # An open PR's merge_commit_sha is GitHub's test merge: it was not merged as that commit.
+    open_one, merged_elsewhere, exact = _pull(2, merged=False), _pull(3, merge_sha=OTHER), _pull(4)
+    assert merged_as([open_one, merged_elsewhere, exact], SHA) is exact
+    assert merged_as([open_one, merged_elsewhere], SHA) is None
 
 
 def test_plan_version_reuses_the_tag_on_the_commit_with_the_first_runs_previous() -> None:

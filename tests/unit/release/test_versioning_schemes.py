@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
+import yaml
 
+from hotfix_ci.config import validate_config_text
 from hotfix_ci.config.model import ReleaseConfig
 from hotfix_ci.errors import ConfigError
-from hotfix_ci.patterns import tag_name_problem
+from hotfix_ci.patterns import tag_name_problem, token_problem
 from hotfix_ci.release import suffix as suffix_version
 from hotfix_ci.release.versioning import (
     NextVersion,
@@ -74,8 +76,49 @@ def test_suffix_multi_letter_token() -> None:
 @pytest.mark.parametrize("token", ["q1", "", "-", "hot fix"])
 def test_suffix_token_must_be_letters(token: str) -> None:
     with pytest.raises(ConfigError, match="suffix scheme") as caught:
-        suffix_version.check_token(token)
+        suffix_version.parse("0.14.0", token)
+    assert caught.value.message.startswith(f"release.token {token!r} cannot be used")
     assert caught.value.hint
+
+
+@pytest.mark.parametrize(
+    ("scheme", "token", "usable"),
+    [
+        ("suffix", "q", True),
+        ("suffix", "hf", True),
+        ("suffix", "q1", False),
+        ("suffix", "hot-fix", False),
+        ("patch", "hotfix", True),
+        ("prerelease", "rc-1", True),
+        ("date", "0a", True),
+        ("patch", "123", False),
+        ("prerelease", "0", False),
+        ("date", "42", False),
+    ],
+)
+def test_the_one_token_rule_is_what_validate_and_release_apply(
+    scheme: str, token: str, usable: bool
+) -> None:
+    """patterns.token_problem is the rule; config validate reports it at release.token and
+    release's version arithmetic raises it, with the same words. (Text with a space or a
+    non-ASCII letter the schema's pattern refuses first, whatever the scheme.)"""
+    problem = token_problem(scheme, token)
+    assert (problem is None) == usable
+    text = yaml.safe_dump({"version": 1, "release": {"scheme": scheme, "token": token}})
+    cfg = ReleaseConfig(scheme=scheme, token=token)
+    if usable:
+        validate_config_text(text, "hotfix.yml")
+        next_version(None, cfg, now=NOW, existing_tags=())
+        return
+    assert problem is not None
+    with pytest.raises(ConfigError) as invalid:
+        validate_config_text(text, "hotfix.yml")
+    [found] = invalid.value.problems
+    assert (found.path, found.message, found.hint) == (("release", "token"), *problem)
+    with pytest.raises(ConfigError) as refused:
+        next_version(None, cfg, now=NOW, existing_tags=())
+    refusal = (refused.value.message, refused.value.hint)
+    assert refusal == (f"release.token {problem[0]}", problem[1])
 
 
 # -- the suffix scheme ---------------------------------------------------------------------
